@@ -1,0 +1,226 @@
+// Configuration schema (CONTRACT §2), validated with zod so that every error carries
+// its path. Defaults here are the documented defaults of docs/config.md.
+import { z } from 'zod';
+import { DEVICE_KINDS } from '../model/types.ts';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .number({ error: 'expected integer' })
+    .int({ error: `expected integer >= ${min}` })
+    .min(min, { error: `expected integer >= ${min}` })
+    .max(max, { error: `expected integer <= ${max}` });
+const num = (min: number) =>
+  z.number({ error: 'expected number' }).min(min, { error: `expected number >= ${min}` });
+const id = z
+  .string({ error: 'expected string' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, { error: 'expected an id of letters, digits, "_", "-" or "." (1-64 chars)' });
+const str = z.string({ error: 'expected string' }).min(1, { error: 'expected non-empty string' });
+const port = int(0, 65535);
+
+const zone = z.strictObject({
+  id,
+  name: z.string().optional(),
+  maxPersons: int(1).optional(),
+  highRisk: z.boolean().default(false),
+  restricted: z.boolean().default(false),
+});
+
+const device = z.strictObject({
+  id,
+  name: z.string().optional(),
+  kind: z.enum(DEVICE_KINDS, { error: `expected one of ${DEVICE_KINDS.join(' | ')}` }),
+  zone: id.optional(),
+  /** expected reporting interval; `device.offline` after 5 × this (DOMAIN.md §2) */
+  intervalSeconds: num(0.001).default(30),
+});
+
+const site = z.strictObject({
+  id,
+  name: z.string().optional(),
+  zones: z.array(zone).default([]),
+  devices: z.array(device).default([]),
+});
+
+const enterprise = z.strictObject({
+  id,
+  name: z.string().optional(),
+  sector: z.enum(['metal-nonmetal-mine', 'hazardous-chemicals', 'industry-trade']).default('industry-trade'),
+  jurisdiction: z.string().default(''),
+  declaredStatus: z.enum(['producing', 'stopped', 'rectifying']).default('producing'),
+  approvedCapacity: z
+    .strictObject({ tonnesPerDay: num(0).optional(), tonnesPerMonth: num(0).optional() })
+    .default({}),
+  power: z.strictObject({ idleKw: num(0), productionKw: num(0) }).optional(),
+  sites: z.array(site).default([]),
+});
+
+const opcuaNode = z.strictObject({ nodeId: str, device: id, metric: str });
+const opcua = z.strictObject({
+  endpoint: z.string().regex(/^opc\.tcp:\/\//, { error: 'expected an opc.tcp:// URL' }),
+  enterprise: id.optional(),
+  site: id,
+  securityMode: z.enum(['None', 'Sign', 'SignAndEncrypt']).default('None'),
+  securityPolicy: z.string().default('None'),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  samplingIntervalMs: int(0).default(1000),
+  /** monitored items are created in chunks of this size */
+  chunkSize: int(1).default(500),
+  nodes: z.array(opcuaNode).min(1, { error: 'expected at least one node' }),
+});
+
+const sqliteStore = z.strictObject({ type: z.literal('sqlite'), path: z.string().optional() });
+const influxV1Store = z.strictObject({
+  type: z.literal('influxdb-v1'),
+  url: str,
+  database: str,
+  username: z.string().optional(),
+  password: z.string().optional(),
+  retentionPolicy: z.string().optional(),
+});
+const influxV2Store = z.strictObject({
+  type: z.literal('influxdb-v2'),
+  url: str,
+  org: str,
+  bucket: str,
+  token: z.string().default(''),
+});
+
+const tokenEntry = z.strictObject({
+  token: str,
+  role: z.enum(['worker', 'dispatcher', 'officer', 'regulator', 'admin']),
+  name: z.string().optional(),
+  enterprises: z.array(id).default([]),
+  jurisdictions: z.array(z.string()).default([]),
+});
+const deviceCred = z.strictObject({
+  username: str,
+  password: str,
+  enterprise: id,
+  site: id,
+  device: id.optional(),
+});
+const edgeCred = z.strictObject({ username: str, password: str, enterprises: z.array(id).default([]) });
+
+export const configSchema = z
+  .strictObject({
+    gateway: z
+      .strictObject({
+        id: id.default('gw-01'),
+        mode: z.enum(['standalone', 'edge', 'central']).default('standalone'),
+        http: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(8080) }).default({ host: '127.0.0.1', port: 8080 }),
+        dataDir: z.string().default('./.hazardline'),
+        timezone: z.string().default('Asia/Shanghai'),
+      })
+      .default({ id: 'gw-01', mode: 'standalone', http: { host: '127.0.0.1', port: 8080 }, dataDir: './.hazardline', timezone: 'Asia/Shanghai' }),
+    mqtt: z
+      .strictObject({
+        embedded: z.strictObject({ port: port.default(1883), host: z.string().default('0.0.0.0') }).optional(),
+        url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, { error: 'expected an mqtt://, mqtts://, ws:// or wss:// URL' }).optional(),
+        clientId: z.string().optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        autoRegister: z.boolean().default(false),
+        /** CONTRACT §3.5: larger messages are rejected */
+        maxPayloadBytes: int(1).default(256 * 1024),
+        /** QoS 1 messages being made durable at once, per broker; beyond it aedes/mqtt.js apply back-pressure */
+        maxInflight: int(1).default(10000),
+      })
+      .default({ autoRegister: false, maxPayloadBytes: 256 * 1024, maxInflight: 10000 }),
+    opcua: z.array(opcua).default([]),
+    storage: z
+      .strictObject({
+        telemetry: z
+          .discriminatedUnion('type', [sqliteStore, influxV1Store, influxV2Store], {
+            error: 'expected type sqlite | influxdb-v1 | influxdb-v2',
+          })
+          .default({ type: 'sqlite' }),
+        records: z.string().default('sqlite'),
+      })
+      .default({ telemetry: { type: 'sqlite' }, records: 'sqlite' }),
+    wal: z
+      .strictObject({
+        /** upper bound of the WAL on disk; see `overflow` */
+        maxBytes: int(1024 * 1024).default(1024 * 1024 * 1024),
+        segmentBytes: int(64 * 1024).default(16 * 1024 * 1024),
+        /** fdatasync before acknowledging (survives power loss); false survives process crashes only */
+        fsync: z.boolean().default(true),
+        overflow: z.enum(['reject-new', 'drop-oldest']).default('reject-new'),
+        /** readings per telemetry-store batch */
+        batchSize: int(1).default(5000),
+      })
+      .default({ maxBytes: 1024 * 1024 * 1024, segmentBytes: 16 * 1024 * 1024, fsync: true, overflow: 'reject-new', batchSize: 5000 }),
+    uplink: z
+      .strictObject({ url: str, username: z.string().optional(), password: z.string().optional() })
+      .optional(),
+    auth: z
+      .strictObject({
+        tokens: z.array(tokenEntry).default([]),
+        devices: z.array(deviceCred).default([]),
+        allowAnonymous: z.boolean().default(false),
+        edges: z.array(edgeCred).default([]),
+      })
+      .default({ tokens: [], devices: [], allowAnonymous: false, edges: [] }),
+    positioning: z.strictObject({ tagTtlSeconds: int(1).default(60) }).default({ tagTtlSeconds: 60 }),
+    enterprises: z.array(enterprise).default([]),
+    rules: z
+      .strictObject({
+        packs: z.array(z.string()).default(['builtin']),
+        files: z.array(z.string()).default([]),
+        overrides: z.array(z.record(z.string(), z.unknown())).default([]),
+      })
+      .default({ packs: ['builtin'], files: [], overrides: [] }),
+  })
+  .superRefine(crossCheck);
+
+export type Config = z.infer<typeof configSchema>;
+export type EnterpriseConfig = z.infer<typeof enterprise>;
+export type DeviceConfig = z.infer<typeof device>;
+export type OpcuaConfig = z.infer<typeof opcua>;
+export type TokenConfig = z.infer<typeof tokenEntry>;
+export type DeviceCredential = z.infer<typeof deviceCred>;
+export type TelemetryStoreConfig = z.infer<typeof sqliteStore> | z.infer<typeof influxV1Store> | z.infer<typeof influxV2Store>;
+
+type Ctx = z.RefinementCtx;
+type Raw = Omit<Config, never>;
+
+/** References between sections: ids unique, zones, credentials and OPC UA nodes point at real things. */
+function crossCheck(c: Raw, ctx: Ctx): void {
+  const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (c.mqtt.embedded && c.mqtt.url) add(['mqtt'], 'expected either embedded or url, not both');
+  if (c.gateway.mode === 'edge' && !c.uplink) add(['uplink'], 'required when gateway.mode is edge');
+  const sites = new Map<string, Set<string>>();
+  const entIds = new Set<string>();
+  c.enterprises.forEach((e, ei) => {
+    if (entIds.has(e.id)) add(['enterprises', ei, 'id'], `duplicate enterprise id "${e.id}"`);
+    entIds.add(e.id);
+    const siteIds = new Set<string>();
+    e.sites.forEach((s, si) => {
+      if (siteIds.has(s.id)) add(['enterprises', ei, 'sites', si, 'id'], `duplicate site id "${s.id}"`);
+      siteIds.add(s.id);
+      const zones = new Set(s.zones.map((z) => z.id));
+      if (zones.size !== s.zones.length) add(['enterprises', ei, 'sites', si, 'zones'], 'duplicate zone id');
+      const devs = new Set<string>();
+      s.devices.forEach((d, di) => {
+        if (devs.has(d.id)) add(['enterprises', ei, 'sites', si, 'devices', di, 'id'], `duplicate device id "${d.id}"`);
+        devs.add(d.id);
+        if (d.zone && !zones.has(d.zone)) add(['enterprises', ei, 'sites', si, 'devices', di, 'zone'], `unknown zone "${d.zone}"`);
+      });
+      sites.set(`${e.id}/${s.id}`, devs);
+    });
+  });
+  c.auth.devices.forEach((d, i) => {
+    const devs = sites.get(`${d.enterprise}/${d.site}`);
+    if (!devs) add(['auth', 'devices', i, 'site'], `unknown site "${d.enterprise}/${d.site}"`);
+    else if (d.device && !devs.has(d.device)) add(['auth', 'devices', i, 'device'], `unknown device "${d.device}"`);
+  });
+  c.opcua.forEach((o, i) => {
+    const matches = c.enterprises.filter((e) => (!o.enterprise || e.id === o.enterprise) && e.sites.some((s) => s.id === o.site));
+    if (matches.length === 0) return add(['opcua', i, 'site'], `unknown site "${o.site}"`);
+    if (matches.length > 1) return add(['opcua', i, 'enterprise'], `site "${o.site}" exists in several enterprises; set enterprise`);
+    const devs = sites.get(`${matches[0].id}/${o.site}`)!;
+    o.nodes.forEach((n, ni) => {
+      if (!devs.has(n.device)) add(['opcua', i, 'nodes', ni, 'device'], `unknown device "${n.device}" at site "${o.site}"`);
+    });
+  });
+}

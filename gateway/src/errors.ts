@@ -1,0 +1,74 @@
+// One catalog of stable error codes shared by the API, logs and the CLI
+// (the fastify FST_ERR_* habit, ARCHITECTURE.md).
+
+export const ErrorCodes = {
+  HL_ERR_CONFIG: 'invalid configuration',
+  HL_ERR_PORT_IN_USE: 'port already in use',
+  HL_ERR_BAD_REQUEST: 'bad request',
+  HL_ERR_UNAUTHORIZED: 'missing or unknown token',
+  HL_ERR_FORBIDDEN: 'role not allowed',
+  HL_ERR_NOT_FOUND: 'not found',
+  HL_ERR_STORE: 'telemetry store failure',
+  HL_ERR_WAL_FULL: 'write-ahead log full',
+} as const;
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class HazardlineError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly statusCode = 500,
+  ) {
+    super(message);
+    this.name = 'HazardlineError';
+  }
+}
+
+/** Config errors: one line per problem, each starting with its path. */
+export class ConfigError extends HazardlineError {
+  constructor(readonly problems: string[]) {
+    super('HL_ERR_CONFIG', problems.join('\n'), 400);
+    this.name = 'ConfigError';
+  }
+}
+
+export class PortInUseError extends HazardlineError {
+  constructor(
+    readonly port: number,
+    readonly configKey: string,
+    readonly host: string,
+  ) {
+    super('HL_ERR_PORT_IN_USE', `port ${port} on ${host} is already in use; set another with ${configKey}`, 500);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Rejection reasons of CONTRACT §3.5: the label values of hazardline_ingest_rejected_total{reason}. */
+export const RejectReasons = [
+  'too_large',
+  'malformed',
+  'invalid_payload',
+  'non_finite',
+  'future_timestamp',
+  'unknown_topic',
+  'unknown_enterprise',
+  'unknown_site',
+  'unknown_device',
+  'unknown_zone',
+  'acl_denied',
+  'sparkplug_no_birth',
+  'sparkplug_unknown_alias',
+  'wal_full',
+] as const;
+export type RejectReason = (typeof RejectReasons)[number];
+
+/** A message the gateway will not store, with the reason it gives back (counted, dead-lettered). */
+export class RejectError extends Error {
+  constructor(
+    readonly reason: RejectReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RejectError';
+  }
+}

@@ -1,0 +1,30 @@
+// pino root logger; components take children with `{ component, id }` bindings.
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+  const level = opts.level ?? process.env.LOG_LEVEL ?? 'info';
+  return opts.destination ? pino({ level, base: { app: 'hazardline' } }, opts.destination as never) : pino({ level, base: { app: 'hazardline' } });
+}
+
+/** Logs at most once per `intervalMs` per key, counting what it held back (per-message errors, ARCHITECTURE.md). */
+export class RateLimitedLog {
+  private last = new Map<string, { at: number; suppressed: number }>();
+  constructor(
+    private readonly log: Logger,
+    private readonly intervalMs = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  warn(key: string, obj: Record<string, unknown>, msg: string): void {
+    const t = this.now();
+    const s = this.last.get(key);
+    if (s && t - s.at < this.intervalMs) {
+      s.suppressed++;
+      return;
+    }
+    this.log.warn({ ...obj, suppressed: s?.suppressed ?? 0 }, msg);
+    this.last.set(key, { at: t, suppressed: 0 });
+  }
+}

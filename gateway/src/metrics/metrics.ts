@@ -1,0 +1,34 @@
+// Prometheus metrics of one gateway instance (own registry, so tests can run several).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RejectReasons } from '../errors.ts';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly readings = new Counter({ name: 'hazardline_ingest_readings_total', help: 'Readings accepted (durable in the WAL), by transport', labelNames: ['transport'], registers: [this.registry] });
+  readonly messages = new Counter({ name: 'hazardline_ingest_messages_total', help: 'Messages accepted, by transport', labelNames: ['transport'], registers: [this.registry] });
+  readonly rejected = new Counter({ name: 'hazardline_ingest_rejected_total', help: 'Messages rejected (CONTRACT §3.5), by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly deadLetterDropped = new Counter({ name: 'hazardline_deadletter_dropped_total', help: 'Dead letters not stored because the dead-letter queue was full', registers: [this.registry] });
+  readonly walDepth = new Gauge({ name: 'hazardline_wal_depth', help: 'WAL entries not yet in the telemetry store', registers: [this.registry] });
+  readonly walAge = new Gauge({ name: 'hazardline_wal_age_seconds', help: 'Age of the oldest WAL entry not yet in the telemetry store', registers: [this.registry] });
+  readonly walBytes = new Gauge({ name: 'hazardline_wal_bytes', help: 'Bytes of WAL segments on disk', registers: [this.registry] });
+  readonly walOverflow = new Counter({ name: 'hazardline_wal_overflow_total', help: 'Frames refused (reject-new) or dropped (drop-oldest) because the WAL was full', labelNames: ['policy'], registers: [this.registry] });
+  readonly sinkBatch = new Histogram({ name: 'hazardline_sink_batch_seconds', help: 'Telemetry-store batch write latency', labelNames: ['sink'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
+  readonly sinkPoints = new Counter({ name: 'hazardline_sink_points_total', help: 'Points written to the telemetry store', labelNames: ['sink'], registers: [this.registry] });
+  readonly sinkFailures = new Counter({ name: 'hazardline_sink_failures_total', help: 'Failed telemetry-store batch writes (retried)', labelNames: ['sink'], registers: [this.registry] });
+  readonly opcuaSession = new Gauge({ name: 'hazardline_opcua_session_state', help: 'OPC UA session state per endpoint: 1 connected, 0 not', labelNames: ['endpoint'], registers: [this.registry] });
+  readonly opcuaReconnects = new Counter({ name: 'hazardline_opcua_reconnects_total', help: 'OPC UA connection losses', labelNames: ['endpoint'], registers: [this.registry] });
+  readonly sparkplugSeqGaps = new Counter({ name: 'hazardline_sparkplug_seq_gaps_total', help: 'Sparkplug B seq gaps, by edge node', labelNames: ['group', 'node'], registers: [this.registry] });
+  readonly mqttClients = new Gauge({ name: 'hazardline_mqtt_clients', help: 'Connected MQTT clients (embedded broker)', registers: [this.registry] });
+  readonly mqttAuthFailures = new Counter({ name: 'hazardline_mqtt_auth_failures_total', help: 'Refused MQTT connections', registers: [this.registry] });
+  readonly alarmsOpen = new Gauge({ name: 'hazardline_alarms_open', help: 'Open alarms by severity', labelNames: ['severity'], registers: [this.registry] });
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    for (const r of RejectReasons) this.rejected.inc({ reason: r }, 0);
+    for (const t of ['mqtt', 'sparkplug', 'opcua']) {
+      this.readings.inc({ transport: t }, 0);
+      this.messages.inc({ transport: t }, 0);
+    }
+    for (const s of ['red', 'orange', 'yellow', 'blue']) this.alarmsOpen.set({ severity: s }, 0);
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'hazardline_' });
+  }
+}

@@ -1,0 +1,91 @@
+// The data model shared by every stage (ingest, WAL, stores, rules).
+// `rules/` may import only from this file and `assets.ts` (ARCHITECTURE.md).
+
+export const DEVICE_KINDS = ['gas', 'slope', 'positioning', 'belt', 'power', 'generic'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export type Transport = 'mqtt' | 'sparkplug' | 'opcua' | 'uplink';
+
+/** OPC UA / Sparkplug quality of one value. Bad values carry `value: null` (CONTRACT §4). */
+export type Quality = 'good' | 'bad' | 'uncertain';
+
+/** One value of one metric of one device at one instant (event time, epoch ms). */
+export interface Reading {
+  ts: number;
+  enterprise: string;
+  site: string;
+  device: string;
+  zone?: string;
+  kind: DeviceKind;
+  metric: string;
+  value: number | null;
+  quality: Quality;
+}
+
+export interface PositionTag {
+  tag: string;
+  zone: string | null;
+}
+
+export interface SubjectRef {
+  enterprise: string;
+  site: string;
+  device: string;
+}
+
+/** What one decoded message becomes; every frame is written to the WAL before it is acknowledged. */
+export type Frame =
+  | { type: 'readings'; transport: Transport; readings: Reading[] }
+  | ({ type: 'position'; transport: Transport; ts: number; tags: PositionTag[] } & SubjectRef)
+  | ({ type: 'event'; transport: Transport; ts: number; eventType: string; detail: Record<string, unknown> } & SubjectRef)
+  | ({ type: 'status'; transport: Transport; ts: number; online: boolean; reason?: string } & SubjectRef);
+
+/** A frame once it is durable: `seq` is its position in the WAL, unique and increasing. */
+export interface WalEntry {
+  seq: number;
+  frame: Frame;
+}
+
+/** A time-series point as the telemetry stores see it (CONTRACT §5). */
+export interface Point {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, number | string>;
+  ts: number;
+}
+
+export type Aggregate = 'mean' | 'min' | 'max';
+
+/** The query behind GET /api/v1/readings. */
+export interface ReadingsQuery {
+  measurement: string;
+  enterprise: string;
+  device: string;
+  metric: string;
+  from: number;
+  to: number;
+  /** bucket width in ms; raw points when absent */
+  every?: number;
+  agg?: Aggregate;
+  limit?: number;
+}
+
+/** [epoch ms, value], ascending by time. */
+export type SeriesPoint = [number, number];
+
+export const METRIC_UNITS: Record<string, string> = {
+  lel: '%LEL',
+  ch4: '%vol',
+  co: 'ppm',
+  h2s: 'ppm',
+  nh3: 'ppm',
+  cl2: 'ppm',
+  o2: '%vol',
+  disp: 'mm',
+  running: '0/1',
+  tph: 't/h',
+  total_t: 't',
+  kw: 'kW',
+  kwh: 'kWh',
+  persons: 'persons',
+};
