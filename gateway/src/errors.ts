@@ -14,6 +14,8 @@ export const ErrorCodes = {
 export type ErrorCode = keyof typeof ErrorCodes;
 
 export class HazardlineError extends Error {
+  /** the offending request field, for 400s */
+  field?: string;
   constructor(
     readonly code: ErrorCode,
     message: string,

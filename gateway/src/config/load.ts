@@ -29,11 +29,11 @@ function describe(issue: z.core.$ZodIssue): string {
 /** Replaces `${NAME}` in every string value; an unset variable is a config error at that path. */
 export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[] = [], problems: string[] = []): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, name: string) => {
       const v = env[name];
       if (v === undefined) {
         problems.push(`${formatPath(path)}: environment variable ${name} is not set`);
-        return '';
+        return m; // left as written so that the schema does not report the same value twice
       }
       return v;
     });

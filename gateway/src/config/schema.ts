@@ -188,6 +188,7 @@ type Raw = Omit<Config, never>;
 function crossCheck(c: Raw, ctx: Ctx): void {
   const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (c.mqtt.embedded && c.mqtt.url) add(['mqtt'], 'expected either embedded or url, not both');
+  if (c.wal.maxBytes < 4 * c.wal.segmentBytes) add(['wal', 'maxBytes'], `expected at least 4 × wal.segmentBytes (${4 * c.wal.segmentBytes})`);
   if (c.gateway.mode === 'edge' && !c.uplink) add(['uplink'], 'required when gateway.mode is edge');
   const sites = new Map<string, Set<string>>();
   const entIds = new Set<string>();

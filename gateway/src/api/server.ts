@@ -1,0 +1,108 @@
+// HTTP API (CONTRACT §7) on fastify; handlers are tested with inject(), no sockets.
+import Fastify, { type FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
+import { HazardlineError, PortInUseError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { AssetModel } from '../model/assets.ts';
+import { METRIC_UNITS, type Aggregate } from '../model/types.ts';
+import type { Sink } from '../store/sink.ts';
+import { TokenAuth } from './auth.ts';
+import { badRequest, parseDuration, parseTime } from './time-params.ts';
+
+export interface HealthCheck {
+  name: string;
+  ok: boolean;
+  detail?: Record<string, unknown>;
+}
+
+export interface ApiDeps {
+  assets: AssetModel;
+  auth: TokenAuth;
+  sink: Sink;
+  deadLetters: DeadLetterStore;
+  metrics: Metrics;
+  clock: Clock;
+  log: Logger;
+  health: () => HealthCheck[];
+  /** refresh gauges computed at scrape time (WAL age) */
+  beforeScrape?: () => void;
+}
+
+type Query = Record<string, string | undefined>;
+
+const MAX_POINTS = 100_000;
+
+function isLoopback(ip: string): boolean {
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.');
+}
+
+export function buildApi(d: ApiDeps) {
+  const app = Fastify({ loggerInstance: d.log.child({ component: 'http' }), disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; field?: string }, _req, reply) => {
+    if (err instanceof HazardlineError) {
+      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    }
+    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) d.log.error({ err }, 'http handler failed');
+    reply.status(status).send({ error: { code: status === 500 ? 'HL_ERR_INTERNAL' : (err.code ?? 'HL_ERR_BAD_REQUEST'), message: err.message } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'HL_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  app.get('/healthz', async (_req, reply) => {
+    const checks = d.health();
+    const ok = checks.every((c) => c.ok);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
+  });
+
+  app.get('/metrics', async (req, reply) => {
+    if (!isLoopback(req.ip)) d.auth.require(req.headers.authorization, ['admin', 'regulator', 'dispatcher', 'officer']);
+    d.beforeScrape?.();
+    reply.header('content-type', d.metrics.registry.contentType);
+    return d.metrics.registry.metrics();
+  });
+
+  app.get('/api/v1/readings', async (req: FastifyRequest<{ Querystring: Query }>) => {
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
+    const q = req.query;
+    if (!q.device) throw badRequest('device', 'required');
+    if (!q.metric) throw badRequest('metric', 'required');
+    const candidates = d.assets.devicesById(q.device).filter((x) => (!q.enterprise || x.enterprise === q.enterprise) && d.auth.inScope(id, x.enterprise));
+    if (candidates.length === 0) throw new HazardlineError('HL_ERR_NOT_FOUND', `device ${q.device} not found`, 404);
+    if (candidates.length > 1) throw badRequest('enterprise', `device id ${q.device} exists in several enterprises; add enterprise=`);
+    const dev = candidates[0];
+    const to = parseTime('to', q.to, d.clock.now());
+    const from = parseTime('from', q.from, to - 3_600_000);
+    if (from > to) throw badRequest('from', 'must not be after to');
+    const every = parseDuration('every', q.every);
+    const agg = (q.agg ?? 'mean') as Aggregate;
+    if (!['mean', 'min', 'max'].includes(agg)) throw badRequest('agg', 'expected mean | min | max');
+    if (every !== undefined && (to - from) / every > MAX_POINTS) throw badRequest('every', `more than ${MAX_POINTS} buckets`);
+    const measurement = q.metric === 'persons' ? 'occupancy' : dev.kind;
+    const points = await d.sink.query({ measurement, enterprise: dev.enterprise, device: dev.id, metric: q.metric, from, to, every, agg: every ? agg : undefined, limit: MAX_POINTS });
+    return { device: dev.id, enterprise: dev.enterprise, metric: q.metric, unit: METRIC_UNITS[q.metric] ?? '', ...(every ? { every, agg } : {}), points };
+  });
+
+  app.get('/api/v1/ingest/rejected', async (req: FastifyRequest<{ Querystring: Query }>) => {
+    d.auth.require(req.headers.authorization, ['admin']);
+    const limit = req.query.limit ? Number(req.query.limit) : 100;
+    if (!Number.isInteger(limit) || limit < 1) throw badRequest('limit', 'expected integer >= 1');
+    const since = req.query.since ? parseTime('since', req.query.since, 0) : undefined;
+    return { rejected: d.deadLetters.list({ limit, reason: req.query.reason, since }) };
+  });
+
+  return app;
+}
+
+export async function listenApi(app: ReturnType<typeof buildApi>, host: string, port: number): Promise<number> {
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, 'gateway.http.port', host);
+    throw err;
+  }
+  const addr = app.server.address();
+  return typeof addr === 'object' && addr ? addr.port : port;
+}

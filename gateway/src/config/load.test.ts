@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.ts';
+import { parseConfig, parseConfigText } from './load.ts';
+import { AssetModel } from '../model/assets.ts';
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const ent = (zones: unknown[]) => ({ enterprises: [{ id: 'ent-a', sites: [{ id: 's1' }, { id: 's2', zones: [{ id: 'z1' }, { id: 'z2' }, ...zones] }] }] });
+
+describe('config (CONTRACT §2)', () => {
+  it('reports an error with its full path, in the contract format', () => {
+    const p = problems(() => parseConfig(ent([{ id: 'z3', maxPersons: 0 }])));
+    expect(p).toContain('enterprises[0].sites[1].zones[2].maxPersons: expected integer >= 1');
+  });
+
+  it('reports every error, not just the first', () => {
+    const p = problems(() => parseConfig({ gateway: { http: { port: 70000 } }, enterprises: [{ id: 'e', sites: [{ id: 's', devices: [{ id: 'd', kind: 'laser' }] }] }], bogus: 1 }));
+    expect(p).toEqual(
+      expect.arrayContaining([
+        'gateway.http.port: expected integer <= 65535',
+        expect.stringMatching(/^enterprises\[0\]\.sites\[0\]\.devices\[0\]\.kind: expected one of gas/),
+        '(root): unknown key "bogus"',
+      ]),
+    );
+    expect(p.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('substitutes ${ENV} and names the path of an unset variable', () => {
+    const raw = { auth: { tokens: [{ token: '${DISPATCH_TOKEN}', role: 'dispatcher' }, { token: '${MISSING_TOKEN}', role: 'admin' }] } };
+    expect(problems(() => parseConfig(raw, { DISPATCH_TOKEN: 'x' }))).toEqual(['auth.tokens[1].token: environment variable MISSING_TOKEN is not set']);
+    const cfg = parseConfig(raw, { DISPATCH_TOKEN: 'secret', MISSING_TOKEN: 'y' });
+    expect(cfg.auth.tokens[0].token).toBe('secret');
+  });
+
+  it('checks references: device zones, credentials, OPC UA nodes', () => {
+    const p = problems(() =>
+      parseConfig({
+        enterprises: [{ id: 'e', sites: [{ id: 's', zones: [{ id: 'z' }], devices: [{ id: 'd', kind: 'gas', zone: 'nope' }] }] }],
+        auth: { devices: [{ username: 'u', password: 'p', enterprise: 'e', site: 's', device: 'ghost' }] },
+        opcua: [{ endpoint: 'opc.tcp://x:4840', site: 's', nodes: [{ nodeId: 'ns=1;s=A', device: 'ghost', metric: 'lel' }] }],
+      }),
+    );
+    expect(p).toEqual(['enterprises[0].sites[0].devices[0].zone: unknown zone "nope"', 'auth.devices[0].device: unknown device "ghost"', 'opcua[0].nodes[0].device: unknown device "ghost" at site "s"']);
+  });
+
+  it('reports YAML syntax errors instead of throwing', () => {
+    expect(problems(() => parseConfigText('gateway: [unclosed'))[0]).toMatch(/^\(yaml\): /);
+  });
+
+  it('fills documented defaults', () => {
+    const cfg = parseConfig({});
+    expect(cfg.gateway.http.port).toBe(8080);
+    expect(cfg.storage.telemetry).toEqual({ type: 'sqlite' });
+    expect(cfg.mqtt.maxPayloadBytes).toBe(256 * 1024);
+    expect(cfg.wal.overflow).toBe('reject-new');
+  });
+
+  it('the demo config is valid and builds the asset model', () => {
+    const cfg = parseConfigText(readFileSync(new URL('./demo.yaml', import.meta.url), 'utf8'));
+    const assets = AssetModel.fromConfig(cfg);
+    const gas = assets.lookup('ent-a', 's1', 'gas-01');
+    expect(gas.ok && gas.device.zone).toBe('z-stope-301');
+    expect(assets.lookup('ent-a', 's1', 'nope')).toEqual({ ok: false, reason: 'unknown_device' });
+    expect(assets.lookup('ent-x', 's1', 'gas-01')).toEqual({ ok: false, reason: 'unknown_enterprise' });
+    expect(assets.enterprises.get('ent-a')!.approvedCapacity.tonnesPerDay).toBe(3000);
+  });
+});

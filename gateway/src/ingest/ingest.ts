@@ -1,0 +1,156 @@
+// The ingest pipeline shared by every source: decode → ACL → asset lookup → checks →
+// WAL. A message is either durable (and may be acknowledged) or rejected with a reason
+// that is counted, dead-lettered and logged at a bounded rate (CONTRACT §3.5).
+import type { Clock } from '../clock.ts';
+import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
+import { excerpt } from '../deadletter/dead-letter-store.ts';
+import { RejectError } from '../errors.ts';
+import { RateLimitedLog, type Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { AssetModel, DeviceInfo } from '../model/assets.ts';
+import type { Frame, Transport } from '../model/types.ts';
+import type { Wal } from '../wal/wal.ts';
+import { decodeJson, parseJsonTopic } from '../decode/json-decoder.ts';
+import { SparkplugDecoder } from '../decode/sparkplug-decoder.ts';
+import type { IngestInput, IngestResult, Principal } from './source.ts';
+
+/** CONTRACT §3.5: a timestamp more than 24 h ahead of gateway time is rejected. */
+export const MAX_FUTURE_MS = 24 * 3600 * 1000;
+const SPARKPLUG_PREFIX = 'spBv1.0/';
+
+export interface IngestOptions {
+  assets: AssetModel;
+  wal: Wal;
+  deadLetters: DeadLetterStore;
+  metrics: Metrics;
+  log: Logger;
+  clock: Clock;
+  maxPayloadBytes: number;
+  autoRegister: boolean;
+}
+
+export class Ingest {
+  readonly sparkplug = new SparkplugDecoder();
+  private readonly rlog: RateLimitedLog;
+
+  constructor(private readonly o: IngestOptions) {
+    this.rlog = new RateLimitedLog(o.log, 10_000, () => o.clock.now());
+  }
+
+  /** The `emit` given to every Source. */
+  readonly accept = async (input: IngestInput): Promise<IngestResult> => {
+    let transport: Transport = input.kind === 'mqtt' ? 'mqtt' : input.transport;
+    try {
+      let frames: Frame[];
+      if (input.kind === 'mqtt') {
+        if (input.topic.startsWith(SPARKPLUG_PREFIX)) transport = 'sparkplug';
+        frames = this.decodeMqtt(input.topic, input.payload, input.principal, input.arrival);
+      } else {
+        frames = input.frames;
+      }
+      const readings = this.enrich(frames);
+      if (frames.length === 0) return { ok: true, readings: 0 };
+      await this.o.wal.append(frames);
+      this.o.metrics.messages.inc({ transport });
+      if (readings) this.o.metrics.readings.inc({ transport }, readings);
+      return { ok: true, readings };
+    } catch (err) {
+      if (!(err instanceof RejectError)) throw err;
+      this.reject(err, transport, input);
+      return { ok: false, reason: err.reason, message: err.message };
+    }
+  };
+
+  private decodeMqtt(topic: string, payload: Buffer, principal: Principal | undefined, arrival: number): Frame[] {
+    if (payload.length > this.o.maxPayloadBytes) {
+      throw new RejectError('too_large', `payload of ${payload.length} bytes exceeds ${this.o.maxPayloadBytes}`);
+    }
+    if (topic.startsWith(SPARKPLUG_PREFIX)) {
+      if (principal) checkSparkplugAcl(topic, principal);
+      // commands and host STATE are for the edge nodes, not telemetry: pass through, store nothing
+      const type = topic.split('/')[2];
+      if (type === 'NCMD' || type === 'DCMD' || type === 'STATE' || topic.startsWith('spBv1.0/STATE/')) return [];
+      const res = this.sparkplug.decode(topic, payload, arrival);
+      if (res.seqGap) {
+        this.o.metrics.sparkplugSeqGaps.inc({ group: res.group, node: res.node });
+        this.rlog.warn(`seq:${res.group}/${res.node}`, { group: res.group, node: res.node, ...res.seqGap }, 'sparkplug seq gap');
+      }
+      return res.frames;
+    }
+    const t = parseJsonTopic(topic);
+    if (!t) throw new RejectError('unknown_topic', `topic "${topic.slice(0, 200)}" is not hl/v1/{enterprise}/{site}/{device}/{telemetry|position|event|status} nor spBv1.0/...`);
+    // [ACL] a device publishes only under its own prefix; a site-level publisher under its site
+    if (principal && (principal.enterprise !== t.enterprise || principal.site !== t.site || (principal.device !== undefined && principal.device !== t.device))) {
+      throw new RejectError('acl_denied', `${principal.username} may not publish to ${topic}`);
+    }
+    return [decodeJson(t, payload, arrival)];
+  }
+
+  /** Fills kind and zone from the asset model and applies the checks that need gateway state. Returns the reading count. */
+  private enrich(frames: Frame[]): number {
+    const horizon = this.o.clock.now() + MAX_FUTURE_MS;
+    let readings = 0;
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i];
+      if (f.type === 'readings') {
+        let last: DeviceInfo | undefined;
+        for (const r of f.readings) {
+          if (!last || last.id !== r.device || last.site !== r.site || last.enterprise !== r.enterprise) last = this.device(r.enterprise, r.site, r.device);
+          r.kind = last.kind;
+          if (last.zone) r.zone = last.zone;
+          if (r.ts > horizon) throw new RejectError('future_timestamp', `${r.device}.${r.metric}: ts ${new Date(r.ts).toISOString()} is more than 24 h ahead of gateway time`);
+        }
+        readings += f.readings.length;
+        continue;
+      }
+      if (f.type === 'status') {
+        // status of a device we do not know (e.g. a Sparkplug node itself) carries no information for us
+        if (!this.o.assets.lookup(f.enterprise, f.site, f.device).ok && !this.o.autoRegister) {
+          frames.splice(i--, 1);
+          continue;
+        }
+      } else this.device(f.enterprise, f.site, f.device);
+      if (f.ts > horizon) throw new RejectError('future_timestamp', `ts ${new Date(f.ts).toISOString()} is more than 24 h ahead of gateway time`);
+      if (f.type === 'position') {
+        const site = this.o.assets.site(f.enterprise, f.site)!;
+        for (const tag of f.tags) {
+          if (tag.zone !== null && !site.zones.has(tag.zone) && !this.o.autoRegister) throw new RejectError('unknown_zone', `tag ${tag.tag}: zone "${tag.zone}" is not configured at site ${f.site}`);
+        }
+      }
+    }
+    return readings;
+  }
+
+  private device(enterprise: string, site: string, device: string): DeviceInfo {
+    const found = this.o.assets.lookup(enterprise, site, device);
+    if (found.ok) return found.device;
+    if (this.o.autoRegister) return this.o.assets.autoRegister(enterprise, site, device);
+    const what = found.reason === 'unknown_enterprise' ? `enterprise "${enterprise}"` : found.reason === 'unknown_site' ? `site "${enterprise}/${site}"` : `device "${enterprise}/${site}/${device}"`;
+    throw new RejectError(found.reason, `${what} is not in the config`);
+  }
+
+  private reject(err: RejectError, transport: Transport, input: IngestInput): void {
+    this.o.metrics.rejected.inc({ reason: err.reason });
+    const topic = input.kind === 'mqtt' ? input.topic : input.origin;
+    const payload = input.kind === 'mqtt' ? input.payload : Buffer.from(JSON.stringify(input.frames).slice(0, 2048));
+    this.o.deadLetters.add({
+      at: this.o.clock.now(),
+      transport,
+      topic: topic.slice(0, 512),
+      client: input.kind === 'mqtt' ? (input.principal?.username ?? input.clientId) : undefined,
+      reason: err.reason,
+      message: err.message,
+      size: payload.length,
+      payload: excerpt(payload),
+    });
+    this.rlog.warn(`reject:${err.reason}`, { reason: err.reason, transport, topic: topic.slice(0, 200), detail: err.message }, 'message rejected');
+  }
+}
+
+/** Sparkplug ACL: group = enterprise, edge node = site; a device credential may only send its own DBIRTH/DDATA/DDEATH. */
+function checkSparkplugAcl(topic: string, p: Principal): void {
+  const [, group, type, node, device] = topic.split('/');
+  const deviceLevel = type === 'DBIRTH' || type === 'DDATA' || type === 'DDEATH';
+  const ok = group === p.enterprise && node === p.site && (p.device === undefined || (deviceLevel && device === p.device));
+  if (!ok) throw new RejectError('acl_denied', `${p.username} may not publish to ${topic}`);
+}

@@ -1,0 +1,150 @@
+// Wiring only (ARCHITECTURE.md): config → asset model → WAL → sink → sources → API.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config/schema.ts';
+import { DeadLetterStore } from './deadletter/dead-letter-store.ts';
+import { createLogger, type Logger } from './log.ts';
+import { Metrics } from './metrics/metrics.ts';
+import { AssetModel } from './model/assets.ts';
+import { Wal } from './wal/wal.ts';
+import { createSink } from './store/registry.ts';
+import { RunningSink } from './store/running-sink.ts';
+import { Ingest } from './ingest/ingest.ts';
+import type { Source } from './ingest/source.ts';
+import { DeviceAuth } from './ingest/device-auth.ts';
+import { EmbeddedBrokerSource } from './ingest/embedded-broker-source.ts';
+import { ExternalBrokerSource } from './ingest/external-broker-source.ts';
+import { TokenAuth } from './api/auth.ts';
+import { buildApi, listenApi, type HealthCheck } from './api/server.ts';
+
+export interface GatewayOptions {
+  log?: Logger;
+  clock?: Clock;
+}
+
+export class Gateway {
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly metrics = new Metrics({ defaultMetrics: true });
+  readonly assets: AssetModel;
+  readonly dataDir: string;
+  readonly wal: Wal;
+  readonly deadLetters: DeadLetterStore;
+  readonly runningSink: RunningSink;
+  readonly ingest: Ingest;
+  readonly sources: Source[] = [];
+  readonly api: ReturnType<typeof buildApi>;
+  httpPort = 0;
+  mqttPort = 0;
+  private started = false;
+
+  constructor(
+    readonly config: Config,
+    opts: GatewayOptions = {},
+  ) {
+    this.log = opts.log ?? createLogger();
+    this.clock = opts.clock ?? systemClock;
+    this.assets = AssetModel.fromConfig(config);
+    this.dataDir = resolve(config.gateway.dataDir);
+    mkdirSync(this.dataDir, { recursive: true });
+    const c = (component: string) => this.log.child({ component });
+    this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics });
+    this.deadLetters = new DeadLetterStore(join(this.dataDir, 'deadletter.db'), this.metrics);
+    const sink = createSink(config.storage.telemetry, this.dataDir);
+    this.runningSink = new RunningSink(sink, this.wal, this.metrics, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize });
+    this.ingest = new Ingest({
+      assets: this.assets,
+      wal: this.wal,
+      deadLetters: this.deadLetters,
+      metrics: this.metrics,
+      log: c('ingest'),
+      clock: this.clock,
+      maxPayloadBytes: config.mqtt.maxPayloadBytes,
+      autoRegister: config.mqtt.autoRegister,
+    });
+    this.buildSources();
+    this.api = buildApi({
+      assets: this.assets,
+      auth: new TokenAuth(config.auth.tokens, this.assets),
+      sink,
+      deadLetters: this.deadLetters,
+      metrics: this.metrics,
+      clock: this.clock,
+      log: this.log,
+      health: () => this.health(),
+      beforeScrape: () => this.metrics.walAge.set(this.wal.oldestAgeSeconds()),
+    });
+  }
+
+  private buildSources(): void {
+    const { config } = this;
+    const c = (component: string, id: string) => this.log.child({ component, id });
+    if (config.mqtt.url) {
+      this.sources.push(
+        new ExternalBrokerSource({ url: config.mqtt.url, clientId: config.mqtt.clientId ?? `hazardline-${config.gateway.id}`, username: config.mqtt.username, password: config.mqtt.password, log: c('mqtt', 'external'), clock: this.clock }),
+      );
+    } else {
+      const e = config.mqtt.embedded ?? { port: 1883, host: '0.0.0.0' };
+      this.sources.push(
+        new EmbeddedBrokerSource({ host: e.host, port: e.port, auth: new DeviceAuth(config.auth.devices, config.auth.allowAnonymous), metrics: this.metrics, log: c('mqtt', 'embedded'), clock: this.clock }),
+      );
+    }
+  }
+
+  /** node-opcua is heavy and noisy at import: loaded only when an endpoint is configured. */
+  private async buildOpcuaSources(): Promise<void> {
+    const { config } = this;
+    if (config.opcua.length === 0) return;
+    const { OpcuaSource } = await import('./ingest/opcua-source.ts');
+    for (const o of config.opcua) {
+      const enterprise = o.enterprise ?? config.enterprises.find((e) => e.sites.some((s) => s.id === o.site))!.id;
+      const log = this.log.child({ component: 'opcua', id: o.endpoint });
+      this.sources.push(new OpcuaSource({ config: o, enterprise, assets: this.assets, metrics: this.metrics, log, clock: this.clock }));
+    }
+  }
+
+  health(): HealthCheck[] {
+    const checks: HealthCheck[] = this.sources.map((s) => s.health());
+    const rs = this.runningSink;
+    checks.push({ name: `store:${rs.sink.type}`, ok: rs.healthy, detail: rs.lastError ? { error: rs.lastError } : {} });
+    checks.push({ name: 'wal', ok: true, detail: { depth: this.wal.depth(), ageSeconds: this.wal.oldestAgeSeconds(), bytes: this.wal.bytes() } });
+    return checks;
+  }
+
+  async start(): Promise<void> {
+    await this.buildOpcuaSources();
+    await this.wal.open();
+    try {
+      await this.runningSink.sink.open();
+    } catch (err) {
+      // the store may come up later: readings wait in the WAL, the drainer retries
+      this.log.error({ err, sink: this.runningSink.sink.type }, 'telemetry store not reachable at start; buffering in the WAL');
+    }
+    this.runningSink.start();
+    this.started = true;
+    try {
+      this.httpPort = await listenApi(this.api, this.config.gateway.http.host, this.config.gateway.http.port);
+      for (const s of this.sources) {
+        await s.start(this.ingest.accept);
+        if (s instanceof EmbeddedBrokerSource) this.mqttPort = s.port;
+      }
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+    this.log.info({ http: this.httpPort, mqtt: this.mqttPort || undefined, store: this.runningSink.sink.type, devices: this.assets.deviceCount() }, 'gateway started');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    for (const s of this.sources) await s.stop().catch((err) => this.log.error({ err, source: s.name }, 'source stop failed'));
+    await this.runningSink.stop();
+    await this.wal.close();
+    await this.runningSink.sink.close().catch(() => undefined);
+    this.deadLetters.close();
+    await this.api.close();
+    this.log.info('gateway stopped');
+  }
+}

@@ -1,0 +1,96 @@
+// The one wrapper around every Sink (the Telegraf "running output" habit): drains the WAL
+// in batches, retries with back-off while the store is down, moves the checkpoint only
+// after the store confirmed, and records batch latency and failures.
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Wal } from '../wal/wal.ts';
+import type { Sink } from './sink.ts';
+import { entriesToPoints } from './points.ts';
+
+export interface RunningSinkOptions {
+  batchSize: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export class RunningSink {
+  private stopped = false;
+  private loop?: Promise<void>;
+  private backoff: number;
+  private wake?: () => void;
+  lastError?: string;
+  lastSuccessAt?: number;
+
+  constructor(
+    readonly sink: Sink,
+    private readonly wal: Wal,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly o: RunningSinkOptions,
+  ) {
+    this.backoff = o.minBackoffMs ?? 200;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  get healthy(): boolean {
+    return this.lastError === undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const entries = this.wal.read(this.o.batchSize);
+      if (entries.length === 0) {
+        await this.wal.waitForData(500);
+        continue;
+      }
+      const ok = await this.writeBatch(entries);
+      if (ok) this.wal.commit(entries[entries.length - 1].seq);
+      else await this.sleep(this.backoff);
+    }
+  }
+
+  private async writeBatch(entries: ReturnType<Wal['read']>): Promise<boolean> {
+    const points = entriesToPoints(entries);
+    if (points.length === 0) return true;
+    const end = this.metrics.sinkBatch.startTimer({ sink: this.sink.type });
+    try {
+      await this.sink.write(points);
+      end();
+      this.metrics.sinkPoints.inc({ sink: this.sink.type }, points.length);
+      if (this.lastError) this.log.info({ sink: this.sink.type }, 'telemetry store writable again');
+      this.lastError = undefined;
+      this.lastSuccessAt = Date.now();
+      this.backoff = this.o.minBackoffMs ?? 200;
+      return true;
+    } catch (err) {
+      this.metrics.sinkFailures.inc({ sink: this.sink.type });
+      const message = (err as Error).message;
+      if (this.lastError !== message) this.log.error({ err, sink: this.sink.type, points: points.length, retryInMs: this.backoff }, 'telemetry store write failed; readings stay in the WAL');
+      this.lastError = message;
+      this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 10_000);
+      return false;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  /** Drains what is left (up to `timeoutMs`), then stops. What is not drained stays in the WAL. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.wal.depth() > 0 && this.healthy && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+}

@@ -1,0 +1,136 @@
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../log.ts';
+import { Metrics } from '../metrics/metrics.ts';
+import type { Frame } from '../model/types.ts';
+import { Wal, type WalOptions } from './wal.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function makeWal(dir?: string, over: Partial<WalOptions> = {}) {
+  const d = dir ?? mkdtempSync(join(tmpdir(), 'hl-wal-'));
+  if (!dir) dirs.push(d);
+  const metrics = new Metrics();
+  const wal = new Wal({ dir: d, maxBytes: 64 * 1024 * 1024, segmentBytes: 1024 * 1024, fsync: false, overflow: 'reject-new', log: createLogger({ level: 'silent' }), metrics, ...over });
+  return { wal, dir: d, metrics };
+}
+
+const frame = (i: number, n = 1): Frame => ({
+  type: 'readings',
+  transport: 'mqtt',
+  readings: Array.from({ length: n }, (_, k) => ({ ts: i * 1000 + k, enterprise: 'e', site: 's', device: 'd', kind: 'gas' as const, metric: 'lel', value: i, quality: 'good' as const })),
+});
+
+const seqs = (w: Wal) => w.read(1e9).map((e) => e.seq);
+
+describe('WAL (CONTRACT §5)', () => {
+  it('assigns increasing seqs, keeps entries until committed', async () => {
+    const { wal } = makeWal();
+    await wal.open();
+    await Promise.all([wal.append([frame(1)]), wal.append([frame(2), frame(3)])]);
+    expect(seqs(wal)).toEqual([1, 2, 3]);
+    expect(wal.depth()).toBe(3);
+    wal.commit(2);
+    expect(seqs(wal)).toEqual([3]);
+    expect(wal.depth()).toBe(1);
+    await wal.close();
+  });
+
+  it('after a restart replays exactly the entries after the checkpoint', async () => {
+    const { wal, dir } = makeWal();
+    await wal.open();
+    for (let i = 1; i <= 10; i++) await wal.append([frame(i)]);
+    wal.commit(4);
+    await wal.close();
+    const again = makeWal(dir).wal;
+    await again.open();
+    expect(seqs(again)).toEqual([5, 6, 7, 8, 9, 10]);
+    await again.append([frame(11)]);
+    expect(seqs(again)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    await again.close();
+  });
+
+  it('truncates a torn last line left by a crash (kill -9 mid-write)', async () => {
+    const { wal, dir } = makeWal();
+    await wal.open();
+    await wal.append([frame(1), frame(2)]);
+    await wal.close();
+    const last = readdirSync(dir).filter((f) => f.endsWith('.wal')).sort().at(-1)!;
+    appendFileSync(join(dir, last), '{"seq":3,"at":1,"frame":{"type":"rea');
+    const again = makeWal(dir).wal;
+    await again.open();
+    expect(seqs(again)).toEqual([1, 2]);
+    await again.append([frame(3)]);
+    await again.close();
+    const third = makeWal(dir).wal;
+    await third.open();
+    expect(seqs(third)).toEqual([1, 2, 3]);
+    await third.close();
+  });
+
+  it('rolls segments and deletes the drained ones', async () => {
+    const { wal, dir } = makeWal(undefined, { segmentBytes: 64 * 1024, maxBytes: 64 * 1024 * 1024 });
+    await wal.open();
+    for (let i = 1; i <= 300; i++) await wal.append([frame(i, 10)]);
+    const before = readdirSync(dir).filter((f) => f.endsWith('.wal')).length;
+    expect(before).toBeGreaterThan(3);
+    wal.commit(300);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.wal')).length).toBe(1);
+    expect(wal.depth()).toBe(0);
+    await wal.close();
+  });
+
+  it('spills to disk past its memory budget and still drains every entry in order', async () => {
+    const { wal } = makeWal(undefined, { memReadings: 50 });
+    await wal.open();
+    for (let i = 1; i <= 200; i++) await wal.append([frame(i)]);
+    const seen: number[] = [];
+    for (;;) {
+      const batch = wal.read(30);
+      if (batch.length === 0) break;
+      seen.push(...batch.map((e) => e.seq));
+      wal.commit(batch.at(-1)!.seq);
+    }
+    expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    await wal.close();
+  });
+
+  it('overflow reject-new: refuses new frames with wal_full, counted; nothing already durable is lost', async () => {
+    const { wal, metrics } = makeWal(undefined, { segmentBytes: 64 * 1024, maxBytes: 256 * 1024 });
+    await wal.open();
+    let accepted = 0;
+    let refused = 0;
+    for (let i = 1; i <= 2000; i++) {
+      try {
+        await wal.append([frame(i, 5)]);
+        accepted++;
+      } catch (err) {
+        expect((err as { reason: string }).reason).toBe('wal_full');
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+    expect(wal.bytes()).toBeLessThanOrEqual(256 * 1024);
+    expect(seqs(wal)).toHaveLength(accepted);
+    expect((await metrics.walOverflow.get()).values.find((v) => v.labels.policy === 'reject-new')?.value).toBe(refused);
+    await wal.close();
+  });
+
+  it('overflow drop-oldest: keeps accepting, drops the oldest segment, counts what it dropped', async () => {
+    const { wal, metrics } = makeWal(undefined, { segmentBytes: 64 * 1024, maxBytes: 256 * 1024, overflow: 'drop-oldest' });
+    await wal.open();
+    for (let i = 1; i <= 2000; i++) await wal.append([frame(i, 5)]);
+    expect(wal.bytes()).toBeLessThanOrEqual(256 * 1024);
+    const kept = seqs(wal);
+    expect(kept.at(-1)).toBe(2000);
+    const dropped = (await metrics.walOverflow.get()).values.find((v) => v.labels.policy === 'drop-oldest')?.value ?? 0;
+    expect(dropped + kept.length).toBe(2000);
+    expect(kept[0]).toBe(dropped + 1);
+    await wal.close();
+  });
+});

@@ -1,0 +1,370 @@
+// Write-ahead log (CONTRACT §5): a frame is acknowledged only once it is here. Segments of
+// NDJSON lines `{"seq","at","frame"}` in `dataDir/wal/`; group commit (one write, optionally
+// one fdatasync, per event-loop turn); a checkpoint file records the last seq the telemetry
+// store has confirmed. Bounded on disk with an explicit, counted overflow policy.
+import { EventEmitter } from 'node:events';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, truncateSync, existsSync } from 'node:fs';
+import { open, writeFile, rename, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Frame, WalEntry } from '../model/types.ts';
+import { RejectError } from '../errors.ts';
+
+export interface WalOptions {
+  dir: string;
+  maxBytes: number;
+  segmentBytes: number;
+  fsync: boolean;
+  overflow: 'reject-new' | 'drop-oldest';
+  /** readings kept in memory for the drainer; beyond it entries are re-read from disk */
+  memReadings?: number;
+  log: Logger;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+interface Segment {
+  file: string;
+  firstSeq: number;
+  lastSeq: number;
+  bytes: number;
+}
+
+interface Pending {
+  entries: WalEntry[];
+  lines: string[];
+  bytes: number;
+  waiters: { resolve: () => void; reject: (e: Error) => void }[];
+}
+
+export interface StoredEntry extends WalEntry {
+  /** wall-clock time it was written, for hazardline_wal_age_seconds */
+  at: number;
+}
+
+const weight = (e: WalEntry) => (e.frame.type === 'readings' ? e.frame.readings.length : 1);
+const newPending = (): Pending => ({ entries: [], lines: [], bytes: 0, waiters: [] });
+
+export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ policy: string; frames: number }] }> {
+  private segments: Segment[] = [];
+  private fh?: FileHandle;
+  private nextSeq = 1;
+  private durableSeq = 0;
+  private checkpointSeq = 0;
+  private totalBytes = 0;
+  private pending = newPending();
+  private flushing = false;
+  private scheduled = false;
+  /** entries after the checkpoint, in order; when `spilled`, entries after `mem`'s end are on disk only */
+  private mem: StoredEntry[] = [];
+  private memHead = 0;
+  private memWeight = 0;
+  private spilled = false;
+  private checkpointWriting?: Promise<void>;
+  private checkpointWanted = false;
+  private waiters: (() => void)[] = [];
+  private readonly memReadings: number;
+  private readonly now: () => number;
+
+  constructor(private readonly o: WalOptions) {
+    super();
+    this.memReadings = o.memReadings ?? 200_000;
+    this.now = o.now ?? Date.now;
+  }
+
+  async open(): Promise<void> {
+    mkdirSync(this.o.dir, { recursive: true });
+    const cp = join(this.o.dir, 'checkpoint');
+    this.checkpointSeq = existsSync(cp) ? Number(readFileSync(cp, 'utf8').trim()) || 0 : 0;
+    const files = readdirSync(this.o.dir).filter((f) => f.endsWith('.wal')).sort();
+    let recovered = 0;
+    for (const [i, f] of files.entries()) {
+      const seg = this.recoverSegment(join(this.o.dir, f), i === files.length - 1);
+      if (!seg) continue;
+      if (seg.lastSeq <= this.checkpointSeq) {
+        unlinkSync(seg.file);
+        continue;
+      }
+      this.segments.push(seg);
+      this.totalBytes += seg.bytes;
+      this.nextSeq = Math.max(this.nextSeq, seg.lastSeq + 1);
+    }
+    this.nextSeq = Math.max(this.nextSeq, this.checkpointSeq + 1);
+    this.durableSeq = this.nextSeq - 1;
+    this.spilled = this.segments.length > 0;
+    this.loadFromDisk();
+    recovered = this.mem.length;
+    await this.openSegment();
+    this.updateGauges();
+    this.o.log.info({ checkpoint: this.checkpointSeq, nextSeq: this.nextSeq, segments: this.segments.length, recovered, spilled: this.spilled }, 'wal opened');
+  }
+
+  /** Reads one segment, truncating a torn tail left by a crash mid-write (last segment only). */
+  private recoverSegment(file: string, last: boolean): Segment | undefined {
+    const text = readFileSync(file, 'utf8');
+    let good = 0;
+    let first = 0;
+    let lastSeq = 0;
+    let pos = 0;
+    while (pos < text.length) {
+      const nl = text.indexOf('\n', pos);
+      if (nl < 0) break;
+      try {
+        const e = JSON.parse(text.slice(pos, nl)) as WalEntry;
+        if (!first) first = e.seq;
+        lastSeq = e.seq;
+      } catch {
+        this.o.log.error({ file, offset: pos }, 'corrupt wal line; truncating segment here');
+        break;
+      }
+      pos = nl + 1;
+      good = Buffer.byteLength(text.slice(0, pos));
+    }
+    const size = statSync(file).size;
+    if (good < size) {
+      if (!last) this.o.log.error({ file, lost: size - good }, 'corrupt wal segment tail');
+      truncateSync(file, good);
+    }
+    if (!first) {
+      unlinkSync(file);
+      return undefined;
+    }
+    return { file, firstSeq: first, lastSeq, bytes: good };
+  }
+
+  private async openSegment(): Promise<void> {
+    await this.fh?.close();
+    const file = join(this.o.dir, `${String(this.nextSeq).padStart(16, '0')}.wal`);
+    this.fh = await open(file, 'a');
+    this.segments.push({ file, firstSeq: this.nextSeq, lastSeq: this.nextSeq - 1, bytes: 0 });
+  }
+
+  /** Makes frames durable; resolves once written (and fdatasync'ed when `fsync`). */
+  append(frames: Frame[]): Promise<void> {
+    const at = this.now();
+    const lines: string[] = [];
+    let bytes = 0;
+    const entries: StoredEntry[] = [];
+    for (const frame of frames) {
+      const e: StoredEntry = { seq: 0, at, frame };
+      const line = JSON.stringify(e);
+      lines.push(line);
+      bytes += line.length + 24; // estimate for the bound check (seq digits added below); exact size is counted at write
+      entries.push(e);
+    }
+    if (this.totalBytes + this.pending.bytes + bytes > this.o.maxBytes && !this.makeRoom(bytes)) {
+      this.o.metrics.walOverflow.inc({ policy: this.o.overflow }, frames.length);
+      this.emit('overflow', { policy: this.o.overflow, frames: frames.length });
+      return Promise.reject(new RejectError('wal_full', `write-ahead log full (${this.o.maxBytes} bytes)`));
+    }
+    // seq is assigned after the check so that a refused append leaves no gap
+    for (let i = 0; i < entries.length; i++) {
+      entries[i].seq = this.nextSeq++;
+      lines[i] = `{"seq":${entries[i].seq},${lines[i].slice(9)}\n`;
+    }
+    const p = this.pending;
+    p.entries.push(...entries);
+    p.lines.push(...lines);
+    p.bytes += bytes;
+    return new Promise((resolve, reject) => {
+      p.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** drop-oldest: discard the oldest closed segment(s) until `bytes` fit. Counted and logged. */
+  private makeRoom(bytes: number): boolean {
+    if (this.o.overflow !== 'drop-oldest') return false;
+    while (this.totalBytes + this.pending.bytes + bytes > this.o.maxBytes && this.segments.length > 1) {
+      const seg = this.segments.shift()!;
+      unlinkSync(seg.file);
+      this.totalBytes -= seg.bytes;
+      const dropped = Math.max(0, seg.lastSeq - Math.max(seg.firstSeq - 1, this.checkpointSeq));
+      this.o.log.error({ segment: seg.file, frames: dropped }, 'wal full: dropped the oldest segment (wal.overflow=drop-oldest)');
+      this.o.metrics.walOverflow.inc({ policy: 'drop-oldest' }, dropped);
+      this.emit('overflow', { policy: 'drop-oldest', frames: dropped });
+      if (seg.lastSeq > this.checkpointSeq) this.advanceCheckpoint(seg.lastSeq);
+    }
+    return this.totalBytes + this.pending.bytes + bytes <= this.o.maxBytes;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    if (this.pending.entries.length === 0) return;
+    this.flushing = true;
+    const batch = this.pending;
+    this.pending = newPending();
+    try {
+      const buf = Buffer.from(batch.lines.join(''));
+      await this.fh!.write(buf);
+      if (this.o.fsync) await this.fh!.datasync();
+      const seg = this.segments[this.segments.length - 1];
+      // seqs are assigned at append time, so a segment's first seq is known only at its first write
+      if (seg.bytes === 0) seg.firstSeq = batch.entries[0].seq;
+      seg.bytes += buf.length;
+      seg.lastSeq = batch.entries[batch.entries.length - 1].seq;
+      this.totalBytes += buf.length;
+      this.durableSeq = seg.lastSeq;
+      this.remember(batch.entries as StoredEntry[]);
+      for (const w of batch.waiters) w.resolve();
+      this.emit('durable', batch.entries as StoredEntry[]);
+      if (seg.bytes >= this.o.segmentBytes) await this.openSegment();
+    } catch (err) {
+      this.o.log.error({ err }, 'wal write failed');
+      for (const w of batch.waiters) w.reject(err as Error);
+    } finally {
+      this.flushing = false;
+      this.updateGauges();
+      if (this.pending.entries.length) this.schedule();
+    }
+  }
+
+  private remember(entries: StoredEntry[]): void {
+    if (!this.spilled) {
+      for (const e of entries) {
+        this.mem.push(e);
+        this.memWeight += weight(e);
+      }
+      if (this.memWeight > this.memReadings) this.spilled = true;
+    }
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Refills memory from segments once the drainer has consumed it (after a spill or a restart). */
+  private loadFromDisk(): void {
+    if (!this.spilled || this.memHead < this.mem.length) return;
+    const from = Math.max(this.checkpointSeq, this.mem.length ? this.mem[this.mem.length - 1].seq : 0);
+    this.mem = [];
+    this.memHead = 0;
+    this.memWeight = 0;
+    let last = from;
+    for (const seg of this.segments) {
+      if (seg.lastSeq <= from || seg.bytes === 0) continue;
+      const text = readFileSync(seg.file, 'utf8');
+      for (const line of text.split('\n')) {
+        if (!line) continue;
+        let e: StoredEntry;
+        try {
+          e = JSON.parse(line) as StoredEntry;
+        } catch {
+          continue; // a line being written right now: it is past durableSeq anyway
+        }
+        if (e.seq <= last || e.seq > this.durableSeq) continue;
+        this.mem.push(e);
+        this.memWeight += weight(e);
+        last = e.seq;
+      }
+      if (this.memWeight >= this.memReadings) break;
+    }
+    if (last >= this.durableSeq) this.spilled = false;
+  }
+
+  /** Up to `maxReadings` readings' worth of entries after the checkpoint, oldest first (not removed). */
+  read(maxReadings: number): StoredEntry[] {
+    this.loadFromDisk();
+    const out: StoredEntry[] = [];
+    let n = 0;
+    for (let i = this.memHead; i < this.mem.length && n < maxReadings; i++) {
+      out.push(this.mem[i]);
+      n += weight(this.mem[i]);
+    }
+    return out;
+  }
+
+  /** Resolves when new entries are durable (or after `ms`). */
+  waitForData(ms: number): Promise<void> {
+    if (this.memHead < this.mem.length || this.spilled) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** The telemetry store has everything up to `seq`: move the checkpoint, drop drained segments. */
+  commit(seq: number): void {
+    this.advanceCheckpoint(seq);
+    while (this.segments.length > 1 && this.segments[0].lastSeq <= this.checkpointSeq) {
+      const seg = this.segments.shift()!;
+      unlinkSync(seg.file);
+      this.totalBytes -= seg.bytes;
+    }
+    this.updateGauges();
+  }
+
+  private advanceCheckpoint(seq: number): void {
+    if (seq <= this.checkpointSeq) return;
+    this.checkpointSeq = seq;
+    while (this.memHead < this.mem.length && this.mem[this.memHead].seq <= seq) {
+      this.memWeight -= weight(this.mem[this.memHead]);
+      this.memHead++;
+    }
+    if (this.memHead > 4096 && this.memHead * 2 > this.mem.length) {
+      this.mem = this.mem.slice(this.memHead);
+      this.memHead = 0;
+    }
+    this.persistCheckpoint();
+  }
+
+  /** Coalesced: at most one checkpoint write in flight. A lost checkpoint only replays idempotent writes. */
+  private persistCheckpoint(): void {
+    if (this.checkpointWriting) {
+      this.checkpointWanted = true;
+      return;
+    }
+    const file = join(this.o.dir, 'checkpoint');
+    const seq = this.checkpointSeq;
+    this.checkpointWriting = writeFile(`${file}.tmp`, String(seq))
+      .then(() => rename(`${file}.tmp`, file))
+      .catch((err) => this.o.log.error({ err }, 'wal checkpoint write failed'))
+      .finally(() => {
+        this.checkpointWriting = undefined;
+        if (this.checkpointWanted) {
+          this.checkpointWanted = false;
+          this.persistCheckpoint();
+        }
+      });
+  }
+
+  /** frames durable but not yet in the telemetry store */
+  depth(): number {
+    return this.durableSeq - this.checkpointSeq;
+  }
+
+  oldestAgeSeconds(): number {
+    const e = this.mem[this.memHead];
+    return e && this.depth() > 0 ? Math.max(0, (this.now() - e.at) / 1000) : 0;
+  }
+
+  bytes(): number {
+    return this.totalBytes;
+  }
+
+  private updateGauges(): void {
+    this.o.metrics.walDepth.set(this.depth());
+    this.o.metrics.walBytes.set(this.totalBytes);
+  }
+
+  async close(): Promise<void> {
+    while (this.flushing || this.pending.entries.length) {
+      if (!this.flushing) await this.flush();
+      else await new Promise((r) => setImmediate(r));
+    }
+    await this.checkpointWriting;
+    if (this.checkpointWanted) this.persistCheckpoint();
+    await this.checkpointWriting;
+    await this.fh?.close();
+    this.fh = undefined;
+  }
+}
