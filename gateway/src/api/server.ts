@@ -39,7 +39,9 @@ function isLoopback(ip: string): boolean {
 }
 
 export function buildApi(d: ApiDeps) {
-  const app = Fastify({ loggerInstance: d.log.child({ component: 'http' }), disableRequestLogging: true, bodyLimit: 1024 * 1024 });
+  // request logs stay below the gateway's level: per-request lines at info would drown the ingest logs
+  const httpLog = d.log.child({ component: 'http' }, { level: d.log.level === 'silent' ? 'silent' : 'warn' });
+  const app = Fastify({ loggerInstance: httpLog, bodyLimit: 1024 * 1024 });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; field?: string }, _req, reply) => {
     if (err instanceof HazardlineError) {
