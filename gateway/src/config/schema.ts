@@ -77,6 +77,8 @@ const influxV1Store = z.strictObject({
   username: z.string().optional(),
   password: z.string().optional(),
   retentionPolicy: z.string().optional(),
+  /** per-request timeout; a store that accepts connections but never answers fails after it */
+  timeoutMs: int(100).default(10_000),
 });
 const influxV2Store = z.strictObject({
   type: z.literal('influxdb-v2'),
@@ -84,6 +86,7 @@ const influxV2Store = z.strictObject({
   org: str,
   bucket: str,
   token: z.string().default(''),
+  timeoutMs: int(100).default(10_000),
 });
 
 const tokenEntry = z.strictObject({
