@@ -1,0 +1,69 @@
+// The command line (CONTRACT §1): exit codes, error messages without stack traces.
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { rawTestConfig, tempDir, writeConfigFile } from './helpers/gateway.ts';
+
+const BIN = fileURLToPath(new URL('../bin/hazardline.mjs', import.meta.url));
+const run = async (args: string[], env: Record<string, string> = {}) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'error', ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+describe('hazardline CLI', () => {
+  it('check-config: ok on a valid file', async () => {
+    const dir = tempDir();
+    const r = await run(['check-config', '-c', writeConfigFile(dir, await rawTestConfig(dir))]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ok \(2 enterprises, 6 devices, telemetry store sqlite\)/);
+  });
+
+  it('check-config: every error with its path, exit 1, no stack trace', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'enterprises:\n  - id: e\n    sites:\n      - id: s\n        zones:\n          - { id: z, maxPersons: 0 }\n        devices:\n          - { id: d, kind: laser }\ngateway: { http: { port: "${NOPE_PORT}" } }\n');
+    const r = await run(['check-config', '-c', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('enterprises[0].sites[0].zones[0].maxPersons: expected integer >= 1');
+    expect(r.stderr).toContain('enterprises[0].sites[0].devices[0].kind: expected one of');
+    expect(r.stderr).toContain('gateway.http.port: environment variable NOPE_PORT is not set');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing config file and an unknown command exit 1', async () => {
+    expect((await run(['check-config', '-c', '/nonexistent.yaml'])).code).toBe(1);
+    const r = await run(['frobnicate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown command');
+  });
+
+  it('a port in use is one clear line naming the port and its config key, exit 2', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const dir = tempDir();
+      const raw = await rawTestConfig(dir);
+      raw.mqtt.embedded.port = port;
+      const r = await run(['start', '-c', writeConfigFile(dir, raw)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`hazardline: port ${port} on 127.0.0.1 is already in use; set another with mqtt.embedded.port`);
+      const raw2 = await rawTestConfig(dir);
+      raw2.gateway.http.port = port;
+      const r2 = await run(['start', '-c', writeConfigFile(dir, raw2)]);
+      expect(r2.code).toBe(2);
+      expect(r2.stderr).toContain('set another with gateway.http.port');
+    } finally {
+      blocker.close();
+    }
+  });
+});
