@@ -100,7 +100,7 @@ export class Gateway {
     for (const o of config.opcua) {
       const enterprise = o.enterprise ?? config.enterprises.find((e) => e.sites.some((s) => s.id === o.site))!.id;
       const log = this.log.child({ component: 'opcua', id: o.endpoint });
-      this.sources.push(new OpcuaSource({ config: o, enterprise, assets: this.assets, metrics: this.metrics, log, clock: this.clock }));
+      this.sources.push(new OpcuaSource({ config: o, enterprise, assets: this.assets, metrics: this.metrics, log, clock: this.clock, pkiDir: join(this.dataDir, 'pki') }));
     }
   }
 
