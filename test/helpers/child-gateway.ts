@@ -13,7 +13,9 @@ export interface ChildGateway {
 }
 
 export async function spawnGateway(configFile: string, httpPort: number, env: Record<string, string> = {}): Promise<ChildGateway> {
-  const proc = spawn(process.execPath, [BIN, 'start', '-c', configFile], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // GATEWAY_NODE_ARGS: extra node flags for the gateway process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, 'start', '-c', configFile], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

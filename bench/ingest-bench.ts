@@ -1,0 +1,150 @@
+// npm run bench: drives a gateway process over loopback with QoS 1 publishers and reports
+// sustained readings/s into each telemetry store (single-reading messages and 10-reading
+// batches), p50/p99 publish-to-PUBACK latency at a fixed rate, and the gateway's RSS with
+// 10,000 devices' state. Speed goals live here, never in the tests (DEVELOPERS.md).
+//
+//   npm run bench [-- --duration 10 --stores sqlite,influxdb-v1 --connections 8 --fsync true]
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import mqtt, { type MqttClient } from 'mqtt';
+import { rawTestConfig, tempDir, writeConfigFile } from '../test/helpers/gateway.ts';
+import { spawnGateway, type ChildGateway } from '../test/helpers/child-gateway.ts';
+import { startInfluxd, type ServerHandle } from '../test/helpers/influxd.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    stores: { type: 'string', default: 'sqlite,influxdb-v1' },
+    connections: { type: 'string', default: '8' },
+    window: { type: 'string', default: '200' },
+    devices: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '10000' },
+    fsync: { type: 'string', default: 'true' },
+  },
+});
+const DURATION_S = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const WINDOW = Number(args.window);
+const DEVICES = Number(args.devices);
+const FIXED_RATE = Number(args.rate);
+const FSYNC = args.fsync !== 'false';
+
+const devId = (i: number) => `d${String(i).padStart(5, '0')}`;
+
+async function startGateway(store: string, influx?: ServerHandle): Promise<{ gw: ChildGateway; httpPort: number; mqttUrl: string }> {
+  const dir = tempDir('hl-bench-');
+  const raw = await rawTestConfig(dir);
+  raw.wal = { fsync: FSYNC, segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024, batchSize: 20_000 };
+  raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas' })) }] }];
+  raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
+  if (store === 'influxdb-v1') raw.storage = { telemetry: { type: 'influxdb-v1', url: influx!.url, database: `bench_${Date.now()}` } };
+  const httpPort = raw.gateway.http.port;
+  const gw = await spawnGateway(writeConfigFile(dir, raw), httpPort, { LOG_LEVEL: 'warn' });
+  return { gw, httpPort, mqttUrl: `mqtt://127.0.0.1:${raw.mqtt.embedded.port}` };
+}
+
+async function metric(httpPort: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{')) sum += Number(line.split(' ').pop());
+  return sum;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+function payload(seq: number, batch: number, ts0: number): { topic: string; body: string } {
+  const dev = devId(seq % DEVICES);
+  const ts = ts0 + Math.floor(seq / DEVICES) * 1000;
+  const body = batch === 1 ? `{"ts":${ts},"values":{"lel":${seq % 100}}}` : `[${Array.from({ length: batch }, (_, k) => `{"ts":${ts + k},"values":{"lel":${(seq + k) % 100}}}`).join(',')}]`;
+  return { topic: `hl/v1/bench/s1/${dev}/telemetry`, body };
+}
+
+async function connectAll(url: string): Promise<MqttClient[]> {
+  return Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => mqtt.connectAsync(url, { username: 'bench-eon', password: 'bench', clientId: `bench-${i}-${Date.now()}`, reconnectPeriod: 0 })));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+/** Saturating run: every connection keeps WINDOW messages in flight for DURATION_S. */
+async function saturate(store: string, batch: number, influx?: ServerHandle) {
+  const { gw, httpPort, mqttUrl } = await startGateway(store, influx);
+  const clients = await connectAll(mqttUrl);
+  const ts0 = Date.UTC(2026, 0, 1);
+  let seq = 0;
+  let acked = 0;
+  const t0 = performance.now();
+  const end = t0 + DURATION_S * 1000;
+  let peakRss = 0;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMb(gw.proc.pid!))), 500);
+  await Promise.all(
+    clients.flatMap((c) =>
+      Array.from({ length: WINDOW }, async () => {
+        while (performance.now() < end) {
+          const { topic, body } = payload(seq++ * batch, batch, ts0);
+          await c.publishAsync(topic, body, { qos: 1 });
+          acked++;
+        }
+      }),
+    ),
+  );
+  const ackSeconds = (performance.now() - t0) / 1000;
+  const readings = acked * batch;
+  // sustained into the store = readings stored / time until the WAL has drained
+  while ((await metric(httpPort, 'hazardline_wal_depth')) > 0) await new Promise((r) => setTimeout(r, 100));
+  const storedSeconds = (performance.now() - t0) / 1000;
+  clearInterval(rssTimer);
+  const points = await metric(httpPort, 'hazardline_sink_points_total');
+  await Promise.all(clients.map((c) => c.endAsync()));
+  await gw.terminate();
+  return { store, batch, messagesPerS: Math.round(acked / ackSeconds), ackedReadingsPerS: Math.round(readings / ackSeconds), storedReadingsPerS: Math.round(readings / storedSeconds), points, peakRssMb: peakRss };
+}
+
+/** Fixed-rate run of single-reading messages: publish→PUBACK latency, and RSS once all devices have state. */
+async function latency(store: string, influx?: ServerHandle) {
+  const { gw, mqttUrl } = await startGateway(store, influx);
+  const clients = await connectAll(mqttUrl);
+  const ts0 = Date.UTC(2026, 1, 1);
+  const lat: number[] = [];
+  const total = FIXED_RATE * DURATION_S;
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let seq = 0; seq < total; seq++) {
+    const due = t0 + (seq / FIXED_RATE) * 1000;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const { topic, body } = payload(seq, 1, ts0);
+    const sent = performance.now();
+    inflight.push(clients[seq % clients.length].publishAsync(topic, body, { qos: 1 }).then(() => void lat.push(performance.now() - sent)));
+    if (inflight.length >= 5000) await Promise.all(inflight.splice(0));
+  }
+  await Promise.all(inflight);
+  const achieved = Math.round(total / ((performance.now() - t0) / 1000));
+  const rss = rssMb(gw.proc.pid!);
+  await Promise.all(clients.map((c) => c.endAsync()));
+  await gw.terminate();
+  lat.sort((a, b) => a - b);
+  return { store, rate: FIXED_RATE, achieved, p50ms: +percentile(lat, 50).toFixed(2), p99ms: +percentile(lat, 99).toFixed(2), maxMs: +lat[lat.length - 1].toFixed(1), rssMbWithDevices: rss, devices: DEVICES };
+}
+
+async function main() {
+  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; wal.fsync=${FSYNC}, ${CONNECTIONS} connections × ${WINDOW} in flight, ${DURATION_S} s runs, ${DEVICES} devices`);
+  const stores = args.stores!.split(',');
+  const influx = stores.includes('influxdb-v1') ? await startInfluxd() : undefined;
+  try {
+    for (const store of stores) {
+      for (const batch of [1, 10]) console.log(JSON.stringify(await saturate(store, batch, influx)));
+      console.log(JSON.stringify(await latency(store, influx)));
+    }
+  } finally {
+    await influx?.stop();
+  }
+}
+
+await main();
+process.exit(0);
