@@ -8,7 +8,7 @@ import type { Sink } from './sink.ts';
 export type InfluxV1Config = Extract<TelemetryStoreConfig, { type: 'influxdb-v1' }>;
 
 export interface InfluxV1SinkOptions {
-  /** HTTP request timeout; a store that accepts the connection but never answers fails after this */
+  /** overrides cfg.timeoutMs: a store that accepts the connection but never answers fails after this */
   timeoutMs?: number;
 }
 
@@ -43,7 +43,7 @@ export class InfluxV1Sink implements Sink {
     private readonly cfg: InfluxV1Config,
     opts: InfluxV1SinkOptions = {},
   ) {
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = opts.timeoutMs ?? cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const url = new URL(cfg.url);
     const protocol = url.protocol === 'https:' ? 'https' : 'http';
     this.influx = new InfluxDB({
@@ -75,8 +75,8 @@ export class InfluxV1Sink implements Sink {
       if (fields === undefined) continue;
       out.push({
         // writePoints escapes tags and fields but writes the measurement verbatim.
-        measurement: escape.measurement(p.measurement),
-        tags: nonEmptyTags(p.tags),
+        measurement: escape.measurement(lineSafe(p.measurement)),
+        tags: safeTags(p.tags),
         fields,
         // A string: the package drops a falsy timestamp (ts 0) and the server would stamp "now".
         timestamp: String(Math.round(p.ts)),
@@ -143,18 +143,33 @@ function finiteFields(fields: Point['fields']): Record<string, number | string> 
     const v = fields[k];
     // NaN/Infinity have no line-protocol form; InfluxDB would reject the whole batch.
     if (typeof v === 'number' && !Number.isFinite(v)) continue;
-    (out ??= {})[k] = v;
+    const key = lineSafe(k);
+    if (key !== '') (out ??= {})[key] = v;
   }
   return out;
 }
 
-function nonEmptyTags(tags: Record<string, string>): Record<string, string> {
-  let out: Record<string, string> | undefined;
+function safeTags(tags: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const k in tags) {
-    // An empty tag value ("zone=") is a line-protocol parse error.
-    if (tags[k] !== '') continue;
-    out ??= { ...tags };
-    delete out[k];
+    const key = lineSafe(k);
+    const v = lineSafe(tags[k]);
+    // An empty tag value ("zone=") is a line-protocol parse error: leave the tag out.
+    if (key !== '' && v !== '') out[key] = v;
   }
-  return out ?? tags;
+  return out;
+}
+
+/**
+ * A key or tag value as line protocol can carry it. Neither `influx` nor
+ * @influxdata/influxdb-client escapes backslashes, and InfluxDB 1.x has no escape for one
+ * (checked on 1.6.7: `\\` is stored as two backslashes), so a trailing `\` escapes the
+ * following `,`/`=`/space and the whole batch fails to parse ("invalid tag format"); a raw line
+ * break ends the line. Lossy on purpose: such values never come from configured ids
+ * (config/schema.ts), and one odd value must not block the WAL behind it.
+ */
+export function lineSafe(s: string): string {
+  if (s.endsWith('\\')) s = s.replace(/\\+$/, '');
+  if (s.includes('\n') || s.includes('\r')) s = s.replace(/[\r\n]+/g, ' ');
+  return s;
 }

@@ -3,12 +3,13 @@
 import { InfluxDB, Point as LinePoint, flux, fluxExpression, type WriteApi } from '@influxdata/influxdb-client';
 import type { TelemetryStoreConfig } from '../config/schema.ts';
 import type { Point, ReadingsQuery, SeriesPoint } from '../model/types.ts';
+import { lineSafe } from './influx-v1-sink.ts';
 import type { Sink } from './sink.ts';
 
 export type InfluxV2Config = Extract<TelemetryStoreConfig, { type: 'influxdb-v2' }>;
 
 export interface InfluxV2SinkOptions {
-  /** HTTP socket timeout */
+  /** overrides cfg.timeoutMs (HTTP socket timeout) */
   timeoutMs?: number;
 }
 
@@ -27,7 +28,7 @@ export class InfluxV2Sink implements Sink {
     private readonly cfg: InfluxV2Config,
     opts: InfluxV2SinkOptions = {},
   ) {
-    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = opts.timeoutMs ?? cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.client = new InfluxDB({ url: cfg.url, token: cfg.token || undefined, timeout: this.timeoutMs });
     // The WriteApi buffers and sends on its own when batchSize or maxBatchBytes is reached, or on
     // a flushInterval timer, and those sends swallow their errors (WriteApiImpl.ts). A batch
@@ -78,7 +79,7 @@ export class InfluxV2Sink implements Sink {
     // 3 / Cloud Serverless may only have /ping. Any 2xx of either means the store is up.
     for (const path of ['/health', '/ping']) {
       try {
-        const res = await fetch(new URL(path, this.cfg.url), { signal: AbortSignal.timeout(this.timeoutMs) });
+        const res = await fetch(this.cfg.url.replace(/\/+$/, '') + path, { signal: AbortSignal.timeout(this.timeoutMs) });
         await res.body?.cancel();
         if (res.ok) return true;
       } catch {
@@ -95,14 +96,19 @@ export class InfluxV2Sink implements Sink {
 }
 
 function toLinePoint(p: Point): LinePoint {
-  const lp = new LinePoint(p.measurement);
-  // The client leaves out empty tag values itself (an empty tag is a line-protocol error).
-  for (const k in p.tags) lp.tag(k, p.tags[k]);
+  const lp = new LinePoint(lineSafe(p.measurement));
+  // The client leaves out empty tags itself; lineSafe covers what it does not escape.
+  for (const k in p.tags) {
+    const key = lineSafe(k);
+    if (key !== '') lp.tag(key, lineSafe(p.tags[k]));
+  }
   for (const k in p.fields) {
     const v = p.fields[k];
-    if (typeof v === 'string') lp.stringField(k, v);
+    const key = lineSafe(k);
+    if (key === '') continue;
+    if (typeof v === 'string') lp.stringField(key, v);
     // floatField throws on NaN/Infinity; dropping the field keeps the rest of the batch.
-    else if (Number.isFinite(v)) lp.floatField(k, v);
+    else if (Number.isFinite(v)) lp.floatField(key, v);
   }
   return lp.timestamp(Math.round(p.ts));
 }

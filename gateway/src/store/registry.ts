@@ -12,9 +12,9 @@ export function createSink(cfg: TelemetryStoreConfig, dataDir: string): Sink {
     case 'sqlite':
       return new SqliteSink(cfg.path ?? join(dataDir, 'telemetry.db'));
     case 'influxdb-v1':
-      return new InfluxV1Sink(cfg);
+      return new InfluxV1Sink(cfg, { timeoutMs: cfg.timeoutMs });
     case 'influxdb-v2':
-      return new InfluxV2Sink(cfg);
+      return new InfluxV2Sink(cfg, { timeoutMs: cfg.timeoutMs });
     default: {
       // The config schema rejects other types; this keeps the switch exhaustive for the compiler.
       const never: never = cfg;

@@ -136,12 +136,14 @@ export class SqliteSink implements Sink {
     const insert = this.stmts.insertPoint;
     for (const p of points) {
       const seriesId = this.seriesId(p, added);
+      // A fractional ts would be stored as REAL and miss the (series, field, ts) key on rewrite.
+      const ts = Math.round(p.ts);
       const fields = p.fields;
       for (const field in fields) {
         const v = fields[field];
-        if (typeof v === 'string') insert.run(seriesId, field, p.ts, null, v);
+        if (typeof v === 'string') insert.run(seriesId, field, ts, null, v);
         // NaN/Infinity have no REAL form: stored as NULL, which queries skip.
-        else insert.run(seriesId, field, p.ts, Number.isFinite(v) ? v : null, null);
+        else insert.run(seriesId, field, ts, Number.isFinite(v) ? v : null, null);
       }
     }
   }
