@@ -126,10 +126,8 @@ export const configSchema = z
         autoRegister: z.boolean().default(false),
         /** CONTRACT §3.5: larger messages are rejected */
         maxPayloadBytes: int(1).default(256 * 1024),
-        /** QoS 1 messages being made durable at once, per broker; beyond it aedes/mqtt.js apply back-pressure */
-        maxInflight: int(1).default(10000),
       })
-      .default({ autoRegister: false, maxPayloadBytes: 256 * 1024, maxInflight: 10000 }),
+      .default({ autoRegister: false, maxPayloadBytes: 256 * 1024 }),
     opcua: z.array(opcua).default([]),
     storage: z
       .strictObject({
