@@ -8,6 +8,7 @@ import { rawTestConfig, startTestGateway, tempDir, TEST_TOKENS, writeConfigFile 
 import { spawnGateway } from './helpers/child-gateway.ts';
 import { startInfluxd } from './helpers/influxd.ts';
 import { waitFor } from './helpers/ports.ts';
+import { InfluxV1Sink } from '../gateway/src/store/influx-v1-sink.ts';
 
 const TOPIC = 'hl/v1/ent-a/s1/gas-01/telemetry';
 const BASE = 1_700_010_000_000;
@@ -91,6 +92,37 @@ describe('durability', () => {
       expect(t.gw.wal.depth()).toBe(0);
     } finally {
       influx.resume();
+      await t.stop();
+      await influx.stop();
+    }
+  }, 120_000);
+
+  it('points the store refuses for good (InfluxDB field-type conflict) are dead-lettered and do not block the rest', async () => {
+    const influx = await startInfluxd();
+    const cfg = { type: 'influxdb-v1' as const, url: influx.url, database: 'hl_poison', timeoutMs: 2000 };
+    // an earlier writer stored gas.co as a string: every numeric co point now conflicts (HTTP 400)
+    const pre = new InfluxV1Sink(cfg);
+    await pre.open();
+    await pre.write([{ measurement: 'gas', tags: { enterprise: 'ent-a', site: 's1', device: 'gas-01' }, fields: { co: 'n/a' }, ts: BASE - 1 }]);
+    await pre.close();
+    const t = await startTestGateway({ storage: { telemetry: cfg } });
+    try {
+      const c = await mqtt.connectAsync(t.mqttUrl, { username: 's1-eon', password: 'pw-s1', reconnectPeriod: 0 });
+      await c.publishAsync('hl/v1/ent-a/s1/gas-01/telemetry', JSON.stringify({ ts: BASE + 1, values: { co: 5 } }), { qos: 1 });
+      for (let i = 0; i < 20; i++) await c.publishAsync('hl/v1/ent-a/s1/gas-02/telemetry', JSON.stringify({ ts: BASE + 10 + i, values: { h2s: i } }), { qos: 1 });
+      await c.endAsync();
+      const pts = await waitFor(async () => {
+        const res = await t.gw.api.inject({ method: 'GET', url: `/api/v1/readings?device=gas-02&metric=h2s&from=${BASE}&to=${BASE + 100}`, headers: { authorization: `Bearer ${TEST_TOKENS.admin}` } });
+        const p = res.json().points as number[][];
+        return p.length === 20 ? p : null;
+      }, 30_000, 'the good readings behind the refused one');
+      expect(pts.map((p) => p[1])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      await waitFor(() => t.gw.wal.depth() === 0, 60_000, 'wal drained');
+      expect((await t.gw.metrics.sinkRejected.get()).values[0]?.value).toBe(1);
+      const dead = t.gw.deadLetters.list({ reason: 'store_rejected' });
+      expect(dead).toHaveLength(1);
+      expect(dead[0].payload).toContain('"co":5');
+    } finally {
       await t.stop();
       await influx.stop();
     }

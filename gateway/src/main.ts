@@ -52,7 +52,7 @@ export class Gateway {
     this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics });
     this.deadLetters = new DeadLetterStore(join(this.dataDir, 'deadletter.db'), this.metrics);
     const sink = createSink(config.storage.telemetry, this.dataDir);
-    this.runningSink = new RunningSink(sink, this.wal, this.metrics, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize });
+    this.runningSink = new RunningSink(sink, this.wal, this.metrics, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize }, this.deadLetters);
     this.ingest = new Ingest({
       assets: this.assets,
       wal: this.wal,

@@ -14,6 +14,7 @@ export class Metrics {
   readonly walOverflow = new Counter({ name: 'hazardline_wal_overflow_total', help: 'Frames refused (reject-new) or dropped (drop-oldest) because the WAL was full', labelNames: ['policy'], registers: [this.registry] });
   readonly sinkBatch = new Histogram({ name: 'hazardline_sink_batch_seconds', help: 'Telemetry-store batch write latency', labelNames: ['sink'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
   readonly sinkPoints = new Counter({ name: 'hazardline_sink_points_total', help: 'Points written to the telemetry store', labelNames: ['sink'], registers: [this.registry] });
+  readonly sinkRejected = new Counter({ name: 'hazardline_sink_rejected_points_total', help: 'Points the telemetry store refused for good (HTTP 400/422), dead-lettered', labelNames: ['sink'], registers: [this.registry] });
   readonly sinkFailures = new Counter({ name: 'hazardline_sink_failures_total', help: 'Failed telemetry-store batch writes (retried)', labelNames: ['sink'], registers: [this.registry] });
   readonly opcuaSession = new Gauge({ name: 'hazardline_opcua_session_state', help: 'OPC UA session state per endpoint: 1 connected, 0 not', labelNames: ['endpoint'], registers: [this.registry] });
   readonly opcuaReconnects = new Counter({ name: 'hazardline_opcua_reconnects_total', help: 'OPC UA connection losses', labelNames: ['endpoint'], registers: [this.registry] });

@@ -4,7 +4,9 @@
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Wal } from '../wal/wal.ts';
-import type { Sink } from './sink.ts';
+import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
+import type { Point } from '../model/types.ts';
+import { isPermanentWriteError, type Sink } from './sink.ts';
 import { entriesToPoints } from './points.ts';
 
 export interface RunningSinkOptions {
@@ -27,6 +29,7 @@ export class RunningSink {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly o: RunningSinkOptions,
+    private readonly deadLetters?: DeadLetterStore,
   ) {
     this.backoff = o.minBackoffMs ?? 200;
   }
@@ -57,7 +60,7 @@ export class RunningSink {
     if (points.length === 0) return true;
     const end = this.metrics.sinkBatch.startTimer({ sink: this.sink.type });
     try {
-      await this.sink.write(points);
+      await this.writeIsolating(points);
       end();
       this.metrics.sinkPoints.inc({ sink: this.sink.type }, points.length);
       if (this.lastError) this.log.info({ sink: this.sink.type }, 'telemetry store writable again');
@@ -73,6 +76,29 @@ export class RunningSink {
       this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 10_000);
       return false;
     }
+  }
+
+  /**
+   * A batch the store refuses for good would otherwise block the WAL forever: split it until
+   * the refused points are isolated, dead-letter those (counted), and write the rest.
+   */
+  private async writeIsolating(points: Point[]): Promise<void> {
+    try {
+      await this.sink.write(points);
+    } catch (err) {
+      if (!isPermanentWriteError(err)) throw err;
+      if (points.length === 1) return this.quarantine(points[0], err as Error);
+      const mid = points.length >> 1;
+      await this.writeIsolating(points.slice(0, mid));
+      await this.writeIsolating(points.slice(mid));
+    }
+  }
+
+  private quarantine(p: Point, err: Error): void {
+    this.metrics.sinkRejected.inc({ sink: this.sink.type });
+    this.log.warn({ sink: this.sink.type, measurement: p.measurement, tags: p.tags, ts: p.ts, err: err.message.slice(0, 300) }, 'telemetry store refused a point; dead-lettered');
+    const body = JSON.stringify(p);
+    this.deadLetters?.add({ at: Date.now(), transport: 'store', topic: `${p.measurement}/${p.tags.device ?? ''}`, reason: 'store_rejected', message: err.message.slice(0, 500), size: body.length, payload: body.slice(0, 1024) });
   }
 
   private sleep(ms: number): Promise<void> {

@@ -19,3 +19,14 @@ export interface Sink {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * A store's answer that retrying will never change: HTTP 400/422 (a malformed point, an
+ * InfluxDB field-type conflict). Anything else (timeouts, 5xx, refused connections, auth or
+ * missing database while an operator fixes it) is retried.
+ */
+export function isPermanentWriteError(err: unknown): boolean {
+  const e = err as { statusCode?: number; res?: { statusCode?: number } } | undefined;
+  const code = e?.statusCode ?? e?.res?.statusCode;
+  return code === 400 || code === 422;
+}
