@@ -18,13 +18,21 @@ export class RateLimitedLog {
   ) {}
 
   warn(key: string, obj: Record<string, unknown>, msg: string): void {
+    this.emit('warn', key, obj, msg);
+  }
+
+  error(key: string, obj: Record<string, unknown>, msg: string): void {
+    this.emit('error', key, obj, msg);
+  }
+
+  private emit(level: 'warn' | 'error', key: string, obj: Record<string, unknown>, msg: string): void {
     const t = this.now();
     const s = this.last.get(key);
     if (s && t - s.at < this.intervalMs) {
       s.suppressed++;
       return;
     }
-    this.log.warn({ ...obj, suppressed: s?.suppressed ?? 0 }, msg);
+    this.log[level]({ ...obj, suppressed: s?.suppressed ?? 0 }, msg);
     this.last.set(key, { at: t, suppressed: 0 });
   }
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
 import { DeadLetterStore } from './deadletter/dead-letter-store.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createLogger, RateLimitedLog, type Logger } from './log.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { AssetModel } from './model/assets.ts';
 import { Wal } from './wal/wal.ts';
@@ -38,6 +38,7 @@ export class Gateway {
   httpPort = 0;
   mqttPort = 0;
   private started = false;
+  private lastWalOverflow?: number;
 
   constructor(
     readonly config: Config,
@@ -50,6 +51,11 @@ export class Gateway {
     mkdirSync(this.dataDir, { recursive: true });
     const c = (component: string) => this.log.child({ component });
     this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics });
+    const overflowLog = new RateLimitedLog(this.log.child({ component: 'wal' }), 10_000, () => this.clock.now());
+    this.wal.on('overflow', ({ policy, frames }) => {
+      this.lastWalOverflow = this.clock.now();
+      overflowLog.error('overflow', { policy, frames, maxBytes: config.wal.maxBytes }, 'WAL full: the telemetry store is down or not keeping up');
+    });
     this.deadLetters = new DeadLetterStore(join(this.dataDir, 'deadletter.db'), this.metrics);
     const sink = createSink(config.storage.telemetry, this.dataDir);
     this.runningSink = new RunningSink(sink, this.wal, this.metrics, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize }, this.deadLetters);
@@ -108,7 +114,11 @@ export class Gateway {
     const checks: HealthCheck[] = this.sources.map((s) => s.health());
     const rs = this.runningSink;
     checks.push({ name: `store:${rs.sink.type}`, ok: rs.healthy, detail: rs.lastError ? { error: rs.lastError } : {} });
-    checks.push({ name: 'wal', ok: true, detail: { depth: this.wal.depth(), ageSeconds: this.wal.oldestAgeSeconds(), bytes: this.wal.bytes() } });
+    // the WAL is "alarmed" (health degraded) from 90 % full, and for 10 minutes after any overflow
+    const { maxBytes } = this.config.wal;
+    const recentOverflow = this.lastWalOverflow !== undefined && this.clock.now() - this.lastWalOverflow < 600_000;
+    const walOk = this.wal.bytes() < 0.9 * maxBytes && !recentOverflow;
+    checks.push({ name: 'wal', ok: walOk, detail: { depth: this.wal.depth(), ageSeconds: this.wal.oldestAgeSeconds(), bytes: this.wal.bytes(), maxBytes, ...(this.lastWalOverflow ? { lastOverflow: new Date(this.lastWalOverflow).toISOString() } : {}) } });
     return checks;
   }
 
