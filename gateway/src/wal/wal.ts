@@ -1,5 +1,5 @@
 // Write-ahead log (CONTRACT §5): a frame is acknowledged only once it is here. Segments of
-// NDJSON lines `{"seq","at","frame"}` in `dataDir/wal/`; group commit (one write, optionally
+// NDJSON lines `{"seq","at","f"}` (codec.ts) in `dataDir/wal/`; group commit (one write, optionally
 // one fdatasync, per event-loop turn); a checkpoint file records the last seq the telemetry
 // store has confirmed. Bounded on disk with an explicit, counted overflow policy.
 import { EventEmitter } from 'node:events';
@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Frame, WalEntry } from '../model/types.ts';
 import { RejectError } from '../errors.ts';
+import { decodeLine, encodeFrame } from './codec.ts';
 
 export interface WalOptions {
   dir: string;
@@ -111,7 +112,7 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
       const nl = text.indexOf('\n', pos);
       if (nl < 0) break;
       try {
-        const e = JSON.parse(text.slice(pos, nl)) as WalEntry;
+        const e = decodeLine(text.slice(pos, nl));
         if (!first) first = e.seq;
         lastSeq = e.seq;
       } catch {
@@ -143,15 +144,14 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
   /** Makes frames durable; resolves once written (and fdatasync'ed when `fsync`). */
   append(frames: Frame[]): Promise<void> {
     const at = this.now();
-    const lines: string[] = [];
+    const bodies: string[] = [];
     let bytes = 0;
     const entries: StoredEntry[] = [];
     for (const frame of frames) {
-      const e: StoredEntry = { seq: 0, at, frame };
-      const line = JSON.stringify(e);
-      lines.push(line);
-      bytes += line.length + 24; // estimate for the bound check (seq digits added below); exact size is counted at write
-      entries.push(e);
+      const body = encodeFrame(frame);
+      bodies.push(body);
+      bytes += body.length + 48; // estimate for the bound check (seq, at); exact size is counted at write
+      entries.push({ seq: 0, at, frame });
     }
     if (this.totalBytes + this.pending.bytes + bytes > this.o.maxBytes && !this.makeRoom(bytes)) {
       this.o.metrics.walOverflow.inc({ policy: this.o.overflow }, frames.length);
@@ -159,13 +159,12 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
       return Promise.reject(new RejectError('wal_full', `write-ahead log full (${this.o.maxBytes} bytes)`));
     }
     // seq is assigned after the check so that a refused append leaves no gap
+    const p = this.pending;
     for (let i = 0; i < entries.length; i++) {
       entries[i].seq = this.nextSeq++;
-      lines[i] = `{"seq":${entries[i].seq},${lines[i].slice(9)}\n`;
+      p.entries.push(entries[i]);
+      p.lines.push(`{"seq":${entries[i].seq},"at":${at},"f":${bodies[i]}}\n`);
     }
-    const p = this.pending;
-    p.entries.push(...entries);
-    p.lines.push(...lines);
     p.bytes += bytes;
     return new Promise((resolve, reject) => {
       p.waiters.push({ resolve, reject });
@@ -254,7 +253,7 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
         if (!line) continue;
         let e: StoredEntry;
         try {
-          e = JSON.parse(line) as StoredEntry;
+          e = decodeLine(line);
         } catch {
           continue; // a line being written right now: it is past durableSeq anyway
         }
