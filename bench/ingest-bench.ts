@@ -35,7 +35,7 @@ const devId = (i: number) => `d${String(i).padStart(5, '0')}`;
 async function startGateway(store: string, influx?: ServerHandle): Promise<{ gw: ChildGateway; httpPort: number; mqttUrl: string }> {
   const dir = tempDir('hl-bench-');
   const raw = await rawTestConfig(dir);
-  raw.wal = { fsync: FSYNC, segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024, batchSize: 20_000 };
+  raw.wal = { fsync: FSYNC, segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
   raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas' })) }] }];
   raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
   if (store === 'influxdb-v1') raw.storage = { telemetry: { type: 'influxdb-v1', url: influx!.url, database: `bench_${Date.now()}` } };
@@ -67,6 +67,12 @@ async function connectAll(url: string): Promise<MqttClient[]> {
   return Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => mqtt.connectAsync(url, { username: 'bench-eon', password: 'bench', clientId: `bench-${i}-${Date.now()}`, reconnectPeriod: 0 })));
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 }
@@ -80,6 +86,8 @@ async function saturate(store: string, batch: number, influx?: ServerHandle) {
   let acked = 0;
   const t0 = performance.now();
   const end = t0 + DURATION_S * 1000;
+  const gwCpu0 = cpuSeconds(gw.proc.pid!);
+  const benchCpu0 = process.cpuUsage();
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMb(gw.proc.pid!))), 500);
   await Promise.all(
@@ -94,6 +102,9 @@ async function saturate(store: string, batch: number, influx?: ServerHandle) {
     ),
   );
   const ackSeconds = (performance.now() - t0) / 1000;
+  const gatewayCpuPct = Math.round(((cpuSeconds(gw.proc.pid!) - gwCpu0) / ackSeconds) * 100);
+  const bc = process.cpuUsage(benchCpu0);
+  const publisherCpuPct = Math.round(((bc.user + bc.system) / 1e6 / ackSeconds) * 100);
   const readings = acked * batch;
   // sustained into the store = readings stored / time until the WAL has drained
   while ((await metric(httpPort, 'hazardline_wal_depth')) > 0) await new Promise((r) => setTimeout(r, 100));
@@ -102,12 +113,12 @@ async function saturate(store: string, batch: number, influx?: ServerHandle) {
   const points = await metric(httpPort, 'hazardline_sink_points_total');
   await Promise.all(clients.map((c) => c.endAsync()));
   await gw.terminate();
-  return { store, batch, messagesPerS: Math.round(acked / ackSeconds), ackedReadingsPerS: Math.round(readings / ackSeconds), storedReadingsPerS: Math.round(readings / storedSeconds), points, peakRssMb: peakRss };
+  return { store, batch, messagesPerS: Math.round(acked / ackSeconds), ackedReadingsPerS: Math.round(readings / ackSeconds), storedReadingsPerS: Math.round(readings / storedSeconds), points, peakRssMb: peakRss, gatewayCpuPct, publisherCpuPct };
 }
 
 /** Fixed-rate run of single-reading messages: publish→PUBACK latency, and RSS once all devices have state. */
 async function latency(store: string, influx?: ServerHandle) {
-  const { gw, mqttUrl } = await startGateway(store, influx);
+  const { gw, mqttUrl, httpPort } = await startGateway(store, influx);
   const clients = await connectAll(mqttUrl);
   const ts0 = Date.UTC(2026, 1, 1);
   const lat: number[] = [];
@@ -121,15 +132,18 @@ async function latency(store: string, influx?: ServerHandle) {
     const { topic, body } = payload(seq, 1, ts0);
     const sent = performance.now();
     inflight.push(clients[seq % clients.length].publishAsync(topic, body, { qos: 1 }).then(() => void lat.push(performance.now() - sent)));
-    if (inflight.length >= 5000) await Promise.all(inflight.splice(0));
   }
   await Promise.all(inflight);
   const achieved = Math.round(total / ((performance.now() - t0) / 1000));
   const rss = rssMb(gw.proc.pid!);
+  const durableText = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const durableBuckets = durableText.split('\n').filter((l) => l.startsWith('hazardline_ingest_durable_seconds_bucket')).map((l) => `${/le="([^"]+)"/.exec(l)![1]}:${l.split(' ').pop()}`).join(' ');
+  const loopLagP99Ms = Math.round((await metric(httpPort, 'hazardline_nodejs_eventloop_lag_p99_seconds')) * 1000);
+  const loopLagMaxMs = Math.round((await metric(httpPort, 'hazardline_nodejs_eventloop_lag_max_seconds')) * 1000);
   await Promise.all(clients.map((c) => c.endAsync()));
   await gw.terminate();
   lat.sort((a, b) => a - b);
-  return { store, rate: FIXED_RATE, achieved, p50ms: +percentile(lat, 50).toFixed(2), p99ms: +percentile(lat, 99).toFixed(2), maxMs: +lat[lat.length - 1].toFixed(1), rssMbWithDevices: rss, devices: DEVICES };
+  return { store, rate: FIXED_RATE, achieved, p50ms: +percentile(lat, 50).toFixed(2), p99ms: +percentile(lat, 99).toFixed(2), maxMs: +lat[lat.length - 1].toFixed(1), rssMbWithDevices: rss, devices: DEVICES, loopLagP99Ms, loopLagMaxMs, durableBuckets };
 }
 
 async function main() {

@@ -50,7 +50,9 @@ export class Ingest {
       }
       const readings = this.enrich(frames);
       if (frames.length === 0) return { ok: true, readings: 0 };
+      const t0 = performance.now();
       await this.o.wal.append(frames);
+      this.o.metrics.durable.observe((performance.now() - t0) / 1000);
       this.o.metrics.messages.inc({ transport });
       if (readings) this.o.metrics.readings.inc({ transport }, readings);
       return { ok: true, readings };

@@ -7,6 +7,7 @@ export class Metrics {
   readonly readings = new Counter({ name: 'hazardline_ingest_readings_total', help: 'Readings accepted (durable in the WAL), by transport', labelNames: ['transport'], registers: [this.registry] });
   readonly messages = new Counter({ name: 'hazardline_ingest_messages_total', help: 'Messages accepted, by transport', labelNames: ['transport'], registers: [this.registry] });
   readonly rejected = new Counter({ name: 'hazardline_ingest_rejected_total', help: 'Messages rejected (CONTRACT §3.5), by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly durable = new Histogram({ name: 'hazardline_ingest_durable_seconds', help: 'Arrival to durable-in-WAL latency of accepted messages (the PUBACK waits for it)', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [this.registry] });
   readonly deadLetterDropped = new Counter({ name: 'hazardline_deadletter_dropped_total', help: 'Dead letters not stored because the dead-letter queue was full', registers: [this.registry] });
   readonly walDepth = new Gauge({ name: 'hazardline_wal_depth', help: 'WAL entries not yet in the telemetry store', registers: [this.registry] });
   readonly walAge = new Gauge({ name: 'hazardline_wal_age_seconds', help: 'Age of the oldest WAL entry not yet in the telemetry store', registers: [this.registry] });
