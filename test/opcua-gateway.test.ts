@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { StatusCodes } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_TOKENS, type TestGateway } from './helpers/gateway.ts';
-import { TestOpcuaServer, freePort } from './helpers/opcua-server.ts';
+import { TestOpcuaServer } from './helpers/opcua-server.ts';
+import { freePort } from './helpers/ports.ts';
 import { waitFor } from './helpers/ports.ts';
 
 let server: TestOpcuaServer;

@@ -14,7 +14,8 @@ import { createLogger } from '../gateway/src/log.ts';
 import { Metrics } from '../gateway/src/metrics/metrics.ts';
 import { AssetModel } from '../gateway/src/model/assets.ts';
 import type { Frame, Reading } from '../gateway/src/model/types.ts';
-import { TestOpcuaServer, freePort, type TestVariable } from './helpers/opcua-server.ts';
+import { TestOpcuaServer, type TestVariable } from './helpers/opcua-server.ts';
+import { freePort } from './helpers/ports.ts';
 
 const BULK = 1200;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hl-opcua-'));

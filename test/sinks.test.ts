@@ -9,7 +9,8 @@ import { InfluxV1Sink } from '../gateway/src/store/influx-v1-sink.ts';
 import { InfluxV2Sink, buildFluxQuery } from '../gateway/src/store/influx-v2-sink.ts';
 import { createSink } from '../gateway/src/store/registry.ts';
 import { SqliteSink } from '../gateway/src/store/sqlite-sink.ts';
-import { freePort, startInfluxd, type ServerHandle } from './helpers/influxd.ts';
+import { startInfluxd, type ServerHandle } from './helpers/influxd.ts';
+import { freePort } from './helpers/ports.ts';
 import { mergeSeries, promString, startVictoria, type VictoriaHandle } from './helpers/victoria.ts';
 import { T0, gasPoint, sinkContract } from './sink-contract.ts';
 

@@ -6,15 +6,16 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../../gateway/src/config/load.ts';
 import { createLogger } from '../../gateway/src/log.ts';
 import { Gateway } from '../../gateway/src/main.ts';
-import { freePort } from './ports.ts';
+import { freePorts } from './ports.ts';
 
 export const TEST_TOKENS = { admin: 'test-admin', dispatcher: 'test-dispatcher', regulator: 'test-regulator' };
 
 /** A raw (YAML-shaped) config: two enterprises, a few devices, device credentials. */
 export async function rawTestConfig(dataDir: string, over: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const [httpPort, mqttPort] = await freePorts(2);
   return {
-    gateway: { id: 'gw-test', http: { host: '127.0.0.1', port: await freePort() }, dataDir },
-    mqtt: { embedded: { host: '127.0.0.1', port: await freePort() } },
+    gateway: { id: 'gw-test', http: { host: '127.0.0.1', port: httpPort }, dataDir },
+    mqtt: { embedded: { host: '127.0.0.1', port: mqttPort } },
     wal: { fsync: false, segmentBytes: 1024 * 1024, maxBytes: 64 * 1024 * 1024 },
     auth: {
       tokens: [

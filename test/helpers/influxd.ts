@@ -2,9 +2,9 @@
 // server cannot run here). Each call gets its own temp dir and ports, so test files run in parallel.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePorts } from './ports.ts';
 
 export const INFLUXD_BIN = process.env.INFLUXD_BIN ?? '/usr/bin/influxd';
 
@@ -17,33 +17,6 @@ export interface ServerHandle {
   resume(): void;
   /** kill the server and remove its temp dir */
   stop(): Promise<void>;
-}
-
-/**
- * `count` distinct free TCP ports on 127.0.0.1. All listeners stay open until every port is
- * known, so two calls in a row cannot hand out the same port.
- */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const srv = createServer();
-      servers.push(srv);
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => resolve());
-      });
-      ports.push((srv.address() as { port: number }).port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  }
-}
-
-export async function freePort(): Promise<number> {
-  return (await freePorts(1))[0];
 }
 
 /** Poll `url` until it answers with `status`; fail early if the process exits. */

@@ -26,18 +26,6 @@ export interface TestVariable {
   analog?: boolean;
 }
 
-/** A free TCP port on the loopback interface (closed again before it is returned). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export class TestOpcuaServer {
   private server?: OPCUAServer;
   private readonly variables = new Map<string, UAVariable>();

@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SeriesPoint } from '../../gateway/src/model/types.ts';
-import { freePort, startServer, type ServerHandle } from './influxd.ts';
+import { startServer, type ServerHandle } from './influxd.ts';
+import { freePort } from './ports.ts';
 
 export const VICTORIA_BIN = process.env.VICTORIA_BIN ?? '/usr/bin/victoria-metrics';
 
