@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { rawTestConfig, tempDir, writeConfigFile } from './helpers/gateway.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hazardline.mjs', import.meta.url));
-const run = async (args: string[], env: Record<string, string> = {}) => {
+const run = async (args: string[], env: Record<string, string> = {}, cwd?: string) => {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'error', ...env } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'error', ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -62,6 +62,10 @@ describe('hazardline CLI', () => {
       const r2 = await run(['start', '-c', writeConfigFile(dir, raw2)]);
       expect(r2.code).toBe(2);
       expect(r2.stderr).toContain('set another with gateway.http.port');
+      // the demo has no config file: it names its flag
+      const r3 = await run(['demo', '--port', '0', '--mqtt-port', String(port)], {}, tempDir());
+      expect(r3.code).toBe(2);
+      expect(r3.stderr.trim()).toBe(`hazardline: port ${port} on 127.0.0.1 is already in use; set another with --mqtt-port`);
     } finally {
       blocker.close();
     }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseConfigText, loadConfigFile } from './config/load.ts';
 import type { Config } from './config/schema.ts';
-import { ConfigError, HazardlineError } from './errors.ts';
+import { ConfigError, HazardlineError, PortInUseError } from './errors.ts';
 import { Gateway } from './main.ts';
 import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
 
@@ -52,7 +52,16 @@ function portArg(name: string, v: string | undefined): number | undefined {
 
 async function runGateway(config: Config, withSimulators: boolean): Promise<void> {
   const gw = new Gateway(config);
-  await gw.start();
+  try {
+    await gw.start();
+  } catch (err) {
+    // the demo takes its ports from flags, not from a config file: name the flag
+    if (withSimulators && err instanceof PortInUseError) {
+      const flag = err.configKey === 'gateway.http.port' ? '--port' : '--mqtt-port';
+      throw new PortInUseError(err.port, flag, err.host);
+    }
+    throw err;
+  }
   let sim: DemoSimulator | undefined;
   if (withSimulators) {
     sim = new DemoSimulator({ brokerUrl: `mqtt://127.0.0.1:${gw.mqttPort}`, config });
