@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,41 @@ describe('WAL (CONTRACT §5)', () => {
     await third.open();
     expect(seqs(third)).toEqual([1, 2, 3]);
     await third.close();
+  });
+
+  it('a corrupt line in the middle of a segment loses only that line, not the ones after it', async () => {
+    const { wal, dir } = makeWal();
+    await wal.open();
+    await wal.append([frame(1), frame(2), frame(3)]);
+    await wal.close();
+    const file = join(dir, readdirSync(dir).filter((f) => f.endsWith('.wal')).sort().at(-1)!);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    writeFileSync(file, [lines[0], '{"seq":99,"garbage', ...lines.slice(1)].join('\n'));
+    const again = makeWal(dir).wal;
+    await again.open();
+    expect(seqs(again)).toEqual([1, 2, 3]);
+    await again.close();
+  });
+
+  it('a segment rolled while a write is in flight never shares its file with the next one (no acked entry lost)', async () => {
+    const { wal, dir } = makeWal(undefined, { segmentBytes: 64 * 1024 });
+    await wal.open();
+    const a = wal.append([frame(1, 10_000)]); // larger than a segment: rolls after it is written
+    await new Promise((r) => setImmediate(r)); // A's write is in flight
+    const b = wal.append([frame(2)]); // seq 2 is assigned before the roll, written into the new segment
+    await Promise.all([a, b]);
+    await wal.close();
+    const w2 = makeWal(dir, { segmentBytes: 64 * 1024 }).wal;
+    await w2.open();
+    expect(seqs(w2)).toEqual([1, 2]);
+    await w2.append([frame(3)]);
+    w2.commit(2); // deletes the drained segments, never the one being written
+    await w2.append([frame(4)]);
+    await w2.close();
+    const w3 = makeWal(dir, { segmentBytes: 64 * 1024 }).wal;
+    await w3.open();
+    expect(seqs(w3)).toEqual([3, 4]);
+    await w3.close();
   });
 
   it('rolls segments and deletes the drained ones', async () => {

@@ -5,6 +5,15 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, truncateSync, existsSync } from 'node:fs';
 import { open, writeFile, rename, type FileHandle } from 'node:fs/promises';
+
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -49,6 +58,7 @@ const newPending = (): Pending => ({ entries: [], lines: [], bytes: 0, waiters: 
 
 export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ policy: string; frames: number }] }> {
   private segments: Segment[] = [];
+  private segNo = 0;
   private fh?: FileHandle;
   private nextSeq = 1;
   private durableSeq = 0;
@@ -78,10 +88,11 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
     mkdirSync(this.o.dir, { recursive: true });
     const cp = join(this.o.dir, 'checkpoint');
     this.checkpointSeq = existsSync(cp) ? Number(readFileSync(cp, 'utf8').trim()) || 0 : 0;
-    const files = readdirSync(this.o.dir).filter((f) => f.endsWith('.wal')).sort();
+    const files = readdirSync(this.o.dir).filter((f) => /^\d+\.wal$/.test(f)).sort();
     let recovered = 0;
-    for (const [i, f] of files.entries()) {
-      const seg = this.recoverSegment(join(this.o.dir, f), i === files.length - 1);
+    for (const f of files) {
+      this.segNo = Math.max(this.segNo, Number(f.slice(0, -4)));
+      const seg = this.recoverSegment(join(this.o.dir, f));
       if (!seg) continue;
       if (seg.lastSeq <= this.checkpointSeq) {
         unlinkSync(seg.file);
@@ -101,43 +112,53 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
     this.o.log.info({ checkpoint: this.checkpointSeq, nextSeq: this.nextSeq, segments: this.segments.length, recovered, spilled: this.spilled }, 'wal opened');
   }
 
-  /** Reads one segment, truncating a torn tail left by a crash mid-write (last segment only). */
-  private recoverSegment(file: string, last: boolean): Segment | undefined {
-    const text = readFileSync(file, 'utf8');
-    let good = 0;
+  /**
+   * Reads one segment. A torn tail (a crash mid-write leaves a last line without newline) is
+   * truncated; a corrupt complete line is skipped and counted, never taking later lines with it.
+   * Byte offsets come from the Buffer itself, so recovery is linear in the segment size.
+   */
+  private recoverSegment(file: string): Segment | undefined {
+    const buf = readFileSync(file);
+    let pos = 0;
     let first = 0;
     let lastSeq = 0;
-    let pos = 0;
-    while (pos < text.length) {
-      const nl = text.indexOf('\n', pos);
+    let corrupt = 0;
+    while (pos < buf.length) {
+      const nl = buf.indexOf(10, pos);
       if (nl < 0) break;
       try {
-        const e = decodeLine(text.slice(pos, nl));
+        const e = decodeLine(buf.toString('utf8', pos, nl));
         if (!first) first = e.seq;
         lastSeq = e.seq;
       } catch {
-        this.o.log.error({ file, offset: pos }, 'corrupt wal line; truncating segment here');
-        break;
+        corrupt++;
       }
       pos = nl + 1;
-      good = Buffer.byteLength(text.slice(0, pos));
     }
-    const size = statSync(file).size;
-    if (good < size) {
-      if (!last) this.o.log.error({ file, lost: size - good }, 'corrupt wal segment tail');
-      truncateSync(file, good);
+    if (corrupt) this.o.log.error({ file, lines: corrupt }, 'corrupt wal lines skipped');
+    if (pos < buf.length) {
+      this.o.log.warn({ file, bytes: buf.length - pos }, 'torn wal tail truncated');
+      truncateSync(file, pos);
     }
     if (!first) {
       unlinkSync(file);
       return undefined;
     }
-    return { file, firstSeq: first, lastSeq, bytes: good };
+    return { file, firstSeq: first, lastSeq, bytes: pos };
   }
 
+  /**
+   * A new segment file, named by its own counter (not by a seq: seqs of a write in flight are
+   * already assigned when a segment rolls, so seq-named files could collide). Opened first,
+   * then the old one is closed, so a failed open keeps the current segment usable.
+   */
   private async openSegment(): Promise<void> {
+    const file = join(this.o.dir, `${String(++this.segNo).padStart(16, '0')}.wal`);
+    const fh = await open(file, 'wx');
+    // the new file's directory entry must be durable too, or a power loss can drop the file
+    if (this.o.fsync) await syncDir(this.o.dir);
     await this.fh?.close();
-    const file = join(this.o.dir, `${String(this.nextSeq).padStart(16, '0')}.wal`);
-    this.fh = await open(file, 'a');
+    this.fh = fh;
     this.segments.push({ file, firstSeq: this.nextSeq, lastSeq: this.nextSeq - 1, bytes: 0 });
   }
 
@@ -216,12 +237,24 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
       this.emit('durable', batch.entries as StoredEntry[]);
       if (seg.bytes >= this.o.segmentBytes) await this.openSegment();
     } catch (err) {
-      this.o.log.error({ err }, 'wal write failed');
+      this.o.log.error({ err }, 'wal write failed; nothing of this batch is acknowledged');
       for (const w of batch.waiters) w.reject(err as Error);
+      await this.discardPartialWrite();
     } finally {
       this.flushing = false;
       this.updateGauges();
       if (this.pending.entries.length) this.schedule();
+    }
+  }
+
+  /** A failed (short) write may have left part of a line: cut it off, or roll to a new segment. */
+  private async discardPartialWrite(): Promise<void> {
+    const seg = this.segments[this.segments.length - 1];
+    try {
+      await this.fh!.truncate(seg.bytes);
+    } catch (err) {
+      this.o.log.error({ err, segment: seg.file }, 'wal truncate after failed write failed; rolling to a new segment');
+      await this.openSegment().catch((e) => this.o.log.error({ err: e }, 'wal cannot open a new segment'));
     }
   }
 
