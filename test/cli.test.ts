@@ -39,8 +39,17 @@ describe('hazardline CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a missing config file and an unknown command exit 1', async () => {
+  it('a missing or unreadable config file, an unusable dataDir and an unknown command exit 1', async () => {
     expect((await run(['check-config', '-c', '/nonexistent.yaml'])).code).toBe(1);
+    const dirAsFile = await run(['check-config', '-c', tempDir()]);
+    expect(dirAsFile.code).toBe(1);
+    expect(dirAsFile.stderr).toMatch(/^\(file\): cannot read .* EISDIR/);
+    const dir = tempDir();
+    const raw = await rawTestConfig(dir);
+    raw.gateway.dataDir = writeConfigFile(dir, {}); // a file, not a directory
+    const badDataDir = await run(['start', '-c', writeConfigFile(tempDir(), raw)]);
+    expect(badDataDir.code).toBe(1);
+    expect(badDataDir.stderr).toMatch(/^gateway\.dataDir: cannot use .* \((ENOTDIR|EEXIST)\)/);
     const r = await run(['frobnicate']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('unknown command');

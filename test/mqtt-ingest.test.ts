@@ -81,6 +81,8 @@ describe('MQTT ingest through the embedded broker', () => {
       ['acl_denied', 'hl/v1/ent-a/s1/gas-02/telemetry', JSON.stringify({ values: { lel: 99 } }), bad], // spoofing gas-02
       ['acl_denied', 'hl/v1/ent-b/p1/gas-h2s-1/telemetry', JSON.stringify({ values: { h2s: 99 } }), site],
       ['unknown_topic', 'hl/v1/ent-a/s1/gas-01/telemetry/extra', '{}', bad],
+      ['invalid_payload', T, '{"ts": 1e20, "values": {"lel": 1}}', bad], // beyond the Date range
+      ['unknown_device', 'hl/v1/ent-a/s1/ghost-9/status', 'offline', site],
     ];
     const before = await Promise.all(cases.map(([r]) => rejectedCount(r)));
     let goodSent = 0;
@@ -90,6 +92,9 @@ describe('MQTT ingest through the embedded broker', () => {
       await good.publishAsync('hl/v1/ent-a/s1/gas-02/telemetry', JSON.stringify({ ts: base + goodSent * 1000, values: { lel: goodSent } }), { qos: 1 });
       goodSent++;
     }
+    // the sender of all that is still connected and still acknowledged
+    await bad.publishAsync(T, JSON.stringify({ values: { lel: 2 } }), { qos: 1 });
+    expect(bad.connected).toBe(true);
     const after = await Promise.all(cases.map(([r]) => rejectedCount(r)));
     const expected = new Map<string, number>();
     for (const [r] of cases) expected.set(r, (expected.get(r) ?? 0) + 1);
@@ -123,6 +128,28 @@ describe('MQTT ingest through the embedded broker', () => {
     await dev.publishAsync('hl/v1/ent-a/s1/gas-01/telemetry', JSON.stringify({ values: { lel: 1 } }), { qos: 1 });
     await waitFor(() => got.includes('hl/v1/ent-a/s1/gas-01/telemetry'));
     expect(got).not.toContain('hl/v1/ent-a/s1/gas-02/telemetry');
+  });
+
+  it('[ACL] a device subscribes only under its own prefix; nobody reads $hazardline/', async () => {
+    const dev = await connect('gas-01', 'pw-gas-01');
+    // mqtt.js rejects a subscribe answered with SUBACK 0x80
+    const granted = (c: MqttClient, topic: string) => c.subscribeAsync(topic, { qos: 1 }).then((g) => g[0].qos !== 128, () => false);
+    expect(await granted(dev, 'hl/v1/ent-a/s1/gas-01/#')).toBe(true);
+    expect(await granted(dev, 'spBv1.0/ent-a/DCMD/s1/gas-01')).toBe(true);
+    expect(await granted(dev, 'hl/v1/ent-a/s1/#')).toBe(false);
+    expect(await granted(dev, 'hl/v1/ent-a/s1/gas-02/telemetry')).toBe(false);
+    expect(await granted(dev, 'spBv1.0/ent-a/#')).toBe(false);
+    expect(await granted(dev, '$hazardline/rejected/#')).toBe(false);
+    expect(dev.connected).toBe(true); // a refused subscription does not cost the connection
+    const siteLevel = await connect('s1-eon', 'pw-s1');
+    expect(await granted(siteLevel, 'hl/v1/ent-a/s1/#')).toBe(true);
+    expect(await granted(siteLevel, 'hl/v1/ent-b/p1/#')).toBe(false);
+  });
+
+  it('a parameter given twice is a 400 naming it', async () => {
+    const r = await api('/api/v1/readings?device=gas-01&metric=lel&metric=co');
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'HL_ERR_BAD_REQUEST', field: 'metric' });
   });
 
   it('the dead-letter API is admin only', async () => {

@@ -61,6 +61,8 @@ export const RejectReasons = [
   'sparkplug_no_birth',
   'sparkplug_unknown_alias',
   'wal_full',
+  /** a bug met by one message: counted and dead-lettered so that it never blocks the device */
+  'internal_error',
 ] as const;
 export type RejectReason = (typeof RejectReasons)[number];
 

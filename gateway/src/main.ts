@@ -1,5 +1,6 @@
 // Wiring only (ARCHITECTURE.md): config → asset model → WAL → sink → sources → API.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { ConfigError } from './errors.ts';
 import { join, resolve } from 'node:path';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
@@ -48,7 +49,12 @@ export class Gateway {
     this.clock = opts.clock ?? systemClock;
     this.assets = AssetModel.fromConfig(config);
     this.dataDir = resolve(config.gateway.dataDir);
-    mkdirSync(this.dataDir, { recursive: true });
+    try {
+      mkdirSync(this.dataDir, { recursive: true });
+      accessSync(this.dataDir, constants.W_OK);
+    } catch (err) {
+      throw new ConfigError([`gateway.dataDir: cannot use ${this.dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+    }
     const c = (component: string) => this.log.child({ component });
     this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics });
     const overflowLog = new RateLimitedLog(this.log.child({ component: 'wal' }), 10_000, () => this.clock.now());
@@ -123,8 +129,14 @@ export class Gateway {
   }
 
   async start(): Promise<void> {
-    await this.buildOpcuaSources();
-    await this.wal.open();
+    this.started = true; // from here on stop() releases whatever start() managed to open
+    try {
+      await this.buildOpcuaSources();
+      await this.wal.open();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     try {
       await this.runningSink.sink.open();
     } catch (err) {
@@ -132,7 +144,6 @@ export class Gateway {
       this.log.error({ err, sink: this.runningSink.sink.type }, 'telemetry store not reachable at start; buffering in the WAL');
     }
     this.runningSink.start();
-    this.started = true;
     try {
       this.httpPort = await listenApi(this.api, this.config.gateway.http.host, this.config.gateway.http.port);
       for (const s of this.sources) {
@@ -149,12 +160,20 @@ export class Gateway {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    for (const s of this.sources) await s.stop().catch((err) => this.log.error({ err, source: s.name }, 'source stop failed'));
-    await this.runningSink.stop();
-    await this.wal.close();
-    await this.runningSink.sink.close().catch(() => undefined);
-    this.deadLetters.close();
-    await this.api.close();
+    const step = async (what: string, fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (err) {
+        this.log.error({ err }, `${what} failed during stop`);
+      }
+    };
+    // the API first (it reads the stores), then inputs, then drain, then the stores
+    await step('http close', () => this.api.close());
+    for (const s of this.sources) await step(`stop ${s.name}`, () => s.stop());
+    await step('drain', () => this.runningSink.stop());
+    await step('wal close', () => this.wal.close());
+    await step('sink close', () => this.runningSink.sink.close());
+    await step('dead letters close', () => this.deadLetters.close());
     this.log.info('gateway stopped');
   }
 }

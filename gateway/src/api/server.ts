@@ -30,7 +30,17 @@ export interface ApiDeps {
   beforeScrape?: () => void;
 }
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, string | string[] | undefined>;
+
+/** Query parameters as single strings: `?metric=a&metric=b` is a 400, not a store error. */
+function single(q: Query): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(q)) {
+    if (Array.isArray(v)) throw badRequest(k, 'given more than once');
+    out[k] = v;
+  }
+  return out;
+}
 
 const MAX_POINTS = 100_000;
 
@@ -68,7 +78,7 @@ export function buildApi(d: ApiDeps) {
 
   app.get('/api/v1/readings', async (req: FastifyRequest<{ Querystring: Query }>) => {
     const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
-    const q = req.query;
+    const q = single(req.query);
     if (!q.device) throw badRequest('device', 'required');
     if (!q.metric) throw badRequest('metric', 'required');
     const candidates = d.assets.devicesById(q.device).filter((x) => (!q.enterprise || x.enterprise === q.enterprise) && d.auth.inScope(id, x.enterprise));
@@ -89,10 +99,11 @@ export function buildApi(d: ApiDeps) {
 
   app.get('/api/v1/ingest/rejected', async (req: FastifyRequest<{ Querystring: Query }>) => {
     d.auth.require(req.headers.authorization, ['admin']);
-    const limit = req.query.limit ? Number(req.query.limit) : 100;
+    const q = single(req.query);
+    const limit = q.limit ? Number(q.limit) : 100;
     if (!Number.isInteger(limit) || limit < 1) throw badRequest('limit', 'expected integer >= 1');
-    const since = req.query.since ? parseTime('since', req.query.since, 0) : undefined;
-    return { rejected: d.deadLetters.list({ limit, reason: req.query.reason, since }) };
+    const since = q.since ? parseTime('since', q.since, 0) : undefined;
+    return { rejected: d.deadLetters.list({ limit, reason: q.reason, since }) };
   });
 
   return app;

@@ -52,6 +52,16 @@ describe('config (CONTRACT §2)', () => {
     expect(p).toEqual(['enterprises[0].sites[0].devices[0].zone: unknown zone "nope"', 'auth.devices[0].device: unknown device "ghost"', 'opcua[0].nodes[0].device: unknown device "ghost" at site "s"']);
   });
 
+  it('rejects duplicate tokens and device usernames, and unknown time zones', () => {
+    const p = problems(() =>
+      parseConfig({
+        gateway: { timezone: 'Mars/Base' },
+        auth: { tokens: [{ token: 't', role: 'admin' }, { token: 't', role: 'worker' }], devices: [] },
+      }),
+    );
+    expect(p).toEqual(['gateway.timezone: unknown time zone "Mars/Base" (expected an IANA name like Asia/Shanghai)', 'auth.tokens[1].token: duplicate token']);
+  });
+
   it('reports YAML syntax errors instead of throwing', () => {
     expect(problems(() => parseConfigText('gateway: [unclosed'))[0]).toMatch(/^\(yaml\): /);
   });

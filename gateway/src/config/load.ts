@@ -70,5 +70,11 @@ export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.e
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   if (!existsSync(file)) throw new ConfigError([`(file): ${file} does not exist`]);
-  return parseConfigText(readFileSync(file, 'utf8'), env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`(file): cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
+  return parseConfigText(text, env);
 }

@@ -189,6 +189,21 @@ type Raw = Omit<Config, never>;
 function crossCheck(c: Raw, ctx: Ctx): void {
   const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   if (c.mqtt.embedded && c.mqtt.url) add(['mqtt'], 'expected either embedded or url, not both');
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: c.gateway.timezone });
+  } catch {
+    add(['gateway', 'timezone'], `unknown time zone "${c.gateway.timezone}" (expected an IANA name like Asia/Shanghai)`);
+  }
+  const dup = <T>(list: T[], key: (x: T) => string, path: string, field: string, what: string) => {
+    const seen = new Set<string>();
+    list.forEach((x, i) => {
+      if (seen.has(key(x))) add([path.split('.')[0], path.split('.')[1], i, field], `duplicate ${what}`);
+      seen.add(key(x));
+    });
+  };
+  dup(c.auth.tokens, (t) => t.token, 'auth.tokens', 'token', 'token');
+  dup(c.auth.devices, (d) => d.username, 'auth.devices', 'username', 'username');
+  dup(c.auth.edges, (d) => d.username, 'auth.edges', 'username', 'username');
   if (c.wal.maxBytes < 4 * c.wal.segmentBytes) add(['wal', 'maxBytes'], `expected at least 4 × wal.segmentBytes (${4 * c.wal.segmentBytes})`);
   if (c.gateway.mode === 'edge' && !c.uplink) add(['uplink'], 'required when gateway.mode is edge');
   const sites = new Map<string, Set<string>>();

@@ -51,7 +51,13 @@ export class DeadLetterStore {
       return;
     }
     this.queue.push(d);
-    this.timer ??= setTimeout(() => this.flush(), this.o.flushMs);
+    this.timer ??= setTimeout(() => {
+      try {
+        this.flush();
+      } catch {
+        // disk full or closed database: what could not be stored is counted as dropped
+      }
+    }, this.o.flushMs);
   }
 
   flush(): void {
@@ -60,10 +66,15 @@ export class DeadLetterStore {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    this.db.transaction(() => {
-      for (const d of batch) this.insert.run({ ...d, client: d.client ?? null });
-      this.db.prepare('DELETE FROM rejected WHERE id <= (SELECT MAX(id) FROM rejected) - ?').run(this.o.maxRows);
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const d of batch) this.insert.run({ ...d, client: d.client ?? null });
+        this.db.prepare('DELETE FROM rejected WHERE id <= (SELECT MAX(id) FROM rejected) - ?').run(this.o.maxRows);
+      })();
+    } catch (err) {
+      this.metrics.deadLetterDropped.inc(batch.length);
+      throw err;
+    }
   }
 
   list(q: { limit?: number; reason?: string; since?: number } = {}): (DeadLetter & { id: number })[] {
@@ -83,7 +94,12 @@ export class DeadLetterStore {
   }
 
   close(): void {
-    this.flush();
-    this.db.close();
+    try {
+      this.flush();
+    } finally {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.db.close();
+    }
   }
 }

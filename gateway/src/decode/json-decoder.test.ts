@@ -39,6 +39,7 @@ describe('JSON decoder (CONTRACT §3.1–3.3)', () => {
     expect(reason(() => decodeJson(T('telemetry'), buf({ values: { lel: '12' } }), 0))).toBe('invalid_payload');
     expect(reason(() => decodeJson(T('telemetry'), buf({ values: [1, 2] }), 0))).toBe('invalid_payload');
     expect(reason(() => decodeJson(T('telemetry'), buf({ ts: 'yesterday', values: { lel: 1 } }), 0))).toBe('invalid_payload');
+    expect(reason(() => decodeJson(T('telemetry'), buf({ ts: 1e20, values: { lel: 1 } }), 0))).toBe('invalid_payload');
     expect(reason(() => decodeJson(T('telemetry'), buf('{"values": {"lel": 1e400}}'), 0))).toBe('non_finite');
     expect(reason(() => decodeJson(T('telemetry'), buf('{"values": {"lel": NaN}}'), 0))).toBe('malformed');
     expect(reason(() => decodeJson(T('telemetry'), buf({ values: {} }), 0))).toBe('invalid_payload');

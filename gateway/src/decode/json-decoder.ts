@@ -27,7 +27,8 @@ export function parseTs(ts: unknown, arrival: number): number {
   if (ts === undefined || ts === null) return arrival;
   if (typeof ts === 'number') {
     if (!Number.isFinite(ts)) throw new RejectError('non_finite', 'ts is not a finite number');
-    if (ts < 0) throw new RejectError('invalid_payload', 'ts must be epoch milliseconds >= 0');
+    // 8.64e15 ms is the end of the ECMAScript time range: anything beyond is not a time
+    if (ts < 0 || ts > 8.64e15) throw new RejectError('invalid_payload', 'ts must be epoch milliseconds between 0 and 8.64e15');
     return Math.round(ts);
   }
   if (typeof ts === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(ts)) {

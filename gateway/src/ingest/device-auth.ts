@@ -26,10 +26,18 @@ export class DeviceAuth {
     return ok ? { ok: true, principal: c!.principal } : { ok: false, code: 4 };
   }
 
-  /** A device may subscribe under its own prefix (commands, its retained status), and to Sparkplug STATE. */
+  /**
+   * Subscriptions: a device credential reads only under its own prefix (its commands, its
+   * retained status) and its own Sparkplug commands; a site-level one under its site. Nobody
+   * reads the gateway's internal `$hazardline/` topics. Anonymous clients (when allowed) and
+   * other trusted readers are not restricted otherwise.
+   */
   maySubscribe(p: Principal | undefined, topic: string): boolean {
+    if (topic.startsWith('$hazardline/')) return false;
     if (!p) return true;
-    const own = `hl/v1/${p.enterprise}/${p.site}/${p.device ? `${p.device}/` : ''}`;
-    return topic.startsWith(own) || topic.startsWith(`spBv1.0/${p.enterprise}/`) || topic.startsWith('spBv1.0/STATE/') || topic.startsWith('STATE/');
+    const device = p.device ? `${p.device}/` : '';
+    const own = [`hl/v1/${p.enterprise}/${p.site}/${device}`, `spBv1.0/${p.enterprise}/DCMD/${p.site}/${device}`, 'spBv1.0/STATE/'];
+    if (!p.device) own.push(`spBv1.0/${p.enterprise}/NCMD/${p.site}`);
+    return own.some((prefix) => topic === prefix.replace(/\/$/, '') || topic.startsWith(prefix));
   }
 }

@@ -69,7 +69,9 @@ export class EmbeddedBrokerSource implements Source {
       },
       authorizeSubscribe: (client: HlClient | null, sub, done) => {
         if (auth.maySubscribe(client?.hlPrincipal, sub.topic)) return done(null, sub);
-        done(new Error(`not allowed to subscribe to ${sub.topic}`));
+        // a null subscription answers SUBACK 0x80 for this topic and keeps the connection [MQTT-3.9.3-2]
+        log.debug({ clientId: client?.id, topic: sub.topic }, 'subscription refused');
+        done(null, null);
       },
     });
     broker.on('client', () => metrics.mqttClients.inc());

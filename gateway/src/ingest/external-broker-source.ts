@@ -25,6 +25,7 @@ export class ExternalBrokerSource implements Source {
   readonly name = 'mqtt-external';
   private client?: MqttClient;
   private connected = false;
+  private stopping = false;
 
   constructor(private readonly o: ExternalBrokerOptions) {}
 
@@ -43,14 +44,7 @@ export class ExternalBrokerSource implements Source {
     this.client = client;
     client.handleMessage = (packet, callback) => {
       if (packet.topic.startsWith('$')) return callback();
-      emit({ kind: 'mqtt', topic: packet.topic, payload: packet.payload as Buffer, clientId: 'external', arrival: clock.now() }).then(
-        (res) => {
-          // WAL full: withhold the PUBACK so the broker redelivers after we reconnect
-          if (!res.ok && res.reason === 'wal_full') return callback(new Error('gateway storage full'));
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
+      void this.deliver(emit, packet.topic, packet.payload as Buffer, clock.now()).then((acked) => acked && callback());
     };
     client.on('connect', (ack) => {
       this.connected = true;
@@ -67,11 +61,34 @@ export class ExternalBrokerSource implements Source {
     client.connect();
   }
 
+  /**
+   * mqtt.js never redelivers a message whose handler failed (and the broker holds one of its
+   * few in-flight slots for it), so a message that cannot be made durable yet (WAL full, disk
+   * error) is retried here with back-off while the PUBACK waits: back-pressure on the broker.
+   * Rejected messages are acknowledged: a retry would not change them. Returns false when
+   * stopping before the message became durable (the broker keeps it for our session).
+   */
+  private async deliver(emit: Emit, topic: string, payload: Buffer, arrival: number): Promise<boolean> {
+    let delay = 100;
+    while (!this.stopping) {
+      try {
+        const res = await emit({ kind: 'mqtt', topic, payload, clientId: 'external', arrival });
+        if (res.ok || res.reason !== 'wal_full') return true;
+      } catch (err) {
+        this.o.log.error({ err, topic }, 'ingest failed; retrying before acknowledging');
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 5000);
+    }
+    return false;
+  }
+
   health(): SourceHealth {
     return { name: this.name, ok: this.connected, detail: { url: this.o.url.replace(/\/\/[^@/]*@/, '//***@'), connected: this.connected } };
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.client?.endAsync(false).catch(() => undefined);
     this.connected = false;
   }

@@ -41,14 +41,8 @@ export class Ingest {
   readonly accept = async (input: IngestInput): Promise<IngestResult> => {
     let transport: Transport = input.kind === 'mqtt' ? 'mqtt' : input.transport;
     try {
-      let frames: Frame[];
-      if (input.kind === 'mqtt') {
-        if (input.topic.startsWith(SPARKPLUG_PREFIX)) transport = 'sparkplug';
-        frames = this.decodeMqtt(input.topic, input.payload, input.principal, input.arrival);
-      } else {
-        frames = input.frames;
-      }
-      const readings = this.enrich(frames);
+      if (input.kind === 'mqtt' && input.topic.startsWith(SPARKPLUG_PREFIX)) transport = 'sparkplug';
+      const { frames, readings } = this.prepare(input);
       if (frames.length === 0) return { ok: true, readings: 0 };
       const t0 = performance.now();
       await this.o.wal.append(frames);
@@ -62,6 +56,18 @@ export class Ingest {
       return { ok: false, reason: err.reason, message: err.message };
     }
   };
+
+  /** Decode and check. Anything unexpected thrown here is a counted reject, never a stuck device. */
+  private prepare(input: IngestInput): { frames: Frame[]; readings: number } {
+    try {
+      const frames = input.kind === 'mqtt' ? this.decodeMqtt(input.topic, input.payload, input.principal, input.arrival) : input.frames;
+      return { frames, readings: this.enrich(frames) };
+    } catch (err) {
+      if (err instanceof RejectError) throw err;
+      this.o.log.error({ err }, 'unexpected error while decoding a message; rejected');
+      throw new RejectError('internal_error', `unexpected error: ${(err as Error).message}`);
+    }
+  }
 
   private decodeMqtt(topic: string, payload: Buffer, principal: Principal | undefined, arrival: number): Frame[] {
     if (payload.length > this.o.maxPayloadBytes) {
@@ -100,19 +106,18 @@ export class Ingest {
           if (!last || last.id !== r.device || last.site !== r.site || last.enterprise !== r.enterprise) last = this.device(r.enterprise, r.site, r.device);
           r.kind = last.kind;
           if (last.zone) r.zone = last.zone;
-          if (r.ts > horizon) throw new RejectError('future_timestamp', `${r.device}.${r.metric}: ts ${new Date(r.ts).toISOString()} is more than 24 h ahead of gateway time`);
+          if (r.ts > horizon) throw new RejectError('future_timestamp', `${r.device}.${r.metric}: ts ${iso(r.ts)} is more than 24 h ahead of gateway time`);
         }
         readings += f.readings.length;
         continue;
       }
-      if (f.type === 'status') {
-        // status of a device we do not know (e.g. a Sparkplug node itself) carries no information for us
-        if (!this.o.assets.lookup(f.enterprise, f.site, f.device).ok && !this.o.autoRegister) {
-          frames.splice(i--, 1);
-          continue;
-        }
-      } else this.device(f.enterprise, f.site, f.device);
-      if (f.ts > horizon) throw new RejectError('future_timestamp', `ts ${new Date(f.ts).toISOString()} is more than 24 h ahead of gateway time`);
+      if (f.type === 'status' && f.transport === 'sparkplug' && !this.o.assets.lookup(f.enterprise, f.site, f.device).ok) {
+        // a Sparkplug edge node's own birth/death names the node, not a configured device
+        frames.splice(i--, 1);
+        continue;
+      }
+      this.device(f.enterprise, f.site, f.device);
+      if (f.ts > horizon) throw new RejectError('future_timestamp', `ts ${iso(f.ts)} is more than 24 h ahead of gateway time`);
       if (f.type === 'position') {
         const site = this.o.assets.site(f.enterprise, f.site)!;
         for (const tag of f.tags) {
@@ -147,6 +152,11 @@ export class Ingest {
     });
     this.rlog.warn(`reject:${err.reason}`, { reason: err.reason, transport, topic: topic.slice(0, 200), detail: err.message }, 'message rejected');
   }
+}
+
+/** RFC 3339 when representable, the raw number otherwise (toISOString throws past 8.64e15). */
+function iso(ts: number): string {
+  return Number.isFinite(ts) && Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts);
 }
 
 /** Sparkplug ACL: group = enterprise, edge node = site; a device credential may only send its own DBIRTH/DDATA/DDEATH. */

@@ -44,14 +44,20 @@ export class RunningSink {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const entries = this.wal.read(this.o.batchSize);
-      if (entries.length === 0) {
-        await this.wal.waitForData(500);
-        continue;
+      try {
+        const entries = this.wal.read(this.o.batchSize);
+        if (entries.length === 0) {
+          await this.wal.waitForData(500);
+          continue;
+        }
+        const ok = await this.writeBatch(entries);
+        if (ok) this.wal.commit(entries[entries.length - 1].seq);
+        else await this.sleep(this.backoff);
+      } catch (err) {
+        // reading or committing the WAL failed (disk): the entries stay, try again later
+        this.log.error({ err }, 'wal drain failed; retrying');
+        await this.sleep(this.o.maxBackoffMs ?? 10_000);
       }
-      const ok = await this.writeBatch(entries);
-      if (ok) this.wal.commit(entries[entries.length - 1].seq);
-      else await this.sleep(this.backoff);
     }
   }
 
