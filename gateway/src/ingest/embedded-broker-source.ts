@@ -78,7 +78,8 @@ export class EmbeddedBrokerSource implements Source {
     broker.on('clientDisconnect', () => metrics.mqttClients.dec());
     broker.on('clientError', (client, err) => log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
     this.broker = broker;
-    this.server = createServer(broker.handle);
+    // noDelay: a PUBACK is a 4-byte write; with Nagle it can wait for the peer's delayed ACK
+    this.server = createServer({ noDelay: true }, broker.handle);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', (err: NodeJS.ErrnoException) => {
         reject(err.code === 'EADDRINUSE' ? new PortInUseError(this.o.port, 'mqtt.embedded.port', this.o.host) : err);
