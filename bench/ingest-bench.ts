@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '10000' },
     fsync: { type: 'string', default: 'true' },
+    /** also measure ingest from an external broker (e.g. mqtt://127.0.0.1:1883): the gateway subscribes, publishers publish there */
+    external: { type: 'string' },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -32,16 +34,18 @@ const FSYNC = args.fsync !== 'false';
 
 const devId = (i: number) => `d${String(i).padStart(5, '0')}`;
 
-async function startGateway(store: string, influx?: ServerHandle): Promise<{ gw: ChildGateway; httpPort: number; mqttUrl: string }> {
+async function startGateway(store: string, influx?: ServerHandle, externalUrl?: string): Promise<{ gw: ChildGateway; httpPort: number; mqttUrl: string; clientId: string }> {
   const dir = tempDir('hl-bench-');
   const raw = await rawTestConfig(dir);
   raw.wal = { fsync: FSYNC, segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
   raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas' })) }] }];
   raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
   if (store === 'influxdb-v1') raw.storage = { telemetry: { type: 'influxdb-v1', url: influx!.url, database: `bench_${Date.now()}` } };
+  const clientId = `hl-bench-${Date.now()}`;
+  if (externalUrl) raw.mqtt = { url: externalUrl, clientId };
   const httpPort = raw.gateway.http.port;
   const gw = await spawnGateway(writeConfigFile(dir, raw), httpPort, { LOG_LEVEL: 'warn' });
-  return { gw, httpPort, mqttUrl: `mqtt://127.0.0.1:${raw.mqtt.embedded.port}` };
+  return { gw, httpPort, mqttUrl: externalUrl ?? `mqtt://127.0.0.1:${raw.mqtt.embedded.port}`, clientId };
 }
 
 async function metric(httpPort: number, name: string): Promise<number> {
@@ -63,8 +67,38 @@ function payload(seq: number, batch: number, ts0: number): { topic: string; body
   return { topic: `hl/v1/bench/s1/${dev}/telemetry`, body };
 }
 
-async function connectAll(url: string): Promise<MqttClient[]> {
-  return Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => mqtt.connectAsync(url, { username: 'bench-eon', password: 'bench', clientId: `bench-${i}-${Date.now()}`, reconnectPeriod: 0 })));
+async function connectAll(url: string, external = false): Promise<MqttClient[]> {
+  const auth = external ? {} : { username: 'bench-eon', password: 'bench' };
+  return Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => mqtt.connectAsync(url, { ...auth, clientId: `bench-${i}-${Date.now()}`, reconnectPeriod: 0 })));
+}
+
+/**
+ * External broker: publishers → broker (QoS 1) → gateway's persistent QoS 1 subscription.
+ * Publishing is paced at `rate`; the result is the rate at which readings reach the store.
+ */
+async function external(url: string, rate: number) {
+  const { gw, httpPort, clientId } = await startGateway('sqlite', undefined, url);
+  await new Promise((r) => setTimeout(r, 1000)); // subscription in place
+  const clients = await connectAll(url, true);
+  const total = rate * DURATION_S;
+  const t0 = performance.now();
+  const sent: Promise<unknown>[] = [];
+  for (let seq = 0; seq < total; seq++) {
+    const wait = t0 + (seq / rate) * 1000 - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const { topic, body } = payload(seq, 1, Date.UTC(2026, 2, 1));
+    sent.push(clients[seq % clients.length].publishAsync(topic, body, { qos: 1 }));
+  }
+  await Promise.all(sent);
+  const deadline = performance.now() + 120_000;
+  while ((await metric(httpPort, 'hazardline_sink_points_total')) < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const seconds = (performance.now() - t0) / 1000;
+  const points = await metric(httpPort, 'hazardline_sink_points_total');
+  await Promise.all(clients.map((c) => c.endAsync()));
+  await gw.terminate();
+  // remove the gateway's persistent session from the broker, or it queues every later message
+  await (await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 0 })).endAsync();
+  return { store: 'sqlite', source: 'external broker', offeredPerS: rate, offered: total, stored: points, storedReadingsPerS: Math.round(points / seconds) };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
@@ -149,13 +183,14 @@ async function latency(store: string, influx?: ServerHandle) {
 
 async function main() {
   console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; wal.fsync=${FSYNC}, ${CONNECTIONS} connections × ${WINDOW} in flight, ${DURATION_S} s runs, ${DEVICES} devices`);
-  const stores = args.stores!.split(',');
+  const stores = args.stores ? args.stores.split(',') : [];
   const influx = stores.includes('influxdb-v1') ? await startInfluxd() : undefined;
   try {
     for (const store of stores) {
       for (const batch of [1, 10]) console.log(JSON.stringify(await saturate(store, batch, influx)));
       console.log(JSON.stringify(await latency(store, influx)));
     }
+    if (args.external) for (const rate of [250, 500, 1000]) console.log(JSON.stringify(await external(args.external, rate)));
   } finally {
     await influx?.stop();
   }

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import mqtt from 'mqtt';
 import sparkplugClient from 'sparkplug-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestGateway, TEST_TOKENS, tempDir, type TestGateway } from './helpers/gateway.ts';
@@ -90,5 +91,9 @@ describe('clients and brokers the project did not write', () => {
       return p.length === 6 ? p : null;
     }, 15_000, 'queued messages after restart');
     expect(got).toEqual(Array.from({ length: 6 }, (_, i) => [ts + i * 1000, 1 + i]));
+    // leave no persistent session behind on the shared broker: it would queue every later message
+    await t.stop();
+    stops.splice(stops.indexOf(t), 1);
+    await (await mqtt.connectAsync(`mqtt://${MOSQUITTO.host}:${MOSQUITTO.port}`, { clientId: `hl-test-${ent}`, clean: true, reconnectPeriod: 0 })).endAsync();
   });
 });
