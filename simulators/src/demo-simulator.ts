@@ -3,24 +3,13 @@
 // field hardware does. The full device models and scenarios come with the simulators issue.
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Config } from '../../gateway/src/config/schema.ts';
+import { rng } from './models/rng.ts';
 
 export interface DemoSimulatorOptions {
   brokerUrl: string;
   config: Config;
   intervalMs?: number;
   seed?: number;
-}
-
-/** Small deterministic PRNG (mulberry32) so a demo run is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class DemoSimulator {
