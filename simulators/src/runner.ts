@@ -1,0 +1,60 @@
+// Drives device models on a simulated clock (event time) and sends their samples through a
+// transport. `speed` is simulated seconds per wall second (1 = real time); Infinity runs as
+// fast as the gateway acknowledges, which is how a month replays in seconds.
+import type { FleetDevice } from './fleet.ts';
+import type { Transport } from './transports/transport.ts';
+
+export interface RunOptions {
+  from: number;
+  /** end of the run (event time); absent: run until stop() */
+  to?: number;
+  speed: number;
+}
+
+export class Runner {
+  private stopped = false;
+  private done?: Promise<void>;
+  sent = 0;
+
+  constructor(
+    private readonly fleet: FleetDevice[],
+    private readonly transport: Transport,
+  ) {}
+
+  start(o: RunOptions): Promise<void> {
+    this.done = this.loop(o);
+    return this.done;
+  }
+
+  private async loop(o: RunOptions): Promise<void> {
+    const next = this.fleet.map(() => o.from);
+    const wall0 = Date.now();
+    for (;;) {
+      if (this.stopped) return;
+      // the next instant at which any device reports
+      let t = Infinity;
+      for (const n of next) t = Math.min(t, n);
+      if (o.to !== undefined && t > o.to) return;
+      if (Number.isFinite(o.speed)) {
+        const wait = wall0 + (t - o.from) / o.speed - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (this.stopped) return;
+      }
+      const sends: Promise<void>[] = [];
+      this.fleet.forEach((d, i) => {
+        if (next[i] !== t) return;
+        next[i] = t + d.model.intervalMs;
+        const sample = d.model.sample(t);
+        if (!sample) return;
+        sends.push(this.transport.send({ enterprise: d.enterprise, site: d.site, id: d.model.id, kind: d.kind }, sample));
+        this.sent++;
+      });
+      await Promise.all(sends);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done?.catch(() => undefined);
+  }
+}
