@@ -1,0 +1,169 @@
+// OPC UA server transport (CONTRACT §2 `opcua`, §4): the simulator plays a PLC / SCADA server
+// that the gateway subscribes to. Address space as a plant engineer would browse it:
+//   Objects/{enterprise}/{site}/{device}/{metric}
+// one AnalogItem (Double, EURange, EngineeringUnits per CONTRACT §3.1) per metric, with string
+// node ids `ns=1;s={site}.{device}.{metric}` (see opcuaNodeId / opcuaNodesFor for the gateway's
+// `opcua[].nodes` config).
+//
+// OPC UA is pull/subscribe: send() only updates the server's variables (value, source
+// timestamp = sample.ts, Good, or BadSensorFailure for metrics in sample.bad) and resolves at
+// once; it does NOT wait for the gateway to sample or acknowledge the change. Samples arriving
+// faster than the gateway's sampling interval may therefore be coalesced (last value wins).
+// Not mapped: position samples (CONTRACT §3.2) and device events (§3.3) have no OPC UA
+// representation here and are ignored, as are metrics not declared up front.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  DataType,
+  makeEUInformation,
+  OPCUACertificateManager,
+  OPCUAServer,
+  StatusCodes,
+  type EUInformation,
+  type UAObject,
+  type UAVariable,
+} from 'node-opcua';
+import type { Sample } from '../models/model.ts';
+import type { Transport } from './transport.ts';
+
+export interface OpcuaDevice {
+  enterprise: string;
+  site: string;
+  id: string;
+  kind: string;
+  /** metric names (CONTRACT §3.1), one variable each */
+  metrics: string[];
+}
+
+export interface OpcuaServerTransportOptions {
+  port: number;
+  /** bind address, default 127.0.0.1 */
+  host?: string;
+  /** PKI (server certificate, trusted clients); default a fresh temp dir */
+  pkiDir?: string;
+}
+
+/** The node id of a metric's variable, e.g. `ns=1;s=s1.gas-01.lel`. */
+export function opcuaNodeId(site: string, device: string, metric: string): string {
+  return `ns=1;s=${site}.${device}.${metric}`;
+}
+
+/** The `nodes` array of the gateway's `opcua[]` entry for these devices. */
+export function opcuaNodesFor(devices: Pick<OpcuaDevice, 'site' | 'id' | 'metrics'>[]): { nodeId: string; device: string; metric: string }[] {
+  return devices.flatMap((d) => d.metrics.map((metric) => ({ nodeId: opcuaNodeId(d.site, d.id, metric), device: d.id, metric })));
+}
+
+// UN/CEFACT Rec. 20 common codes (the OPC UA convention for EUInformation.unitId)
+const UNITS: Record<string, { eu: EUInformation; range: [number, number] }> = {
+  lel: { eu: makeEUInformation('P1', '%LEL', 'percent of the lower explosive limit'), range: [0, 100] },
+  ch4: { eu: makeEUInformation('VP', '%vol', 'percent volume'), range: [0, 100] },
+  o2: { eu: makeEUInformation('VP', '%vol', 'percent volume'), range: [0, 100] },
+  co: { eu: makeEUInformation('59', 'ppm', 'part per million'), range: [0, 1000] },
+  h2s: { eu: makeEUInformation('59', 'ppm', 'part per million'), range: [0, 100] },
+  nh3: { eu: makeEUInformation('59', 'ppm', 'part per million'), range: [0, 100] },
+  cl2: { eu: makeEUInformation('59', 'ppm', 'part per million'), range: [0, 20] },
+  disp: { eu: makeEUInformation('MMT', 'mm', 'millimetre'), range: [0, 10_000] },
+  running: { eu: makeEUInformation('C62', '', 'one (0 = stopped, 1 = running)'), range: [0, 1] },
+  tph: { eu: makeEUInformation('E18', 't/h', 'tonne per hour'), range: [0, 5000] },
+  total_t: { eu: makeEUInformation('TNE', 't', 'tonne'), range: [0, 1e9] },
+  kw: { eu: makeEUInformation('KWT', 'kW', 'kilowatt'), range: [0, 10_000] },
+  kwh: { eu: makeEUInformation('KWH', 'kWh', 'kilowatt hour'), range: [0, 1e10] },
+};
+const GENERIC = { eu: makeEUInformation('C62', '', 'one (dimensionless)'), range: [0, 1e9] as [number, number] };
+
+export class OpcuaServerTransport implements Transport {
+  private server?: OPCUAServer;
+  private readonly variables = new Map<string, UAVariable>();
+  private readonly pkiDir: string;
+  private readonly host: string;
+
+  constructor(
+    private readonly devices: OpcuaDevice[],
+    private readonly opts: OpcuaServerTransportOptions,
+  ) {
+    this.pkiDir = opts.pkiDir ?? mkdtempSync(path.join(tmpdir(), 'hl-sim-opcua-'));
+    this.host = opts.host ?? '127.0.0.1';
+  }
+
+  get endpoint(): string {
+    return `opc.tcp://${this.host}:${this.opts.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = new OPCUAServer({
+      port: this.opts.port,
+      host: this.host,
+      hostname: this.host,
+      allowAnonymous: true,
+      serverCertificateManager: new OPCUACertificateManager({ rootFolder: path.join(this.pkiDir, 'server'), automaticallyAcceptUnknownCertificate: true }),
+      userCertificateManager: new OPCUACertificateManager({ rootFolder: path.join(this.pkiDir, 'user'), automaticallyAcceptUnknownCertificate: true }),
+      isAuditing: false,
+      buildInfo: { productName: 'hazardline-simulator', manufacturerName: 'hazardline' },
+    });
+    await server.initialize();
+    this.build(server);
+    await server.start();
+    this.server = server;
+  }
+
+  async send(device: { enterprise: string; site: string; id: string; kind: string }, sample: Sample): Promise<void> {
+    if (!this.server || 'tags' in sample) return; // positions are not mapped to OPC UA
+    const ts = new Date(sample.ts);
+    for (const [metric, value] of Object.entries(sample.values)) {
+      if (sample.bad?.includes(metric)) continue;
+      this.variables.get(opcuaNodeId(device.site, device.id, metric))?.setValueFromSource({ dataType: DataType.Double, value }, StatusCodes.Good, ts);
+    }
+    for (const metric of sample.bad ?? []) {
+      const v = this.variables.get(opcuaNodeId(device.site, device.id, metric));
+      if (!v) continue;
+      const value = sample.values[metric] ?? (v.readValue().value.value as number | null) ?? 0;
+      v.setValueFromSource({ dataType: DataType.Double, value }, StatusCodes.BadSensorFailure, ts);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.variables.clear();
+    if (server) await server.shutdown(0);
+  }
+
+  private build(server: OPCUAServer): void {
+    const addressSpace = server.engine.addressSpace;
+    if (!addressSpace) throw new Error('OPC UA simulator: no address space');
+    const ns = addressSpace.getOwnNamespace();
+    const folders = new Map<string, UAObject>();
+    const folder = (key: string, parent: UAObject, id: string, description: string): UAObject => {
+      let f = folders.get(key);
+      if (!f) {
+        f = ns.addFolder(parent, { browseName: id, displayName: id, description });
+        folders.set(key, f);
+      }
+      return f;
+    };
+    for (const d of this.devices) {
+      const ent = folder(d.enterprise, addressSpace.rootFolder.objects, d.enterprise, 'enterprise');
+      const site = folder(`${d.enterprise}/${d.site}`, ent, d.site, 'site');
+      const dev = folder(`${d.enterprise}/${d.site}/${d.id}`, site, d.id, `device (${d.kind})`);
+      for (const metric of d.metrics) {
+        const unit = UNITS[metric] ?? GENERIC;
+        const nodeId = opcuaNodeId(d.site, d.id, metric);
+        const v = ns.addAnalogDataItem({
+          componentOf: dev,
+          browseName: metric,
+          displayName: metric,
+          nodeId: nodeId.replace(/^ns=1;/, ''),
+          dataType: 'Double',
+          engineeringUnitsRange: { low: unit.range[0], high: unit.range[1] },
+          engineeringUnits: unit.eu,
+          minimumSamplingInterval: 0,
+        });
+        // no value yet: a subscriber sees BadWaitingForInitialData until the first send()
+        v.setValueFromSource({ dataType: DataType.Double, value: 0 }, StatusCodes.BadWaitingForInitialData, new Date());
+        this.variables.set(nodeId, v);
+      }
+    }
+  }
+}
