@@ -9,6 +9,8 @@ import type { Config } from './config/schema.ts';
 import { ConfigError, HazardlineError, PortInUseError } from './errors.ts';
 import { Gateway } from './main.ts';
 import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
+import { listScenarios, loadScenario } from '../../simulators/src/scenario/scenario.ts';
+import { runScenario } from '../../simulators/src/scenario/run-scenario.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEMO_CONFIG_FILE = join(here, 'config', 'demo.yaml');
@@ -17,7 +19,7 @@ const USAGE = `usage: hazardline <command> [options]
 
   start [-c FILE]                      run the gateway (default ./hazardline.yaml, else the demo config)
   demo [--port N] [--mqtt-port N]      gateway + embedded broker + simulators, SQLite under ./.hazardline/
-  simulate --scenario NAME [--broker URL] [--speed X] | --list
+  simulate --scenario NAME [--broker URL] [--speed X|max] [--password P] | --list
   check-config [-c FILE]               validate a config, print every error with its path
 
 environment: HAZARDLINE_CONFIG (config file), LOG_LEVEL (pino level)`;
@@ -94,15 +96,26 @@ export async function main(argv: string[]): Promise<void> {
       return runGateway(demoConfig({ port: portArg('port', values.port), mqttPort: portArg('mqtt-port', values['mqtt-port']) }), true);
     }
     case 'simulate': {
-      const { values } = parseArgs({ args: rest, options: { scenario: { type: 'string' }, broker: { type: 'string' }, 'opcua-port': { type: 'string' }, speed: { type: 'string' }, list: { type: 'boolean' } } });
+      const { values } = parseArgs({ args: rest, options: { scenario: { type: 'string' }, broker: { type: 'string' }, 'opcua-port': { type: 'string' }, speed: { type: 'string' }, password: { type: 'string' }, list: { type: 'boolean' } } });
       if (values.list) {
-        process.stdout.write('demo\tthe demo enterprises\' devices publishing normal values every 5 s\n');
+        process.stdout.write('demo\tthe demo enterprises\' devices in real time, until stopped\n');
+        for (const s of listScenarios()) process.stdout.write(`${s.name}\t${s.description}\n`);
         return;
       }
-      if (values.scenario !== 'demo') throw new UsageError(`--scenario: unknown scenario "${values.scenario ?? ''}" (see --list)`);
-      const sim = new DemoSimulator({ brokerUrl: values.broker ?? 'mqtt://127.0.0.1:1883', config: demoConfig() });
-      await sim.start();
-      process.on('SIGINT', () => void sim.stop().then(() => process.exit(0)));
+      if (!values.scenario) throw new UsageError('simulate: --scenario NAME or --list');
+      if (values['opcua-port'] !== undefined) throw new UsageError('--opcua-port: the OPC UA transport is not wired to the command line yet; use --broker');
+      const speed = values.speed === undefined ? undefined : values.speed === 'max' ? Infinity : Number(values.speed);
+      if (speed !== undefined && !(speed > 0)) throw new UsageError('--speed: expected a number > 0 (simulated seconds per second) or "max"');
+      const brokerUrl = values.broker ?? 'mqtt://127.0.0.1:1883';
+      if (values.scenario === 'demo') {
+        const sim = new DemoSimulator({ brokerUrl, config: demoConfig(), speed });
+        await sim.start();
+        process.on('SIGINT', () => void sim.stop().then(() => process.exit(0)));
+        return;
+      }
+      const scenario = loadScenario(values.scenario);
+      const res = await runScenario(scenario, { brokerUrl, speed: speed ?? scenario.speed ?? Infinity, password: values.password });
+      process.stdout.write(`${scenario.name}: ${res.sent} samples from ${new Date(scenario.startMs).toISOString()} to ${new Date(scenario.endMs).toISOString()} in ${(res.wallMs / 1000).toFixed(1)} s\n`);
       return;
     }
     case 'check-config': {

@@ -11,6 +11,9 @@ export interface RunOptions {
   speed: number;
 }
 
+/** sends in flight before the runner waits for acknowledgements (bounded: never unbounded memory) */
+const WINDOW = 2000;
+
 export class Runner {
   private stopped = false;
   private done?: Promise<void>;
@@ -29,28 +32,37 @@ export class Runner {
   private async loop(o: RunOptions): Promise<void> {
     const next = this.fleet.map(() => o.from);
     const wall0 = Date.now();
+    let pending: Promise<void>[] = [];
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped) break;
       // the next instant at which any device reports
       let t = Infinity;
       for (const n of next) t = Math.min(t, n);
-      if (o.to !== undefined && t > o.to) return;
+      if (o.to !== undefined && t > o.to) break;
       if (Number.isFinite(o.speed)) {
         const wait = wall0 + (t - o.from) / o.speed - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (this.stopped) return;
+        if (wait > 0) {
+          await Promise.all(pending);
+          pending = [];
+          await new Promise((r) => setTimeout(r, wait));
+        }
+        if (this.stopped) break;
       }
-      const sends: Promise<void>[] = [];
       this.fleet.forEach((d, i) => {
         if (next[i] !== t) return;
         next[i] = t + d.model.intervalMs;
         const sample = d.model.sample(t);
         if (!sample) return;
-        sends.push(this.transport.send({ enterprise: d.enterprise, site: d.site, id: d.model.id, kind: d.kind }, sample));
+        pending.push(this.transport.send({ enterprise: d.enterprise, site: d.site, id: d.model.id, kind: d.kind }, sample));
         this.sent++;
       });
-      await Promise.all(sends);
+      // per-connection MQTT order keeps each device's samples in order; the window bounds memory
+      if (pending.length >= WINDOW) {
+        await Promise.all(pending);
+        pending = [];
+      }
     }
+    await Promise.all(pending);
   }
 
   async stop(): Promise<void> {
