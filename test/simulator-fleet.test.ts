@@ -6,6 +6,7 @@ import { buildFleet } from '../simulators/src/fleet.ts';
 import { parseConfig } from '../gateway/src/config/load.ts';
 import { rawTestConfig, startTestGateway, TEST_TOKENS, tempDir, type TestGateway } from './helpers/gateway.ts';
 import { waitFor } from './helpers/ports.ts';
+import { MqttJsonTransport } from '../simulators/src/transports/mqtt-json-transport.ts';
 
 const FROM = Date.parse('2026-11-02T09:00:00+08:00'); // a production hour of the default schedules
 const TO = FROM + 3600_000;
@@ -51,5 +52,15 @@ describe('simulated fleet over MQTT JSON', () => {
     // positioning every 10 s, and each device announced itself online
     expect(frames.position).toBe(361);
     expect(frames.status).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a refused credential fails start() with a clear message and leaves no client reconnecting', async () => {
+    const creds = [
+      { username: 's1-eon', password: 'pw-s1', enterprise: 'ent-a', site: 's1' },
+      { username: 'b-eon', password: 'wrong', enterprise: 'ent-b', site: 'p1' },
+    ];
+    const transport = new MqttJsonTransport(t.mqttUrl, creds, () => ['x']);
+    await expect(transport.start()).rejects.toThrow(/MQTT connection as b-eon refused/);
+    await waitFor(async () => ((await t.gw.metrics.mqttClients.get()).values[0]?.value ?? 0) === 0, 10_000, 'simulator clients gone');
   });
 });

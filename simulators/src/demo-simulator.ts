@@ -32,6 +32,8 @@ export class DemoSimulator {
     await this.transport.start();
     this.runner = new Runner(fleet, this.transport);
     this.running = this.runner.start({ from, to: this.o.to, speed: this.o.speed ?? 1 });
+    // a failed send (broker gone, no credential for a device) ends the run, never the process
+    this.running.catch((err: Error) => process.stderr.write(`simulator stopped: ${err.message}\n`));
   }
 
   /** Resolves when a run with `to` has sent everything. */

@@ -17,6 +17,7 @@ const WINDOW = 2000;
 export class Runner {
   private stopped = false;
   private done?: Promise<void>;
+  private wake?: () => void;
   sent = 0;
 
   constructor(
@@ -39,15 +40,16 @@ export class Runner {
       let t = Infinity;
       for (const n of next) t = Math.min(t, n);
       if (o.to !== undefined && t > o.to) break;
-      if (Number.isFinite(o.speed)) {
-        const wait = wall0 + (t - o.from) / o.speed - Date.now();
-        if (wait > 0) {
-          await Promise.all(pending);
-          pending = [];
-          await new Promise((r) => setTimeout(r, wait));
-        }
-        if (this.stopped) break;
+      // an open-ended run (the demo) never runs ahead of the wall clock: the gateway rejects
+      // timestamps more than 24 h ahead (CONTRACT §3.5)
+      const paced = Number.isFinite(o.speed) ? wall0 + (t - o.from) / o.speed - Date.now() : 0;
+      const wait = o.to === undefined ? Math.max(paced, t - Date.now()) : paced;
+      if (wait > 0) {
+        await Promise.all(pending);
+        pending = [];
+        await this.sleep(wait);
       }
+      if (this.stopped) break;
       this.fleet.forEach((d, i) => {
         if (next[i] !== t) return;
         next[i] = t + d.model.intervalMs;
@@ -65,8 +67,20 @@ export class Runner {
     await Promise.all(pending);
   }
 
-  async stop(): Promise<void> {
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Stops at the next tick; sends still unacknowledged after `timeoutMs` (broker down) are abandoned. */
+  async stop(timeoutMs = 5000): Promise<void> {
     this.stopped = true;
-    await this.done?.catch(() => undefined);
+    this.wake?.();
+    await Promise.race([this.done?.catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 }

@@ -17,14 +17,34 @@ export class MqttJsonTransport implements Transport {
   ) {}
 
   async start(): Promise<void> {
-    for (const cred of this.credentials) {
-      const first = cred.device ?? this.devicesOf(cred)[0];
-      const will = first ? { topic: `hl/v1/${cred.enterprise}/${cred.site}/${first}/status`, payload: Buffer.from('offline'), qos: 1 as const, retain: true } : undefined;
-      const client = await mqtt.connectAsync(this.brokerUrl, { username: cred.username, password: cred.password, clientId: `sim-${cred.username}`, reconnectPeriod: 1000, will });
-      this.clients.set(`${cred.enterprise}/${cred.site}/${cred.device ?? '*'}`, client);
-      for (const d of cred.device ? [cred.device] : this.devicesOf(cred)) {
-        await client.publishAsync(`hl/v1/${cred.enterprise}/${cred.site}/${d}/status`, 'online', { qos: 1, retain: true });
-      }
+    try {
+      for (const cred of this.credentials) await this.connect(cred);
+    } catch (err) {
+      await this.stop(); // no half-started transport keeps reconnecting in the background
+      throw err;
+    }
+  }
+
+  private async connect(cred: DeviceCredential): Promise<void> {
+    const first = cred.device ?? this.devicesOf(cred)[0];
+    const will = first ? { topic: `hl/v1/${cred.enterprise}/${cred.site}/${first}/status`, payload: Buffer.from('offline'), qos: 1 as const, retain: true } : undefined;
+    // a random suffix: two simulators with one credential must not take each other's session
+    const clientId = `sim-${cred.username}-${Math.random().toString(16).slice(2, 8)}`;
+    const client = mqtt.connect(this.brokerUrl, { username: cred.username, password: cred.password, clientId, reconnectPeriod: 1000, connectTimeout: 10_000, will });
+    this.clients.set(`${cred.enterprise}/${cred.site}/${cred.device ?? '*'}`, client);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no MQTT connection to ${this.brokerUrl} as ${cred.username} within 15 s`)), 15_000);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      client.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`MQTT connection as ${cred.username} refused: ${err.message}`));
+      });
+    });
+    for (const d of cred.device ? [cred.device] : this.devicesOf(cred)) {
+      await client.publishAsync(`hl/v1/${cred.enterprise}/${cred.site}/${d}/status`, 'online', { qos: 1, retain: true });
     }
   }
 
@@ -50,8 +70,18 @@ export class MqttJsonTransport implements Transport {
     await Promise.all(sends);
   }
 
+  /** Marks the devices offline (a clean disconnect does not fire the Will), then disconnects. */
   async stop(): Promise<void> {
-    await Promise.all([...this.clients.values()].map((c) => c.endAsync().catch(() => undefined)));
+    const offline: Promise<unknown>[] = [];
+    for (const cred of this.credentials) {
+      const c = this.clients.get(`${cred.enterprise}/${cred.site}/${cred.device ?? '*'}`);
+      if (!c?.connected) continue;
+      for (const d of cred.device ? [cred.device] : this.devicesOf(cred)) {
+        offline.push(c.publishAsync(`hl/v1/${cred.enterprise}/${cred.site}/${d}/status`, 'offline', { qos: 1, retain: true }).catch(() => undefined));
+      }
+    }
+    await Promise.race([Promise.all(offline), new Promise((r) => setTimeout(r, 2000).unref())]);
+    await Promise.all([...this.clients.values()].map((c) => c.endAsync(!c.connected).catch(() => undefined)));
     this.clients.clear();
   }
 }
