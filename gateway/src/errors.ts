@@ -8,8 +8,6 @@ export const ErrorCodes = {
   HL_ERR_UNAUTHORIZED: 'missing or unknown token',
   HL_ERR_FORBIDDEN: 'role not allowed',
   HL_ERR_NOT_FOUND: 'not found',
-  HL_ERR_STORE: 'telemetry store failure',
-  HL_ERR_WAL_FULL: 'write-ahead log full',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

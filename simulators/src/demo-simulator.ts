@@ -41,10 +41,6 @@ export class DemoSimulator {
     return this.running ?? Promise.resolve();
   }
 
-  get sent(): number {
-    return this.runner?.sent ?? 0;
-  }
-
   async stop(): Promise<void> {
     await this.runner?.stop();
     await this.transport?.stop();

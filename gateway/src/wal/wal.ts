@@ -89,7 +89,6 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
     const cp = join(this.o.dir, 'checkpoint');
     this.checkpointSeq = existsSync(cp) ? Number(readFileSync(cp, 'utf8').trim()) || 0 : 0;
     const files = readdirSync(this.o.dir).filter((f) => /^\d+\.wal$/.test(f)).sort();
-    let recovered = 0;
     for (const f of files) {
       this.segNo = Math.max(this.segNo, Number(f.slice(0, -4)));
       const seg = this.recoverSegment(join(this.o.dir, f));
@@ -106,7 +105,7 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
     this.durableSeq = this.nextSeq - 1;
     this.spilled = this.segments.length > 0;
     this.loadFromDisk();
-    recovered = this.mem.length;
+    const recovered = this.mem.length;
     await this.openSegment();
     this.updateGauges();
     this.o.log.info({ checkpoint: this.checkpointSeq, nextSeq: this.nextSeq, segments: this.segments.length, recovered, spilled: this.spilled }, 'wal opened');
