@@ -1,7 +1,7 @@
 // OPC UA ingest (CONTRACT §4): one client session per `opcua[]` entry, one subscription with a
 // monitored item per configured node; each data change becomes a Reading of (device, metric).
 // OPC UA is pull, so there is nothing to acknowledge: readings are simply handed to `emit`.
-import { AttributeIds, ClientMonitoredItemGroup, DataType, OPCUACertificateManager, OPCUAClient, TimestampsToReturn, UserTokenType, VariantArrayType } from 'node-opcua';
+import { AttributeIds, ClientMonitoredItemGroup, DataChangeFilter, DataChangeTrigger, DataType, DeadbandType, OPCUACertificateManager, OPCUAClient, TimestampsToReturn, UserTokenType, VariantArrayType } from 'node-opcua';
 import type { ClientSession, ClientSubscription, DataValue, UserIdentityInfo, Variant } from 'node-opcua';
 import type { Clock } from '../clock.ts';
 import type { OpcuaConfig } from '../config/schema.ts';
@@ -195,7 +195,10 @@ export class OpcuaSource implements Source {
 
   /** Monitored items in chunks of `chunkSize`, so one CreateMonitoredItems call stays within server limits. */
   private async monitorAll(sub: ClientSubscription): Promise<void> {
-    const params = { samplingInterval: this.cfg.samplingIntervalMs, queueSize: 10, discardOldest: true };
+    // trigger on the source timestamp too: a device re-reporting the same value (a flat line, a
+    // steady reading) is a reading, not silence — the data-integrity and offline rules need it
+    const filter = new DataChangeFilter({ trigger: DataChangeTrigger.StatusValueTimestamp, deadbandType: DeadbandType.None });
+    const params = { samplingInterval: this.cfg.samplingIntervalMs, queueSize: 10, discardOldest: true, filter };
     let ok = 0;
     for (let start = 0; start < this.cfg.nodes.length; start += this.cfg.chunkSize) {
       const slice = this.cfg.nodes.slice(start, start + this.cfg.chunkSize);
