@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../gateway/src/config/load.ts';
 import { rawTestConfig, tempDir, writeConfigFile } from './helpers/gateway.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hazardline.mjs', import.meta.url));
@@ -77,6 +79,35 @@ describe('hazardline CLI', () => {
       expect(r3.stderr.trim()).toBe(`hazardline: port ${port} on 127.0.0.1 is already in use; set another with --mqtt-port`);
     } finally {
       blocker.close();
+    }
+  });
+
+  it('simulate --print-config: the gateway side of a scale run and of a scenario served over OPC UA', async () => {
+    const scale = await run(['simulate', '--devices', '20', '--rate', '10', '--connections', '2', '--print-config']);
+    expect(scale.code).toBe(0);
+    const cfg = parseConfig(parseYaml(scale.stdout));
+    expect(cfg.enterprises[0].sites.map((s) => s.devices.length)).toEqual([10, 10]);
+    expect(cfg.enterprises[0].sites[0].devices[0].intervalSeconds).toBe(2);
+    const opc = await run(['simulate', '--scenario', 'gas-leak', '--opcua-port', '48400', '--print-config']);
+    expect(opc.code).toBe(0);
+    const o = parseConfig(parseYaml(opc.stdout)).opcua;
+    expect(o).toHaveLength(1);
+    expect(o[0]).toMatchObject({ endpoint: 'opc.tcp://127.0.0.1:48400', enterprise: 'ent-a', site: 'p1' });
+    expect(o[0].nodes).toContainEqual({ nodeId: 'ns=1;s=p1.gas-01.lel', device: 'gas-01', metric: 'lel' });
+  });
+
+  it('simulate: bad arguments exit 1 with the flag named', async () => {
+    const cases: [string[], RegExp][] = [
+      [['simulate', '--devices', '0'], /--devices: expected an integer >= 1/],
+      [['simulate', '--devices', '10', '--scenario', 'gas-leak'], /exclusive/],
+      [['simulate', '--scenario', 'gas-leak', '--transport', 'modbus'], /--transport: expected one of mqtt-json \| sparkplug \| opcua/],
+      [['simulate', '--scenario', 'gas-leak', '--transport', 'opcua'], /needs --opcua-port/],
+      [['simulate', '--scenario', 'nope'], /unknown scenario "nope"/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await run(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(re);
     }
   });
 });

@@ -10,7 +10,9 @@ import { ConfigError, HazardlineError, PortInUseError } from './errors.ts';
 import { Gateway } from './main.ts';
 import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
 import { listScenarios, loadScenario } from '../../simulators/src/scenario/scenario.ts';
-import { runScenario } from '../../simulators/src/scenario/run-scenario.ts';
+import { TRANSPORTS, opcuaSpeed, runScenario, scenarioRunConfig, type TransportName } from '../../simulators/src/scenario/run-scenario.ts';
+import { ScaleSimulator, scaleGatewayConfig } from '../../simulators/src/scale.ts';
+import { stringify as toYaml } from 'yaml';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEMO_CONFIG_FILE = join(here, 'config', 'demo.yaml');
@@ -19,7 +21,9 @@ const USAGE = `usage: hazardline <command> [options]
 
   start [-c FILE]                      run the gateway (default ./hazardline.yaml, else the demo config)
   demo [--port N] [--mqtt-port N]      gateway + embedded broker + simulators, SQLite under ./.hazardline/
-  simulate --scenario NAME [--broker URL] [--speed X|max] [--password P] | --list
+  simulate --scenario NAME [--broker URL] [--speed X|max] [--password P]
+           [--transport mqtt-json|sparkplug|opcua] [--opcua-port N] [--print-config] | --list
+  simulate --devices N [--rate MSG/S] [--duration S] [--connections K] [--broker URL] [--print-config]
   check-config [-c FILE]               validate a config, print every error with its path
 
 environment: HAZARDLINE_CONFIG (config file), LOG_LEVEL (pino level)`;
@@ -83,6 +87,79 @@ async function runGateway(config: Config, withSimulators: boolean): Promise<void
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
+function numberArg(name: string, v: string | undefined, min: number, integer = false): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) throw new UsageError(`--${name}: expected ${integer ? 'an integer' : 'a number'} >= ${min}`);
+  return n;
+}
+
+const SIMULATE_OPTIONS = {
+  scenario: { type: 'string' },
+  broker: { type: 'string' },
+  transport: { type: 'string' },
+  'opcua-port': { type: 'string' },
+  speed: { type: 'string' },
+  password: { type: 'string' },
+  list: { type: 'boolean' },
+  'print-config': { type: 'boolean' },
+  devices: { type: 'string' },
+  rate: { type: 'string' },
+  duration: { type: 'string' },
+  connections: { type: 'string' },
+} as const;
+
+/** Runs until SIGINT/SIGTERM, then stops cleanly (devices marked offline). */
+function stopOnSignal(stop: () => Promise<void>): void {
+  const handler = () => void stop().then(() => process.exit(0));
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}
+
+async function simulate(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: SIMULATE_OPTIONS });
+  if (values.list) {
+    process.stdout.write('demo\tthe demo enterprises\' devices in real time, until stopped\n');
+    for (const s of listScenarios()) process.stdout.write(`${s.name}\t${s.description}\n`);
+    return;
+  }
+  const brokerUrl = values.broker ?? 'mqtt://127.0.0.1:1883';
+  if (values.devices !== undefined) {
+    if (values.scenario) throw new UsageError('simulate: --devices (scale mode) and --scenario are exclusive');
+    const devices = numberArg('devices', values.devices, 1, true)!;
+    const o = { devices, rate: numberArg('rate', values.rate, 0.001) ?? devices, connections: numberArg('connections', values.connections, 1, true), password: values.password };
+    if (values['print-config']) return void process.stdout.write(toYaml(scaleGatewayConfig(o)));
+    const durationS = numberArg('duration', values.duration, 0);
+    const sim = new ScaleSimulator({ ...o, brokerUrl, durationMs: durationS === undefined ? undefined : durationS * 1000 });
+    await sim.start();
+    process.stderr.write(`scale: ${devices} devices, ${o.rate} msg/s to ${brokerUrl}${durationS === undefined ? ' until stopped' : ` for ${durationS} s`}\n`);
+    stopOnSignal(() => sim.stop());
+    await sim.finished();
+    await sim.stop();
+    process.stdout.write(`scale: sent ${sim.sent} samples\n`);
+    return;
+  }
+  if (!values.scenario) throw new UsageError('simulate: --scenario NAME, --devices N or --list');
+  const transport = (values.transport ?? (values['opcua-port'] !== undefined ? 'opcua' : 'mqtt-json')) as TransportName;
+  if (!TRANSPORTS.includes(transport)) throw new UsageError(`--transport: expected one of ${TRANSPORTS.join(' | ')}`);
+  const opcuaPort = portArg('opcua-port', values['opcua-port']);
+  if (transport === 'opcua' && opcuaPort === undefined) throw new UsageError('--transport opcua: needs --opcua-port N (the port the simulator serves OPC UA on)');
+  const speed = values.speed === undefined ? undefined : values.speed === 'max' ? Infinity : Number(values.speed);
+  if (speed !== undefined && !(speed > 0)) throw new UsageError('--speed: expected a number > 0 (simulated seconds per second) or "max"');
+  if (values.scenario === 'demo') {
+    if (transport !== 'mqtt-json') throw new UsageError('simulate --scenario demo: only the mqtt-json transport');
+    const sim = new DemoSimulator({ brokerUrl, config: demoConfig(), speed });
+    await sim.start();
+    stopOnSignal(() => sim.stop());
+    return;
+  }
+  const scenario = loadScenario(values.scenario);
+  if (values['print-config']) return void process.stdout.write(toYaml(scenarioRunConfig(scenario, { password: values.password, transport, opcuaPort })));
+  // OPC UA is sampled by the gateway, not acknowledged: by default no faster than its sampling follows
+  const res = await runScenario(scenario, { brokerUrl, speed: speed ?? (transport === 'opcua' ? opcuaSpeed(scenario) : scenario.speed ?? Infinity), password: values.password, transport, opcuaPort, onListening: (url) => process.stderr.write(`${scenario.name}: serving OPC UA at ${url}; waiting for the gateway to subscribe\n`) });
+  process.stdout.write(`${scenario.name}: ${res.sent} samples from ${new Date(scenario.startMs).toISOString()} to ${new Date(scenario.endMs).toISOString()} in ${(res.wallMs / 1000).toFixed(1)} s\n`);
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -95,29 +172,8 @@ export async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, 'mqtt-port': { type: 'string' } } });
       return runGateway(demoConfig({ port: portArg('port', values.port), mqttPort: portArg('mqtt-port', values['mqtt-port']) }), true);
     }
-    case 'simulate': {
-      const { values } = parseArgs({ args: rest, options: { scenario: { type: 'string' }, broker: { type: 'string' }, 'opcua-port': { type: 'string' }, speed: { type: 'string' }, password: { type: 'string' }, list: { type: 'boolean' } } });
-      if (values.list) {
-        process.stdout.write('demo\tthe demo enterprises\' devices in real time, until stopped\n');
-        for (const s of listScenarios()) process.stdout.write(`${s.name}\t${s.description}\n`);
-        return;
-      }
-      if (!values.scenario) throw new UsageError('simulate: --scenario NAME or --list');
-      if (values['opcua-port'] !== undefined) throw new UsageError('--opcua-port: the OPC UA transport is not wired to the command line yet; use --broker');
-      const speed = values.speed === undefined ? undefined : values.speed === 'max' ? Infinity : Number(values.speed);
-      if (speed !== undefined && !(speed > 0)) throw new UsageError('--speed: expected a number > 0 (simulated seconds per second) or "max"');
-      const brokerUrl = values.broker ?? 'mqtt://127.0.0.1:1883';
-      if (values.scenario === 'demo') {
-        const sim = new DemoSimulator({ brokerUrl, config: demoConfig(), speed });
-        await sim.start();
-        process.on('SIGINT', () => void sim.stop().then(() => process.exit(0)));
-        return;
-      }
-      const scenario = loadScenario(values.scenario);
-      const res = await runScenario(scenario, { brokerUrl, speed: speed ?? scenario.speed ?? Infinity, password: values.password });
-      process.stdout.write(`${scenario.name}: ${res.sent} samples from ${new Date(scenario.startMs).toISOString()} to ${new Date(scenario.endMs).toISOString()} in ${(res.wallMs / 1000).toFixed(1)} s\n`);
-      return;
-    }
+    case 'simulate':
+      return simulate(rest);
     case 'check-config': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
       const file = configFile(values.config) ?? DEMO_CONFIG_FILE;

@@ -27,14 +27,7 @@ import {
 import type { Sample } from '../models/model.ts';
 import type { Transport } from './transport.ts';
 
-export interface OpcuaDevice {
-  enterprise: string;
-  site: string;
-  id: string;
-  kind: string;
-  /** metric names (CONTRACT §3.1), one variable each */
-  metrics: string[];
-}
+import { opcuaNodeId, type OpcuaDevice } from './opcua-nodes.ts';
 
 export interface OpcuaServerTransportOptions {
   port: number;
@@ -44,15 +37,7 @@ export interface OpcuaServerTransportOptions {
   pkiDir?: string;
 }
 
-/** The node id of a metric's variable, e.g. `ns=1;s=s1.gas-01.lel`. */
-export function opcuaNodeId(site: string, device: string, metric: string): string {
-  return `ns=1;s=${site}.${device}.${metric}`;
-}
-
-/** The `nodes` array of the gateway's `opcua[]` entry for these devices. */
-export function opcuaNodesFor(devices: Pick<OpcuaDevice, 'site' | 'id' | 'metrics'>[]): { nodeId: string; device: string; metric: string }[] {
-  return devices.flatMap((d) => d.metrics.map((metric) => ({ nodeId: opcuaNodeId(d.site, d.id, metric), device: d.id, metric })));
-}
+export { opcuaNodeId, opcuaNodesFor, type OpcuaDevice } from './opcua-nodes.ts';
 
 // UN/CEFACT Rec. 20 common codes (the OPC UA convention for EUInformation.unitId)
 const UNITS: Record<string, { eu: EUInformation; range: [number, number] }> = {
@@ -120,6 +105,26 @@ export class OpcuaServerTransport implements Transport {
       if (!v) continue;
       const value = sample.values[metric] ?? (v.readValue().value.value as number | null) ?? 0;
       v.setValueFromSource({ dataType: DataType.Double, value }, StatusCodes.BadSensorFailure, ts);
+    }
+  }
+
+  /** Monitored items of all client subscriptions (a gateway monitors one item per node). */
+  monitoredItems(): number {
+    let n = 0;
+    for (const session of this.server?.engine.getSessions() ?? []) for (const sub of session.publishEngine.subscriptions) n += sub.monitoredItemCount;
+    return n;
+  }
+
+  /**
+   * Resolves once clients monitor at least `items` variables (default: all of them). A run
+   * started before the gateway subscribed would change values nobody samples: event time
+   * would pass with no data at the gateway.
+   */
+  async waitForSubscribers(timeoutMs: number, items = this.variables.size): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.monitoredItems() < items) {
+      if (Date.now() > deadline) throw new Error(`no OPC UA client monitored the simulator's ${items} variables at ${this.endpoint} within ${Math.round(timeoutMs / 1000)} s (monitored: ${this.monitoredItems()}); is the gateway configured with its opcua nodes (--print-config)?`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 

@@ -1,0 +1,21 @@
+// The OPC UA simulator's node ids, kept apart from the server (which loads node-opcua) so the
+// command line can print a gateway config without loading an OPC UA stack.
+export interface OpcuaDevice {
+  enterprise: string;
+  site: string;
+  id: string;
+  kind: string;
+  /** metric names (CONTRACT §3.1), one variable each */
+  metrics: string[];
+}
+
+/** The node id of a metric's variable, e.g. `ns=1;s=s1.gas-01.lel`. */
+export function opcuaNodeId(site: string, device: string, metric: string): string {
+  return `ns=1;s=${site}.${device}.${metric}`;
+}
+
+/** The `nodes` array of the gateway's `opcua[]` entry for these devices. */
+export function opcuaNodesFor(devices: Pick<OpcuaDevice, 'site' | 'id' | 'metrics'>[]): { nodeId: string; device: string; metric: string }[] {
+  return devices.flatMap((d) => d.metrics.map((metric) => ({ nodeId: opcuaNodeId(d.site, d.id, metric), device: d.id, metric })));
+}
+
