@@ -2,12 +2,16 @@
 // credential becomes an edge node; DBIRTH with aliases, DDATA by alias, is_null for bad
 // quality, no seq gaps, and stop() (DDEATH + NDEATH) marks the devices offline.
 import { afterAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import spPayload from 'sparkplug-payload';
 import { SparkplugTransport } from '../simulators/src/transports/sparkplug-transport.ts';
 import type { WalEntry } from '../gateway/src/model/types.ts';
 import { startTestGateway, TEST_TOKENS, type TestGateway } from './helpers/gateway.ts';
 import { waitFor } from './helpers/ports.ts';
 
-const stops: (() => Promise<void>)[] = [];
+const codec = spPayload.get('spBv1.0')!;
+const EXTERNAL_BROKER = 'mqtt://127.0.0.1:1883'; // the machine's Mosquitto (.ci/run checks it runs)
+const stops: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
   for (const s of stops.reverse()) await s();
 });
@@ -93,5 +97,36 @@ describe('SparkplugTransport (simulators) → gateway', () => {
     expect(await pointsN(t, 'gas-01', 'lel', 3)).toEqual([[ts, 1], [ts + 1000, 2], [ts + 2000, 3]]);
     const rejected = await t.gw.api.inject({ method: 'GET', url: '/api/v1/ingest/rejected', headers: { authorization: `Bearer ${TEST_TOKENS.admin}` } });
     expect(rejected.json().rejected).toEqual([]);
+  });
+
+  it('an NCMD Node Control/Rebirth from a host application rebirths the node (seq 0, same bdSeq) and its devices', async () => {
+    // the machine's Mosquitto, anonymous: a host application may publish NCMD there
+    const group = `hl-test-${process.pid}-${Date.now()}`;
+    const cred = { username: 'x', password: 'x', enterprise: group, site: 'edge1' };
+    const host = await mqtt.connectAsync(EXTERNAL_BROKER, { clientId: `${group}-host` });
+    stops.push(() => host.endAsync());
+    const births: { type: string; seq: number; bdSeq?: number }[] = [];
+    host.on('message', (topic, payload) => {
+      const p = codec.decodePayload(payload);
+      const bdSeq = p.metrics?.find((m) => m.name === 'bdSeq')?.value;
+      births.push({ type: topic.split('/')[2], seq: Number(p.seq), bdSeq: bdSeq === undefined ? undefined : Number(bdSeq) });
+    });
+    await host.subscribeAsync([`spBv1.0/${group}/NBIRTH/#`, `spBv1.0/${group}/DBIRTH/#`], { qos: 1 });
+    const tr = new SparkplugTransport(EXTERNAL_BROKER, [cred], () => [{ id: 'gas-01', metrics: ['lel'] }]);
+    await tr.start();
+    stops.push(() => tr.stop());
+    await tr.send({ enterprise: group, site: 'edge1', id: 'gas-01', kind: 'gas' }, { ts: 1_700_030_000_000, values: { lel: 1 } });
+    await waitFor(() => births.length === 2, 10_000, 'first NBIRTH + DBIRTH');
+    // a command that is not a rebirth, and garbage, change nothing
+    await host.publishAsync(`spBv1.0/${group}/NCMD/edge1`, Buffer.from(codec.encodePayload({ timestamp: Date.now(), metrics: [{ name: 'Node Control/Reboot', type: 'Boolean', value: true }] })), { qos: 1 });
+    await host.publishAsync(`spBv1.0/${group}/NCMD/edge1`, Buffer.from('not protobuf'), { qos: 1 });
+    await host.publishAsync(`spBv1.0/${group}/NCMD/edge1`, Buffer.from(codec.encodePayload({ timestamp: Date.now(), metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }] })), { qos: 1 });
+    await waitFor(() => births.length === 4, 10_000, 'NBIRTH + DBIRTH after the rebirth request');
+    expect(births).toEqual([
+      { type: 'NBIRTH', seq: 0, bdSeq: 0 },
+      { type: 'DBIRTH', seq: 1, bdSeq: undefined },
+      { type: 'NBIRTH', seq: 0, bdSeq: 0 },
+      { type: 'DBIRTH', seq: 1, bdSeq: undefined },
+    ]);
   });
 });

@@ -8,7 +8,8 @@
 // before triggers a fresh DBIRTH for that device with every known metric (the others carry their
 // last value and its original metric timestamp). seq runs 0..255 over all node messages but
 // NDEATH. After a dropped link mqtt.js reconnects: bdSeq is incremented (the Will is updated
-// to match) and the node and its devices are reborn.
+// to match) and the node and its devices are reborn. An NCMD 'Node Control/Rebirth' = true from
+// a host application (a gateway that lost the aliases) rebirths the node in the same session.
 //
 // Simulator choices, deviating from the spec where it says QoS 0 for BIRTH/DATA: everything
 // is published at QoS 1, because send() must resolve only once the gateway has the message
@@ -42,6 +43,14 @@ interface EdgeNode {
   bdSeq: number;
   seq: number; // the seq of the next message
   devices: Map<string, DeviceState>;
+}
+
+function isRebirthRequest(payload: Buffer): boolean {
+  try {
+    return codec.decodePayload(payload).metrics?.some((m) => m.name === 'Node Control/Rebirth' && m.value === true) ?? false;
+  } catch {
+    return false; // not a Sparkplug payload: ignored, as an edge node must not crash on a bad command
+  }
 }
 
 export class SparkplugTransport implements Transport {
@@ -81,6 +90,13 @@ export class SparkplugTransport implements Transport {
         if (!this.nodes.has(`${cred.enterprise}/${cred.site}`)) return;
         void this.rebirth(node).catch(() => undefined);
       });
+      // host applications may ask for a rebirth (Sparkplug B 3.0: NCMD 'Node Control/Rebirth')
+      client.on('message', (topic, payload) => {
+        if (topic !== `${NS}/${cred.enterprise}/NCMD/${cred.site}`) return;
+        if (!isRebirthRequest(payload)) return;
+        void this.rebirth(node).catch(() => undefined);
+      });
+      await client.subscribeAsync(`${NS}/${cred.enterprise}/NCMD/${cred.site}`, { qos: 1 });
       await this.nbirth(node);
     }
   }
