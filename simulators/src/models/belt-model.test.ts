@@ -113,3 +113,47 @@ describe('BeltModel (DOMAIN.md §5)', () => {
     expect(m.sample(at(10) + 10 * MINUTE)!.events).toBeUndefined();
   });
 });
+
+describe('BeltModel counter scripts (DOMAIN.md §6 data integrity)', () => {
+  it('rollback: total_t drops by byTonnes at `at` (not to 0), then keeps counting from the lower value', () => {
+    const plain = new BeltModel({ id: 'belt-1', seed: 4, ratedTph: 78, origin: at(0) });
+    const m = new BeltModel({ id: 'belt-1', seed: 4, ratedTph: 78, origin: at(0) }).rollback({ at: at(12 + 1 / 6), byTonnes: 100 });
+    const a = run(plain, at(8), at(14), 30_000);
+    const b = run(m, at(8), at(14), 30_000);
+    let drops = 0;
+    for (let i = 0; i < b.length; i++) {
+      const after = b[i].ts >= at(12 + 1 / 6);
+      expect(b[i].values.total_t).toBeCloseTo(a[i].values.total_t - (after ? 100 : 0), 6);
+      expect(b[i].values.tph).toBe(a[i].values.tph);
+      if (i > 0 && b[i].values.total_t < b[i - 1].values.total_t) {
+        drops++;
+        expect(b[i].ts).toBe(at(12 + 1 / 6));
+        expect(b[i - 1].values.total_t - b[i].values.total_t).toBeCloseTo(100, 6);
+        expect(b[i].values.total_t).toBeGreaterThan(0.3 * b[i - 1].values.total_t); // not a reset to ~0
+      }
+    }
+    expect(drops).toBe(1);
+    expect(m.trueTotal(at(14))).toBeCloseTo(plain.trueTotal(at(14)) - 100, 6);
+  });
+
+  it('resetCounter is the counterResetAt option as a script; a reset clears an earlier rollback', () => {
+    const opt = new BeltModel({ id: 'belt-2', seed: 5, ratedTph: 78, origin: at(0), counterResetAt: [at(12 + 1 / 3)] });
+    const scr = new BeltModel({ id: 'belt-2', seed: 5, ratedTph: 78, origin: at(0) }).resetCounter({ at: at(12 + 1 / 3) });
+    expect(run(scr, at(8), at(14), 30_000)).toEqual(run(opt, at(8), at(14), 30_000));
+    expect(scr.trueTotal(at(12 + 1 / 3))).toBe(0);
+    const both = new BeltModel({ id: 'belt-2', seed: 5, ratedTph: 78, origin: at(0) }).rollback({ at: at(10), byTonnes: 50 }).resetCounter({ at: at(12) });
+    expect(both.trueTotal(at(11))).toBeCloseTo(opt.trueTotal(at(11)) - 50, 6);
+    expect(both.trueTotal(at(13))).toBeCloseTo(new BeltModel({ id: 'belt-2', seed: 5, ratedTph: 78, origin: at(0), counterResetAt: [at(12)] }).trueTotal(at(13)), 6);
+    // never below 0
+    expect(new BeltModel({ id: 'b', ratedTph: 78, origin: at(0) }).rollback({ at: at(1), byTonnes: 1e6 }).trueTotal(at(2))).toBe(0);
+  });
+
+  it('counter scripts must lie after the latest sample', () => {
+    const m = new BeltModel({ id: 'b', ratedTph: 78, origin: at(0) });
+    m.sample(at(5));
+    expect(() => m.rollback({ at: at(4), byTonnes: 10 })).toThrow(/not after the latest sample/);
+    expect(() => m.resetCounter({ at: at(5) })).toThrow(/not after the latest sample/);
+    expect(() => m.rollback({ at: at(6), byTonnes: 0 })).toThrow(/byTonnes/);
+    expect(() => m.rollback({ at: at(6), byTonnes: 10 })).not.toThrow();
+  });
+});

@@ -58,6 +58,11 @@ export class BeltModel implements DeviceModel {
   private readonly trips: (Span & { type: BeltProtection; emitted: boolean })[] = [];
   private readonly silences: Span[] = [];
   private readonly counter: Counter;
+  /** reset-to-0 markers, sorted; shared with the counter (resetCounter adds to it) */
+  private readonly resets: number[];
+  private readonly rollbacks: { at: number; byTonnes: number }[] = [];
+  /** latest sample time, so that counter scripts cannot rewrite what was already sent */
+  private sampledTo = -Infinity;
 
   constructor(o: BeltModelOptions) {
     this.o = o;
@@ -65,10 +70,10 @@ export class BeltModel implements DeviceModel {
     this.intervalMs = o.intervalMs ?? 5000;
     this.seed = seedOf(o.id, o.seed ?? 0);
     this.windows = o.productionWindows ?? DEFAULT_BELT_WINDOWS;
-    const resets = [...(o.counterResetAt ?? [])].sort((a, b) => a - b);
+    this.resets = [...(o.counterResetAt ?? [])].sort((a, b) => a - b);
     this.counter = new Counter(
       (a, b) => integrate(a, b, (x) => this.trueTph(x), (x) => this.nextChange(x)) / HOUR,
-      resets, o.initialTotal ?? 0, o.origin,
+      this.resets, o.initialTotal ?? 0, o.origin,
     );
   }
 
@@ -81,6 +86,34 @@ export class BeltModel implements DeviceModel {
     const stopMs = p.stopMs ?? this.o.protectionStopMs ?? HOUR;
     this.trips.push({ from: p.at, to: p.at + stopMs, type: p.type, emitted: false });
     return this;
+  }
+  /** total_t resets to 0 at `at` (a legitimate reset marker: daily reset, meter replacement), like counterResetAt. */
+  resetCounter(r: { at: number }): this {
+    this.checkScript('resetCounter', r.at);
+    this.resets.push(r.at);
+    this.resets.sort((a, b) => a - b);
+    return this;
+  }
+  /**
+   * Counter tampering (DOMAIN.md §6, data integrity): at `at` total_t drops by `byTonnes`
+   * without going to 0 (no reset marker), then keeps counting from the lower value. A later
+   * reset to 0 clears the offset. total_t never goes below 0.
+   */
+  rollback(r: { at: number; byTonnes: number }): this {
+    this.checkScript('rollback', r.at);
+    if (!(r.byTonnes > 0)) throw new Error('rollback: byTonnes must be > 0');
+    this.rollbacks.push({ at: r.at, byTonnes: r.byTonnes });
+    return this;
+  }
+  private checkScript(what: string, at: number): void {
+    if (!Number.isFinite(at)) throw new Error(`${what}: expected a time "at"`);
+    if (at <= this.sampledTo) throw new Error(`BeltModel ${this.id}: ${what} at ${at} is not after the latest sample`);
+  }
+  /** Total of the rollbacks in (last reset at or before t, t]. */
+  private rolledBack(t: number): number {
+    let lastReset = -Infinity;
+    for (const r of this.resets) if (r <= t) lastReset = r;
+    return this.rollbacks.reduce((s, r) => (r.at <= t && r.at > lastReset ? s + r.byTonnes : s), 0);
   }
   /** The device sends nothing in [from, to) (link down / "fake offline", DOMAIN.md §6); the belt keeps its physics. */
   silent(s: Span): this { this.silences.push(s); return this; }
@@ -108,10 +141,11 @@ export class BeltModel implements DeviceModel {
     return Math.max(0, l * (1 + (this.o.noise ?? 0.08) * blockNormal(this.seed, Math.floor(t / this.blockMs))));
   }
   /** Ground truth of total_t at t: exact integral of trueTph since the origin / last reset. */
-  trueTotal(t: number): number { return this.counter.value(t); }
+  trueTotal(t: number): number { return Math.max(0, this.counter.value(t) - this.rolledBack(t)); }
 
   sample(t: number): Sample | undefined {
-    const total = this.counter.advance(t);
+    const total = Math.max(0, this.counter.advance(t) - this.rolledBack(t));
+    if (t > this.sampledTo) this.sampledTo = t;
     // silent: nothing goes out; a pending protection event is sent when the device is back
     if (this.silences.some((s) => inSpan(t, s))) return undefined;
     const events: NonNullable<Sample['events']> = [];

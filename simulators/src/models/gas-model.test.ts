@@ -133,3 +133,92 @@ describe('GasModel determinism', () => {
     expect(run(mk(42), 300)).not.toEqual(run(mk(43), 300));
   });
 });
+
+describe('GasModel sensor fit (setMetrics)', () => {
+  it('reports exactly the chosen metrics, with the same noise streams as the metrics option', () => {
+    const a = new GasModel({ id: 'gf', seed: 4 }).setMetrics(['ch4', 'co', 'o2']);
+    const b = new GasModel({ id: 'gf', seed: 4, metrics: ['ch4', 'co', 'o2'] });
+    expect(a.metrics).toEqual(['ch4', 'co', 'o2']);
+    const sa = run(a, 50), sb = run(b, 50);
+    expect(Object.keys(sa[0].values).sort()).toEqual(['ch4', 'co', 'o2']);
+    expect(sa).toEqual(sb);
+    // co keeps the stream it has in the default lel/co/h2s/o2 fit
+    expect(sa.map((x) => x.values.co)).toEqual(run(new GasModel({ id: 'gf', seed: 4 }), 50).map((x) => x.values.co));
+  });
+
+  it('a single-gas NH3 detector can leak nh3; faults on other metrics and late calls are refused', () => {
+    const m = new GasModel({ id: 'gn' }).setMetrics(['nh3']).leak({ metric: 'nh3', start: T0, peak: 90, rampMs: MIN, decayMs: MIN });
+    expect(m.trueValue('nh3', T0 + MIN)).toBeCloseTo(90, 9);
+    expect(() => m.leak({ metric: 'co', start: T0, peak: 50, rampMs: MIN, decayMs: MIN })).toThrow(/co not configured/);
+    expect(() => new GasModel({ id: 'gx' }).leak({ metric: 'co', start: T0, peak: 50, rampMs: MIN, decayMs: MIN }).setMetrics(['nh3'])).toThrow(/co has scripted faults/);
+    m.sample(T0);
+    expect(() => m.setMetrics(['nh3', 'o2'])).toThrow(/after the first sample/);
+    expect(() => new GasModel({ id: 'gy' }).setMetrics([])).toThrow(/at least one/);
+  });
+
+  it('DOMAIN.md §1 methane: a CH4 plume of 1.8 %vol crosses 1.0 (yellow) and 1.5 (red) during the ramp', () => {
+    const leak = { metric: 'ch4' as const, start: T0 + 10 * MIN, peak: 1.8, rampMs: 8 * MIN, holdMs: 10 * MIN, decayMs: 30 * MIN };
+    const m = new GasModel({ id: 'gc', seed: 2 }).setMetrics(['ch4', 'co', 'o2']).leak(leak);
+    const s = run(m, 600);
+    const first = (th: number) => s.find((x) => x.values.ch4 >= th)!.ts;
+    expect(first(1.0)).toBeGreaterThan(leak.start);
+    expect(first(1.5)).toBeGreaterThan(first(1.0));
+    expect(first(1.5)).toBeLessThanOrEqual(leak.start + leak.rampMs);
+    expect(Math.max(...s.map((x) => x.values.o2))).toBeLessThan(21.5); // o2 unaffected
+  });
+
+  it('o2 falls below 19.5 (yellow) before 18 (red) %vol and recovers after the decay', () => {
+    const leak = { metric: 'o2' as const, start: T0 + 10 * MIN, peak: 16.5, rampMs: 10 * MIN, holdMs: 15 * MIN, decayMs: 20 * MIN };
+    const m = new GasModel({ id: 'go', seed: 9 }).leak(leak);
+    const s = run(m, 1000);
+    const below = (th: number) => s.find((x) => x.values.o2 < th)!.ts;
+    expect(below(19.5)).toBeGreaterThan(leak.start);
+    expect(below(18)).toBeGreaterThan(below(19.5));
+    expect(below(18)).toBeLessThan(leak.start + leak.rampMs);
+    expect(Math.min(...s.map((x) => x.values.o2))).toBeGreaterThan(16);
+    expect(s.find((x) => x.ts === leak.start + 45 * MIN)!.values.o2).toBeGreaterThan(20.5);
+  });
+});
+
+describe('GasModel replay (DOMAIN.md §6 fake data)', () => {
+  const I = 30_000;
+  const mk = () => new GasModel({ id: 'gr', seed: 6, intervalMs: I });
+  const H = 60 * MIN;
+
+  it('re-sends bit for bit, in order, what was sent in the source window, with new timestamps', () => {
+    const m = mk().replay({ from: T0 + 4 * H, to: T0 + 5 * H, sourceFrom: T0 + H });
+    const s = run(m, 6 * 120); // 6 h at 30 s
+    const src = s.filter((x) => x.ts >= T0 + H && x.ts < T0 + 2 * H);
+    const rep = s.filter((x) => x.ts >= T0 + 4 * H && x.ts < T0 + 5 * H);
+    expect(rep.length).toBe(120);
+    expect(rep.map((x) => x.values)).toEqual(src.map((x) => x.values));
+    rep.forEach((x, k) => expect(x.ts).toBe(T0 + 4 * H + k * I));
+    // the source window is not constant (a replay, not a flat line)
+    expect(new Set(src.map((x) => x.values.lel)).size).toBeGreaterThan(5);
+  });
+
+  it('outside the replay window the device reports as if nothing was scripted', () => {
+    const plain = run(mk(), 6 * 120);
+    const s = run(mk().replay({ from: T0 + 4 * H, to: T0 + 5 * H, sourceFrom: T0 + H }), 6 * 120);
+    const outside = (xs: typeof s) => xs.filter((x) => x.ts < T0 + 4 * H || x.ts >= T0 + 5 * H);
+    expect(outside(s)).toEqual(outside(plain));
+    // without a replay, no run of 5 consecutive payloads repeats an earlier one
+    const keys = plain.map((x) => JSON.stringify(x.values));
+    const runs = keys.slice(4).map((_, i) => keys.slice(i, i + 5).join('|'));
+    expect(new Set(runs).size).toBe(runs.length);
+  });
+
+  it('replays bad-quality and dropped metrics as they were, and refuses overlapping windows', () => {
+    const m = mk()
+      .failing({ metric: 'co', from: T0 + H, to: T0 + H + 10 * MIN, mode: 'bad' })
+      .replay({ from: T0 + 2 * H, to: T0 + 2 * H + 20 * MIN, sourceFrom: T0 + H });
+    const s = run(m, 3 * 120);
+    const at = (t: number) => s.find((x) => x.ts === t)!;
+    expect(at(T0 + 2 * H).bad).toEqual(['co']);
+    expect(at(T0 + 2 * H).values).toEqual(at(T0 + H).values);
+    expect(at(T0 + 2 * H + 15 * MIN).values).toEqual(at(T0 + H + 15 * MIN).values);
+    expect(at(T0 + 2 * H + 15 * MIN).bad).toBeUndefined();
+    expect(() => mk().replay({ from: T0 + H, to: T0 + 2 * H, sourceFrom: T0 + 30 * MIN })).toThrow(/must end at or before from/);
+    expect(() => mk().replay({ from: T0 + H, to: T0 + H, sourceFrom: T0 })).toThrow(/from < to/);
+  });
+});

@@ -1,5 +1,6 @@
 // Gas detector model (DOMAIN.md §1): clean-air baseline with sensor noise and slow drift, plus
-// faults scripted on the event-time axis — leak plumes, a stuck sensor, a failing sensor.
+// faults scripted on the event-time axis — leak plumes, a stuck sensor, a failing sensor, a
+// replay of earlier readings (fake data, DOMAIN.md §6).
 // Deterministic: every metric has its own rng stream (seedOf(id + '/' + metric, seed)) and draws
 // exactly one gaussian per sample() call, so scripting a fault on one metric never changes the
 // noise of another, and the same seed + calls + sample times give the same samples.
@@ -53,6 +54,17 @@ export interface LeakSpec {
 
 export interface StuckSpec { metric: GasMetric; from: number; to?: number }
 export interface FailingSpec { metric: GasMetric; from: number; to?: number; mode: 'bad' | 'dropout' }
+/**
+ * Replay (fake data, DOMAIN.md §6): in [from, to) the device re-sends, sample by sample and in
+ * the same order, exactly what it sent in [sourceFrom, sourceFrom + (to − from)), with new
+ * timestamps. The source window must end at or before `from`.
+ */
+export interface ReplaySpec { from: number; to: number; sourceFrom: number }
+
+interface ReplayState extends ReplaySpec {
+  recorded: { values: Record<string, number>; bad?: string[] }[];
+  next: number;
+}
 
 const inWindow = (t: number, w: { from: number; to?: number }): boolean =>
   t >= w.from && (w.to === undefined || t < w.to);
@@ -87,8 +99,11 @@ interface MetricState {
 export class GasModel implements DeviceModel {
   readonly id: string;
   readonly intervalMs: number;
-  readonly metrics: readonly GasMetric[];
-  private readonly states: MetricState[];
+  private fit: readonly GasMetric[];
+  private states: MetricState[];
+  private readonly opts: GasModelOptions;
+  private sampled = false;
+  private readonly replays: ReplayState[] = [];
   private readonly leaks: LeakSpec[] = [];
   private readonly stucks: StuckSpec[] = [];
   private readonly failings: FailingSpec[] = [];
@@ -97,22 +112,48 @@ export class GasModel implements DeviceModel {
   constructor(opts: GasModelOptions) {
     this.id = opts.id;
     this.intervalMs = opts.intervalMs ?? 5000;
-    this.metrics = [...(opts.metrics ?? ['lel', 'co', 'h2s', 'o2'])];
+    this.fit = [...(opts.metrics ?? ['lel', 'co', 'h2s', 'o2'])];
     this.epochMs = opts.epochMs;
-    const seed = opts.seed ?? 0;
-    this.states = this.metrics.map((metric) => {
-      const d = GAS_DEFAULTS[metric];
-      if (!d) throw new Error(`GasModel ${opts.id}: unknown metric ${metric}`);
-      return {
-        metric,
-        baseline: opts.baseline?.[metric] ?? d.baseline,
-        noise: opts.noise?.[metric] ?? d.noise,
-        drift: opts.driftPerDay?.[metric] ?? 0,
-        resolution: d.resolution,
-        decimals: Math.max(0, Math.round(-Math.log10(d.resolution))),
-        normal: gaussian(rng(seedOf(`${opts.id}/${metric}`, seed))),
-      };
-    });
+    this.opts = opts;
+    this.states = this.fit.map((metric) => this.state(metric));
+  }
+
+  /** the metrics the detector reports (default lel, co, h2s, o2; see setMetrics) */
+  get metrics(): readonly GasMetric[] {
+    return this.fit;
+  }
+
+  private state(metric: GasMetric): MetricState {
+    const opts = this.opts;
+    const d = GAS_DEFAULTS[metric];
+    if (!d) throw new Error(`GasModel ${opts.id}: unknown metric ${metric}`);
+    return {
+      metric,
+      baseline: opts.baseline?.[metric] ?? d.baseline,
+      noise: opts.noise?.[metric] ?? d.noise,
+      drift: opts.driftPerDay?.[metric] ?? 0,
+      resolution: d.resolution,
+      decimals: Math.max(0, Math.round(-Math.log10(d.resolution))),
+      normal: gaussian(rng(seedOf(`${opts.id}/${metric}`, opts.seed ?? 0))),
+    };
+  }
+
+  /**
+   * The detector's sensor fit (which metrics it reports), e.g. a single-gas NH3 detector in an
+   * ammonia refrigeration room or a CH4/CO/O2 detector underground. Same result as the `metrics`
+   * option: each metric keeps its own noise stream. Call before the first sample() and before
+   * scripting faults on the new metrics.
+   */
+  setMetrics(metrics: GasMetric[]): this {
+    if (this.sampled) throw new Error(`GasModel ${this.id}: setMetrics after the first sample`);
+    if (!Array.isArray(metrics) || metrics.length === 0) throw new Error(`GasModel ${this.id}: setMetrics needs at least one metric`);
+    const scripted = [...this.leaks, ...this.stucks, ...this.failings].map((x) => x.metric);
+    const lost = scripted.find((m) => !metrics.includes(m));
+    if (lost) throw new Error(`GasModel ${this.id}: metric ${lost} has scripted faults but is not in setMetrics`);
+    const states = [...new Set(metrics)].map((metric) => this.state(metric));
+    this.states = states;
+    this.fit = states.map((x) => x.metric);
+    return this;
   }
 
   /** Script a leak plume (DOMAIN.md §1 thresholds are what the scenario's peak should cross). */
@@ -137,6 +178,19 @@ export class GasModel implements DeviceModel {
     return this;
   }
 
+  /**
+   * Replay of earlier readings (DOMAIN.md §6 fake data): see ReplaySpec. The k-th sample in
+   * [from, to) carries exactly the values (and bad-quality list) of the k-th sample sent in the
+   * source window; if the replay window holds more samples than the source, the copy starts over.
+   */
+  replay(spec: ReplaySpec): this {
+    const { from, to, sourceFrom } = spec;
+    if (![from, to, sourceFrom].every(Number.isFinite) || !(to > from)) throw new Error('replay: from, to and sourceFrom must be event times (epoch ms), from < to');
+    if (sourceFrom + (to - from) > from) throw new Error('replay: the source window [sourceFrom, sourceFrom + (to − from)) must end at or before from');
+    this.replays.push({ from, to, sourceFrom, recorded: [], next: 0 });
+    return this;
+  }
+
   /** Noise-free, unrounded reading of `metric` at `t` (baseline + drift + plumes), for tests and expectations. */
   trueValue(metric: GasMetric, t: number): number {
     const s = this.states.find((x) => x.metric === metric);
@@ -146,6 +200,7 @@ export class GasModel implements DeviceModel {
 
   sample(t: number): Sample {
     if (this.epochMs === undefined) this.epochMs = t;
+    this.sampled = true;
     const values: Record<string, number> = {};
     const bad: string[] = [];
     for (const s of this.states) {
@@ -166,6 +221,15 @@ export class GasModel implements DeviceModel {
       }
       s.last = v;
       values[s.metric] = v;
+    }
+    for (const r of this.replays) {
+      if (t >= r.sourceFrom && t < r.sourceFrom + (r.to - r.from)) r.recorded.push(bad.length ? { values: { ...values }, bad: [...bad] } : { values: { ...values } });
+    }
+    const r = this.replays.find((x) => inWindow(t, x) && x.recorded.length > 0);
+    if (r) {
+      const copy = r.recorded[r.next++ % r.recorded.length];
+      for (const s of this.states) if (s.metric in copy.values) s.last = copy.values[s.metric];
+      return copy.bad ? { ts: t, values: { ...copy.values }, bad: [...copy.bad] } : { ts: t, values: { ...copy.values } };
     }
     return bad.length ? { ts: t, values, bad } : { ts: t, values };
   }

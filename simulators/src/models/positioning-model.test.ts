@@ -108,3 +108,31 @@ describe('PositioningModel (DOMAIN.md §3)', () => {
     expect(a.sample(at(31))!.values).toEqual({});
   });
 });
+
+describe('PositioningModel over time underground (personnel.overtime default: 8 h shift + 2 h = present > 10 h)', () => {
+  /** longest continuous presence (zone not null) per tag over [from, to), sampled every 30 s */
+  function longestStay(m: PositioningModel, from: number, to: number): Map<string, number> {
+    const since = new Map<string, number>(), longest = new Map<string, number>();
+    for (let t = from; t < to; t += 30_000) {
+      const here = new Set(m.present(t));
+      for (const tag of here) {
+        if (!since.has(tag)) since.set(tag, t);
+        longest.set(tag, Math.max(longest.get(tag) ?? 0, t - since.get(tag)!));
+      }
+      for (const tag of [...since.keys()]) if (!here.has(tag)) since.delete(tag);
+    }
+    return longest;
+  }
+
+  it('a normal shift is present well under 10 h; an overstay to 19:30 passes 10 h about 10 h after going down', () => {
+    const m = new PositioningModel(opts);
+    m.overstay({ tag: 'P0002', until: at(19.5) }); // crew 1, shift 08–16
+    const stay = longestStay(m, at(7.5), at(44));
+    for (const [tag, ms] of stay) if (tag !== 'P0002') expect(ms, tag).toBeLessThan(8 * HOUR);
+    expect(stay.get('P0002')!).toBeGreaterThan(11 * HOUR);
+    const down = Array.from({ length: 40 }, (_, k) => at(8) + k * 30_000).find((t) => m.present(t).includes('P0002'))!;
+    expect(down).toBeLessThanOrEqual(at(8.25));
+    expect(m.present(down + 10 * HOUR)).toContain('P0002');
+    expect(m.present(at(19.5) + 20 * MINUTE)).not.toContain('P0002');
+  });
+});

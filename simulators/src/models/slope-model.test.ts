@@ -125,3 +125,45 @@ describe('SlopeModel samples', () => {
     expect(run(9)).not.toEqual(run(10));
   });
 });
+
+describe('SlopeModel repeated acceleration episodes (DOMAIN.md §4 escalation)', () => {
+  // three 5-h episodes 10 h apart: 45° → 74° in 30 min, 4 h at 74°, back to 45° in 30 min
+  const E = T0 + 8 * D;
+  const episodes = [0, 10, 20].flatMap((h) => [
+    { at: E + h * H, angleDeg: 45 },
+    { at: E + (h + 0.5) * H, angleDeg: 74 },
+    { at: E + (h + 4.5) * H, angleDeg: 74 },
+    { at: E + (h + 5) * H, angleDeg: 45 },
+  ]);
+  const m = new SlopeModel({ id: 'p5', epochMs: T0, stages: episodes }).setCreep({ v0: 2 });
+  /** tangent angle of the mean velocity over the hour before t, from the true displacement */
+  const hourAngle = (t: number) => deg(Math.atan(((m.trueDisplacement(t) - m.trueDisplacement(t - H)) * 24) / m.v0));
+
+  it('velocity ratio v/v0 is 3.49 (74°, yellow band) on each episode and exactly 1 (45°) between them', () => {
+    expect(m.v0).toBe(2);
+    for (const h of [0, 10, 20]) {
+      for (const x of [1, 2.5, 4.4]) {
+        expect(m.trueVelocity(E + (h + x) * H) / m.v0).toBeCloseTo(Math.tan((74 * Math.PI) / 180), 9);
+        expect(hourAngle(E + (h + x + 0.1) * H)).toBeGreaterThan(x === 1 ? 60 : 73.9);
+      }
+      if (h < 20) for (const x of [5, 6.5, 8, 9.9]) {
+        expect(m.trueVelocity(E + (h + x) * H) / m.v0).toBeCloseTo(1, 9);
+        if (x >= 6.5) expect(hourAngle(E + (h + x) * H)).toBeCloseTo(45, 6);
+      }
+    }
+    // the first and third episodes start within 24 h; never near orange (80°) or the 10 mm/d rate
+    expect(episodes[8].at - episodes[0].at).toBeLessThan(D);
+    for (let t = E; t < E + 30 * H; t += 10 * 60_000) {
+      expect(angleOf(m, t)).toBeLessThan(80);
+      expect(m.trueDisplacement(t + D) - m.trueDisplacement(t)).toBeLessThan(10);
+    }
+  });
+
+  it('setCreep sets v0 before the first sample only', () => {
+    const p = new SlopeModel({ id: 'p6', epochMs: T0 }).setCreep({ v0: 2 });
+    expect(p.trueDisplacement(T0 + D)).toBeCloseTo(2, 9);
+    p.sample(T0);
+    expect(() => p.setCreep({ v0: 3 })).toThrow(/after the first sample/);
+    expect(() => new SlopeModel({ id: 'p7' }).setCreep({ v0: 0 })).toThrow(/v0 must be > 0/);
+  });
+});

@@ -40,24 +40,42 @@ export interface SlopeModelOptions {
 export class SlopeModel implements DeviceModel {
   readonly id: string;
   readonly intervalMs: number;
-  readonly v0: number;
+  private creep: number;
   readonly noiseMm: number;
   readonly initialDispMm: number;
   private epochMs: number | undefined;
   private knots: SlopeStage[] = [];
   private readonly normal: () => number;
+  private sampled = false;
 
   constructor(opts: SlopeModelOptions) {
     const gnss = opts.sensor === 'gnss';
     this.id = opts.id;
     this.intervalMs = opts.intervalMs ?? (gnss ? 1000 : 300_000);
-    this.v0 = opts.v0 ?? 0.5;
-    if (!(this.v0 > 0)) throw new Error(`SlopeModel ${opts.id}: v0 must be > 0`);
+    this.creep = opts.v0 ?? 0.5;
+    if (!(this.creep > 0)) throw new Error(`SlopeModel ${opts.id}: v0 must be > 0`);
     this.noiseMm = opts.noiseMm ?? (gnss ? 2 : 0.5);
     this.initialDispMm = opts.initialDispMm ?? 0;
     this.epochMs = opts.epochMs;
     this.normal = gaussian(rng(seedOf(opts.id, opts.seed ?? 0)));
     if (opts.stages) this.setStages(opts.stages);
+  }
+
+  /** constant-velocity creep rate v0, mm/day (option v0, or setCreep before the first sample) */
+  get v0(): number {
+    return this.creep;
+  }
+
+  /**
+   * The point's constant-velocity creep rate v0 (mm/day), like the v0 option: a faster-creeping
+   * point makes hour-scale changes of the tangent angle visible above the sensor noise. Before the
+   * first sample() only (the displacement already sent would not match).
+   */
+  setCreep(c: { v0: number }): this {
+    if (this.sampled) throw new Error(`SlopeModel ${this.id}: setCreep after the first sample`);
+    if (!(c.v0 > 0)) throw new Error(`SlopeModel ${this.id}: v0 must be > 0`);
+    this.creep = c.v0;
+    return this;
   }
 
   /**
@@ -106,6 +124,7 @@ export class SlopeModel implements DeviceModel {
   }
 
   sample(t: number): Sample {
+    this.sampled = true;
     const d = this.trueDisplacement(t) + this.noiseMm * this.normal();
     return { ts: t, values: { disp: Number(d.toFixed(1)) } };
   }

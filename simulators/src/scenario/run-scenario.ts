@@ -75,6 +75,7 @@ export function scenarioRunConfig(s: Scenario, o: Pick<ScenarioRunOptions, 'pass
   const base = scenarioGatewayConfig(s, o.password);
   if (o.transport !== 'opcua') return base;
   const fleet = buildFleet(parseConfig(base), { seed: s.seed, epochMs: s.startMs });
+  applyTimeline(s, fleet); // a timeline may choose a detector's gases (metrics)
   const devices = opcuaDevices(fleet);
   const opcua = [...new Set(devices.map((d) => `${d.enterprise}/${d.site}`))].map((key) => {
     const [enterprise, site] = key.split('/');

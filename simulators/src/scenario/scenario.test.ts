@@ -45,7 +45,7 @@ describe('scenario files', () => {
 
   it('rejects unknown devices and actions a device kind does not have, with their paths', () => {
     expect(problems({ ...base, timeline: [{ at: '1m', device: 'nope', do: 'leak' }] })).toEqual(['x.yaml: timeline[0].device: unknown device "nope"']);
-    expect(problems({ ...base, timeline: [{ at: '1m', device: 'g', do: 'crowd' }] })[0]).toMatch(/^x\.yaml: timeline\[0\]\.do: "crowd" is not an action of a gas device \(leak, stuck, failing\)/);
+    expect(problems({ ...base, timeline: [{ at: '1m', device: 'g', do: 'crowd' }] })[0]).toMatch(/^x\.yaml: timeline\[0\]\.do: "crowd" is not an action of a gas device \(leak, stuck, failing, /);
     expect(problems({ ...base, duration: 'soon' })[0]).toMatch(/^x\.yaml: duration: not a duration/);
   });
 

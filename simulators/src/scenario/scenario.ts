@@ -14,9 +14,24 @@ export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 /** Per device kind, the timeline actions a scenario may use and how they call the model. */
 const ACTIONS: Record<string, Record<string, (model: any, args: Record<string, unknown>) => unknown>> = {
-  gas: { leak: (m, a) => m.leak(a), stuck: (m, a) => m.stuck(a), failing: (m, a) => m.failing(a) },
-  slope: { accelerate: (m, a) => m.accelerate(a), stages: (m, a) => m.setStages(a.stages) },
-  belt: { stop: (m, a) => m.stop(a), run: (m, a) => m.run(a), protection: (m, a) => m.protection(a), silent: (m, a) => m.silent(a) },
+  gas: {
+    leak: (m, a) => m.leak(a),
+    stuck: (m, a) => m.stuck(a),
+    failing: (m, a) => m.failing(a),
+    // `with: { from, to, source: { from } }`: the nested `from` is made absolute like the others
+    replay: (m, a) => m.replay({ from: a.from, to: a.to, sourceFrom: (a.source as { from?: unknown } | undefined)?.from }),
+    // the detector's sensor fit, e.g. `with: { metrics: [nh3] }` (before any fault on those metrics)
+    metrics: (m, a) => m.setMetrics(a.metrics),
+  },
+  slope: { accelerate: (m, a) => m.accelerate(a), stages: (m, a) => m.setStages(a.stages), creep: (m, a) => m.setCreep(a) },
+  belt: {
+    stop: (m, a) => m.stop(a),
+    run: (m, a) => m.run(a),
+    protection: (m, a) => m.protection(a),
+    silent: (m, a) => m.silent(a),
+    rollback: (m, a) => m.rollback(a),
+    resetCounter: (m, a) => m.resetCounter(a),
+  },
   power: { stop: (m, a) => m.stop(a), secretRun: (m, a) => m.secretRun(a), silent: (m, a) => m.silent(a) },
   positioning: {
     crowd: (m, a) => m.crowd(a),
