@@ -8,6 +8,8 @@ export const ErrorCodes = {
   HL_ERR_UNAUTHORIZED: 'missing or unknown token',
   HL_ERR_FORBIDDEN: 'role not allowed',
   HL_ERR_NOT_FOUND: 'not found',
+  HL_ERR_STORE_UNAVAILABLE: 'store unreachable',
+  HL_ERR_CONFLICT: 'illegal state transition',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 
@@ -40,6 +42,21 @@ export class PortInUseError extends HazardlineError {
   ) {
     super('HL_ERR_PORT_IN_USE', `port ${port} on ${host} is already in use; set another with ${configKey}`, 500);
     this.name = 'PortInUseError';
+  }
+}
+
+/**
+ * A configured store (e.g. `storage.records: postgres://...`) cannot be reached at start.
+ * `target` is host:port/database only: the message never carries credentials.
+ */
+export class StoreUnavailableError extends HazardlineError {
+  constructor(
+    readonly configKey: string,
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super('HL_ERR_STORE_UNAVAILABLE', `${configKey}: cannot reach ${target}: ${reason}`, 503);
+    this.name = 'StoreUnavailableError';
   }
 }
 

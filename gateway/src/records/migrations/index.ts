@@ -1,0 +1,26 @@
+// The in-code migration provider: every records migration, by name. Names sort in the order
+// they run (Kysely runs them alphabetically), so they carry a 4-digit number. Append only: a
+// released migration is never edited or renumbered; a schema change is a new file here.
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Flavor } from '../schema.ts';
+import alarms from './0001-alarms.ts';
+import ruleState from './0002-rule-state.ts';
+import statusDeclarations from './0003-status-declarations.ts';
+import { sqlTypes, type RecordsMigration } from './sql-types.ts';
+
+export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
+  '0001-alarms': alarms,
+  '0002-rule-state': ruleState,
+  '0003-status-declarations': statusDeclarations,
+};
+
+export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
+  const t = sqlTypes(flavor);
+  return {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(RECORDS_MIGRATIONS)) out[name] = m(t);
+      return out;
+    },
+  };
+}

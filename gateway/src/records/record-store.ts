@@ -1,0 +1,240 @@
+// The records database (CONTRACT §2 `storage.records`): alarms and their transitions (§6),
+// rule-engine state snapshots and declared enterprise status, in SQLite or PostgreSQL through
+// one Kysely query layer. One class, methods grouped by aggregate; a new aggregate adds its
+// tables in a numbered migration (migrations/), its rows in schema.ts and a method group here.
+// Every backend passes the same contract suite (test/records-contract.ts).
+import { sql, type Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { DeclaredStatus } from '../model/assets.ts';
+import { OPEN_STATES, type Alarm, type AlarmFilter, type AlarmState, type AlarmTransition } from '../alarms/types.ts';
+import { ConfigError, HazardlineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { alarmToRow, rowToAlarm, rowToTransition, transitionToRow } from './alarm-rows.ts';
+import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.ts';
+import { recordsMigrationProvider } from './migrations/index.ts';
+import type { Flavor, RecordsDb } from './schema.ts';
+
+export const DEFAULT_ALARM_LIST_LIMIT = 1000;
+const OPEN = OPEN_STATES as AlarmState[];
+
+/** One entry of an enterprise's declared status history. */
+export interface StatusDeclaration {
+  enterprise: string;
+  status: DeclaredStatus;
+  /** the status holds from this time (epoch ms) until the next declaration's `from` */
+  from: number;
+  reason: string | null;
+  actor: string;
+  /** when it was declared (epoch ms) */
+  at: number;
+}
+
+export interface RuleStateSnapshot {
+  /** the last WAL sequence number folded into `state` */
+  seq: number;
+  state: unknown;
+}
+
+export interface OpenRecordStoreOptions {
+  /** gateway.dataDir: SQLite keeps `records.db` here */
+  dataDir: string;
+  /** PostgreSQL schema for every table (created if missing); default `public`. Ignored for SQLite. */
+  schema?: string;
+  /** PostgreSQL pool size; default 10 */
+  poolSize?: number;
+  log?: Logger;
+}
+
+export class RecordStore {
+  constructor(
+    private readonly db: Kysely<RecordsDb>,
+    readonly flavor: Flavor,
+    /** file path or `PostgreSQL at host:port/db`, for logs and /healthz (no credentials) */
+    readonly target: string,
+    /** the PostgreSQL schema holding the tables */
+    readonly schema?: string,
+  ) {}
+
+  /**
+   * Runs `fn` in one transaction, with a store bound to it: use `tx`, not this store, inside
+   * (SQLite has one connection, which the transaction holds). Nested calls join the outer one.
+   */
+  async transaction<T>(fn: (tx: RecordStore) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new RecordStore(trx, this.flavor, this.target, this.schema)));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Names of the migrations applied to this database, in order (for /healthz, support). */
+  async appliedMigrations(): Promise<string[]> {
+    const infos = await migrator({ db: this.db, flavor: this.flavor, target: this.target, schema: this.schema }).getMigrations();
+    return infos.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  // ── alarms (CONTRACT §6) ──────────────────────────────────────────────────────────────
+
+  async insertAlarm(a: Alarm): Promise<void> {
+    await this.db.insertInto('alarms').values(alarmToRow(a, this.flavor)).execute();
+  }
+
+  /** Replaces the whole row of `a.id`; throws HL_ERR_NOT_FOUND when there is none. */
+  async updateAlarm(a: Alarm): Promise<void> {
+    const { id, ...row } = alarmToRow(a, this.flavor);
+    const r = await this.db.updateTable('alarms').set(row).where('id', '=', id).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${id} not found`, 404);
+  }
+
+  async getAlarm(id: string): Promise<Alarm | undefined> {
+    const r = await this.db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && rowToAlarm(r);
+  }
+
+  /**
+   * Newest raisedAt first (then id). `open: true` only open alarms (state in OPEN_STATES),
+   * `open: false` only closed ones, absent both. `enterprises: []` matches nothing (an empty
+   * scope), absent matches all. `since` is raisedAt >= since. `limit` defaults to 1000.
+   */
+  async listAlarms(f: AlarmFilter = {}): Promise<Alarm[]> {
+    if (f.enterprises && f.enterprises.length === 0) return [];
+    let q = this.db.selectFrom('alarms').selectAll();
+    if (f.open === true) q = q.where('state', 'in', OPEN);
+    if (f.open === false) q = q.where('state', 'not in', OPEN);
+    if (f.enterprises) q = q.where('enterprise', 'in', f.enterprises);
+    if (f.severity !== undefined) q = q.where('severity', '=', f.severity);
+    if (f.since !== undefined) q = q.where('raised_at', '>=', f.since);
+    if (f.rule !== undefined) q = q.where('rule', '=', f.rule);
+    const limit = Math.max(0, Math.floor(f.limit ?? DEFAULT_ALARM_LIST_LIMIT));
+    const rows = await q.orderBy('raised_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(rowToAlarm);
+  }
+
+  /** Every open alarm, oldest first: the alarm manager's state at start. */
+  async openAlarms(): Promise<Alarm[]> {
+    const rows = await this.db.selectFrom('alarms').selectAll().where('state', 'in', OPEN).orderBy('raised_at').orderBy('id').execute();
+    return rows.map(rowToAlarm);
+  }
+
+  /** The open alarm of one rule+subject key (at most one by CONTRACT §6; the newest if not). */
+  async openAlarmByKey(key: string): Promise<Alarm | undefined> {
+    const r = await this.db
+      .selectFrom('alarms')
+      .selectAll()
+      .where('key', '=', key)
+      .where('state', 'in', OPEN)
+      .orderBy('raised_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return r && rowToAlarm(r);
+  }
+
+  async addTransition(t: AlarmTransition): Promise<void> {
+    await this.db.insertInto('alarm_transitions').values(transitionToRow(t)).execute();
+  }
+
+  /** The transitions of one alarm in the order they were recorded. */
+  async transitions(alarmId: string): Promise<AlarmTransition[]> {
+    const rows = await this.db.selectFrom('alarm_transitions').selectAll().where('alarm_id', '=', alarmId).orderBy('id').execute();
+    return rows.map(rowToTransition);
+  }
+
+  /** The newest `limit` transitions with ts >= since, returned oldest first (alarm-health figures). */
+  async recentTransitions(since: number, limit: number): Promise<AlarmTransition[]> {
+    const rows = await this.db
+      .selectFrom('alarm_transitions')
+      .selectAll()
+      .where('ts', '>=', since)
+      .orderBy('ts', 'desc')
+      .orderBy('id', 'desc')
+      .limit(Math.max(0, Math.floor(limit)))
+      .execute();
+    return rows.reverse().map(rowToTransition);
+  }
+
+  /** The alarm row and its transition in one transaction: an alarm never changes without its transition. */
+  async saveAlarmWithTransition(a: Alarm, t: AlarmTransition, insert: boolean): Promise<void> {
+    if (t.alarmId !== a.id) throw new Error(`transition of alarm ${t.alarmId} saved with alarm ${a.id}`);
+    await this.transaction(async (tx) => {
+      if (insert) await tx.insertAlarm(a);
+      else await tx.updateAlarm(a);
+      await tx.addTransition(t);
+    });
+  }
+
+  // ── rule-engine state ─────────────────────────────────────────────────────────────────
+
+  /** Upserts the JSON snapshot `name`; `state` must be JSON-serialisable. */
+  async saveState(name: string, seq: number, state: unknown): Promise<void> {
+    const json = JSON.stringify(state);
+    if (json === undefined) throw new TypeError(`rule state ${name}: not JSON-serialisable`);
+    await this.db
+      .insertInto('rule_state')
+      .values({ name, seq, state: json })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ seq, state: json }))
+      .execute();
+  }
+
+  async loadState(name: string): Promise<RuleStateSnapshot | undefined> {
+    const r = await this.db.selectFrom('rule_state').select(['seq', 'state']).where('name', '=', name).executeTakeFirst();
+    return r && { seq: r.seq, state: JSON.parse(r.state) as unknown };
+  }
+
+  // ── declared enterprise status ────────────────────────────────────────────────────────
+
+  async addDeclaration(d: StatusDeclaration): Promise<void> {
+    await this.db
+      .insertInto('status_declarations')
+      .values({ enterprise: d.enterprise, status: d.status, valid_from: d.from, reason: d.reason, actor: d.actor, at: d.at })
+      .execute();
+  }
+
+  /** Declarations of one enterprise (or all), by `from`, then in the order they were made. */
+  async declarations(enterprise?: string): Promise<StatusDeclaration[]> {
+    let q = this.db.selectFrom('status_declarations').select(['enterprise', 'status', 'valid_from', 'reason', 'actor', 'at']);
+    if (enterprise !== undefined) q = q.where('enterprise', '=', enterprise);
+    const rows = await q.orderBy('valid_from').orderBy('id').execute();
+    return rows.map((r) => ({ enterprise: r.enterprise, status: r.status as DeclaredStatus, from: r.valid_from, reason: r.reason, actor: r.actor, at: r.at }));
+  }
+}
+
+/**
+ * Opens the records store of `storage.records` (`sqlite` or `postgres://...`) and brings its
+ * schema to the latest migration. A PostgreSQL server that cannot be reached fails with
+ * StoreUnavailableError naming `storage.records` and host:port (never the password).
+ */
+export async function openRecordStore(spec: string, opts: OpenRecordStoreOptions): Promise<RecordStore> {
+  let opened: OpenedDb;
+  if (spec === 'sqlite') opened = openSqlite(opts.dataDir);
+  else if (/^postgres(ql)?:\/\//.test(spec)) opened = await openPostgres(spec, opts);
+  else throw new ConfigError([`${CONFIG_KEY}: expected "sqlite" or a postgres://... URL`]);
+  try {
+    await migrate(opened);
+  } catch (err) {
+    await opened.db.destroy().catch(() => {});
+    throw err;
+  }
+  return new RecordStore(opened.db, opened.flavor, opened.target, opened.schema);
+}
+
+function migrator(o: OpenedDb): Migrator {
+  return new Migrator({ db: o.db, provider: recordsMigrationProvider(o.flavor), migrationTableSchema: o.schema });
+}
+
+async function migrate(o: OpenedDb): Promise<void> {
+  const { error, results } = await migrator(o).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`${CONFIG_KEY}: migration ${failed ?? '(setup)'} failed on ${o.target}: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+}
