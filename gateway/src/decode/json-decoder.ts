@@ -1,7 +1,7 @@
 // Decoder for the JSON topics of CONTRACT §3.1–3.3. Pure: no I/O, no clock reads —
 // the arrival time is given, and it stands in for a missing `ts`.
 import { RejectError } from '../errors.ts';
-import type { Frame, PositionTag, Reading, SubjectRef } from '../model/types.ts';
+import type { DeviceFrame, PositionTag, Reading, SubjectRef } from '../model/types.ts';
 
 export const JSON_TOPIC_PREFIX = 'hl/v1/';
 export type JsonTopicType = 'telemetry' | 'position' | 'event' | 'status';
@@ -50,7 +50,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function telemetry(t: JsonTopic, body: unknown, arrival: number): Frame {
+function telemetry(t: JsonTopic, body: unknown, arrival: number): DeviceFrame {
   const items = Array.isArray(body) ? body : [body];
   if (items.length === 0) throw new RejectError('invalid_payload', 'empty batch');
   if (items.length > MAX_BATCH) throw new RejectError('invalid_payload', `batch of ${items.length} exceeds ${MAX_BATCH}`);
@@ -73,7 +73,7 @@ function telemetry(t: JsonTopic, body: unknown, arrival: number): Frame {
   return { type: 'readings', transport: 'mqtt', readings };
 }
 
-function position(t: JsonTopic, body: unknown, arrival: number): Frame {
+function position(t: JsonTopic, body: unknown, arrival: number): DeviceFrame {
   if (!isObject(body) || !Array.isArray(body.tags)) throw new RejectError('invalid_payload', 'position payload needs tags: [{tag, zone}]');
   if (body.tags.length > MAX_TAGS) throw new RejectError('invalid_payload', `more than ${MAX_TAGS} tags`);
   const tags: PositionTag[] = body.tags.map((x, i) => {
@@ -84,7 +84,7 @@ function position(t: JsonTopic, body: unknown, arrival: number): Frame {
   return { type: 'position', transport: 'mqtt', ts: parseTs(body.ts, arrival), enterprise: t.enterprise, site: t.site, device: t.device, tags };
 }
 
-function event(t: JsonTopic, body: unknown, arrival: number): Frame {
+function event(t: JsonTopic, body: unknown, arrival: number): DeviceFrame {
   if (!isObject(body) || typeof body.type !== 'string' || body.type.length === 0 || body.type.length > 64) {
     throw new RejectError('invalid_payload', 'event payload needs type: non-empty string');
   }
@@ -93,7 +93,7 @@ function event(t: JsonTopic, body: unknown, arrival: number): Frame {
 }
 
 /** `online` / `offline`, as a plain string or JSON `{ "status": ..., "ts": ... }` (retained, Last Will). */
-function status(t: JsonTopic, payload: Buffer, arrival: number): Frame {
+function status(t: JsonTopic, payload: Buffer, arrival: number): DeviceFrame {
   const text = payload.toString('utf8').trim();
   let value: unknown = text;
   let ts = arrival;
@@ -108,7 +108,7 @@ function status(t: JsonTopic, payload: Buffer, arrival: number): Frame {
   return { type: 'status', transport: 'mqtt', ts, enterprise: t.enterprise, site: t.site, device: t.device, online: value === 'online' };
 }
 
-export function decodeJson(t: JsonTopic, payload: Buffer, arrival: number): Frame {
+export function decodeJson(t: JsonTopic, payload: Buffer, arrival: number): DeviceFrame {
   if (t.type === 'status') return status(t, payload, arrival);
   const body = parseJson(payload);
   if (t.type === 'telemetry') return telemetry(t, body, arrival);

@@ -9,7 +9,7 @@
 import { inflateSync, gunzipSync } from 'node:zlib';
 import protoRoot from 'sparkplug-payload/lib/sparkplugPayloadProto.js';
 import { RejectError } from '../errors.ts';
-import type { Frame, Reading } from '../model/types.ts';
+import type { DeviceFrame, Reading } from '../model/types.ts';
 
 export const SPARKPLUG_NAMESPACE = 'spBv1.0';
 export const SPARKPLUG_MESSAGE_TYPES = ['NBIRTH', 'NDATA', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH'] as const;
@@ -25,7 +25,7 @@ export interface SparkplugTopic {
 }
 
 export interface SparkplugDecoded extends SparkplugTopic {
-  frames: Frame[];
+  frames: DeviceFrame[];
   /** the edge node's seq skipped or repeated: messages were lost or reordered (counted, not rejected) */
   seqGap?: { expected: number; got: number };
 }
@@ -153,7 +153,7 @@ export class SparkplugDecoder {
     if (node && node.bdSeq !== null && bdSeq !== null && bdSeq !== node.bdSeq) return { ...t, frames: [] };
     // Offline at the host's time: the Will's own timestamp is from connect time
     // [tck-id-operational-behavior-edge-node-termination-host-action-ndeath-node-offline].
-    const frames: Frame[] = [status(t, t.node, arrival, false)];
+    const frames: DeviceFrame[] = [status(t, t.node, arrival, false)];
     for (const device of node?.devices.keys() ?? []) frames.push(status(t, device, arrival, false));
     this.nodes.delete(key);
     return { ...t, frames };
@@ -291,11 +291,11 @@ function fromLong(v: U64, datatype: number): number {
   return (signed ? v.toSigned() : v.toUnsigned()).toNumber();
 }
 
-function status(t: SparkplugTopic, device: string, ts: number, online: boolean): Frame {
+function status(t: SparkplugTopic, device: string, ts: number, online: boolean): DeviceFrame {
   return { type: 'status', transport: 'sparkplug', ts, online, reason: `sparkplug ${t.messageType}`, enterprise: t.group, site: t.node, device };
 }
 
-function readingsFrame(readings: Reading[]): Frame[] {
+function readingsFrame(readings: Reading[]): DeviceFrame[] {
   return readings.length > 0 ? [{ type: 'readings', transport: 'sparkplug', readings }] : [];
 }
 

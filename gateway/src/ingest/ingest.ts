@@ -8,7 +8,7 @@ import { RejectError } from '../errors.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeviceInfo } from '../model/assets.ts';
-import type { Frame, Transport } from '../model/types.ts';
+import type { DeviceFrame, Transport } from '../model/types.ts';
 import type { Wal } from '../wal/wal.ts';
 import { decodeJson, parseJsonTopic } from '../decode/json-decoder.ts';
 import { SparkplugDecoder } from '../decode/sparkplug-decoder.ts';
@@ -58,7 +58,7 @@ export class Ingest {
   };
 
   /** Decode and check. Anything unexpected thrown here is a counted reject, never a stuck device. */
-  private prepare(input: IngestInput): { frames: Frame[]; readings: number } {
+  private prepare(input: IngestInput): { frames: DeviceFrame[]; readings: number } {
     try {
       const frames = input.kind === 'mqtt' ? this.decodeMqtt(input.topic, input.payload, input.principal, input.arrival) : input.frames;
       return { frames, readings: this.enrich(frames) };
@@ -69,7 +69,7 @@ export class Ingest {
     }
   }
 
-  private decodeMqtt(topic: string, payload: Buffer, principal: Principal | undefined, arrival: number): Frame[] {
+  private decodeMqtt(topic: string, payload: Buffer, principal: Principal | undefined, arrival: number): DeviceFrame[] {
     if (payload.length > this.o.maxPayloadBytes) {
       throw new RejectError('too_large', `payload of ${payload.length} bytes exceeds ${this.o.maxPayloadBytes}`);
     }
@@ -95,7 +95,7 @@ export class Ingest {
   }
 
   /** Fills kind and zone from the asset model and applies the checks that need gateway state. Returns the reading count. */
-  private enrich(frames: Frame[]): number {
+  private enrich(frames: DeviceFrame[]): number {
     const horizon = this.o.clock.now() + MAX_FUTURE_MS;
     let readings = 0;
     for (let i = 0; i < frames.length; i++) {

@@ -8,7 +8,7 @@ import type { OpcuaConfig } from '../config/schema.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel } from '../model/assets.ts';
-import type { DeviceKind, Frame, Quality, Reading } from '../model/types.ts';
+import type { DeviceKind, DeviceFrame, Quality, Reading } from '../model/types.ts';
 import type { Emit, Source, SourceHealth } from './source.ts';
 
 export interface OpcuaSourceOptions {
@@ -256,7 +256,7 @@ export class OpcuaSource implements Source {
     }
   }
 
-  private send(frames: Frame[]): void {
+  private send(frames: DeviceFrame[]): void {
     const emit = this.emitFn;
     if (!emit) return;
     const p: Promise<void> = emit({ kind: 'frames', transport: 'opcua', origin: this.endpoint, frames })
@@ -274,7 +274,7 @@ export class OpcuaSource implements Source {
   /** One status frame per configured device, so `device.offline` follows a lost endpoint (CONTRACT §4). */
   private sendStatus(online: boolean, reason?: string): void {
     const base = { type: 'status', transport: 'opcua', ts: this.opts.clock.now(), online, ...(reason ? { reason } : {}) } as const;
-    const frames: Frame[] = this.devices.map((device) => ({ ...base, enterprise: this.opts.enterprise, site: this.cfg.site, device }));
+    const frames: DeviceFrame[] = this.devices.map((device) => ({ ...base, enterprise: this.opts.enterprise, site: this.cfg.site, device }));
     this.flush(true); // readings taken before the break go to the WAL ahead of the status change
     if (frames.length > 0) this.send(frames);
   }

@@ -1,7 +1,7 @@
 // The ingest extension point (ARCHITECTURE.md, Source): a source hands what it received to
 // `emit`, which resolves only once the frames are durable in the WAL; only then may a QoS 1
 // message be acknowledged.
-import type { Frame, Transport } from '../model/types.ts';
+import type { DeviceFrame, Transport } from '../model/types.ts';
 import type { RejectReason } from '../errors.ts';
 
 /** Who sent a message: the authenticated MQTT identity, when there is one. */
@@ -17,7 +17,7 @@ export type IngestInput =
   /** raw bytes of an MQTT message: decoded, validated and checked against the ACL by the pipeline */
   | { kind: 'mqtt'; topic: string; payload: Buffer; principal?: Principal; clientId?: string; arrival: number }
   /** frames a source built itself (OPC UA data changes, status changes) */
-  | { kind: 'frames'; transport: Transport; frames: Frame[]; origin: string };
+  | { kind: 'frames'; transport: Transport; frames: DeviceFrame[]; origin: string };
 
 export type IngestResult = { ok: true; readings: number } | { ok: false; reason: RejectReason; message: string };
 

@@ -34,11 +34,14 @@ export interface SubjectRef {
 }
 
 /** What one decoded message becomes; every frame is written to the WAL before it is acknowledged. */
-export type Frame =
+export type DeviceFrame =
   | { type: 'readings'; transport: Transport; readings: Reading[] }
   | ({ type: 'position'; transport: Transport; ts: number; tags: PositionTag[] } & SubjectRef)
   | ({ type: 'event'; transport: Transport; ts: number; eventType: string; detail: Record<string, unknown> } & SubjectRef)
   | ({ type: 'status'; transport: Transport; ts: number; online: boolean; reason?: string } & SubjectRef);
+
+/** Device frames, and points the gateway derives itself (the `alarm` measurement, CONTRACT §5), stored like readings. */
+export type Frame = DeviceFrame | { type: 'points'; points: Point[] };
 
 /** A frame once it is durable: `seq` is its position in the WAL, unique and increasing. */
 export interface WalEntry {

@@ -4,7 +4,12 @@ import type { Point, WalEntry } from '../model/types.ts';
 
 export function entriesToPoints(entries: WalEntry[]): Point[] {
   const byKey = new Map<string, Point>();
+  const derived: Point[] = [];
   for (const { frame } of entries) {
+    if (frame.type === 'points') {
+      derived.push(...frame.points);
+      continue;
+    }
     if (frame.type !== 'readings') continue; // positions, events and status feed the rules, not the store
     for (const r of frame.readings) {
       const key = `${r.kind}\u0000${r.enterprise}\u0000${r.site}\u0000${r.zone ?? ''}\u0000${r.device}\u0000${r.ts}`;
@@ -20,5 +25,5 @@ export function entriesToPoints(entries: WalEntry[]): Point[] {
       if (r.quality !== 'good') p.fields[`${r.metric}_quality`] = r.quality;
     }
   }
-  return [...byKey.values()];
+  return derived.length ? [...byKey.values(), ...derived] : [...byKey.values()];
 }
