@@ -1,0 +1,101 @@
+// Builds Conditions for one rule + subject (+ metric): the stable key (CONTRACT §6: one open
+// alarm per key), the hazard request, and zh/en messages with value, unit and threshold.
+import type { RuleDef, Host } from './kind.ts';
+import { severityRank, type Condition, type RuleInfo, type Severity, type Subject, type Text } from './types.ts';
+
+export function subjectKey(s: Subject): string {
+  return s.device ? `${s.enterprise}/${s.site}/${s.device}` : s.zone ? `${s.enterprise}/${s.site}/zone:${s.zone}` : s.site ? `${s.enterprise}/${s.site}` : s.enterprise;
+}
+
+/** `52.0` with `decimals`, thresholds as written (`40`, `19.5`) */
+export const fmt = (v: number, decimals = 1): string => (Number.isFinite(v) ? v.toFixed(decimals) : String(v));
+export const fmtTh = (v: number): string => String(Math.round(v * 1e6) / 1e6);
+
+export class Emitter {
+  readonly key: string;
+
+  constructor(
+    private readonly host: Host,
+    readonly info: RuleInfo,
+    private readonly def: RuleDef,
+    readonly subject: Subject,
+    readonly metric?: string,
+    /** extra identity inside the subject (a tag, an event type) */
+    part?: string,
+  ) {
+    this.key = `${info.id}|${subjectKey(subject)}${metric ? `|${metric}` : ''}${part ? `|${part}` : ''}`;
+  }
+
+  raise(sev: Severity, ts: number, message: Text, value?: number, threshold?: number, evidence?: Record<string, unknown>): void {
+    const c: Condition = { rule: this.info.id, key: this.key, subject: this.subject, active: true, severity: sev, ts, message };
+    if (this.metric) c.metric = this.metric;
+    if (value !== undefined) c.value = value;
+    if (threshold !== undefined) c.threshold = threshold;
+    const hz = this.def.hazard;
+    if (hz && severityRank(sev) >= severityRank(hz.minSeverity)) c.hazard = hz.level;
+    if (evidence) c.evidence = evidence;
+    this.host.emit(c);
+  }
+
+  clear(sev: Severity, ts: number, message: Text, value?: number, evidence?: Record<string, unknown>): void {
+    const c: Condition = { rule: this.info.id, key: this.key, subject: this.subject, active: false, severity: sev, ts, message };
+    if (this.metric) c.metric = this.metric;
+    if (value !== undefined) c.value = value;
+    if (evidence) c.evidence = evidence;
+    this.host.emit(c);
+  }
+
+  /** `title: 恢复正常` */
+  cleared(detail?: Text): Text {
+    const t = this.info.title;
+    return { zh: `${t.zh} 恢复正常${detail ? `：${detail.zh}` : ''}`, en: `${t.en} back to normal${detail ? `: ${detail.en}` : ''}` };
+  }
+}
+
+/** A per-subject state table that survives exportState/importState (restart mid-window). */
+export class StateTable<T extends { save(): unknown; load(s: unknown): void }> {
+  readonly live = new Map<string, T>();
+  private restored: Record<string, unknown> = {};
+
+  get(key: string, create: () => T): T {
+    let x = this.live.get(key);
+    if (!x) {
+      x = create();
+      const r = this.restored[key];
+      if (r !== undefined) {
+        x.load(r);
+        delete this.restored[key];
+      }
+      this.live.set(key, x);
+    }
+    return x;
+  }
+
+  export(): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...this.restored };
+    for (const [k, v] of this.live) out[k] = v.save();
+    return out;
+  }
+
+  import(s: Record<string, unknown>): void {
+    this.restored = { ...(s ?? {}) };
+    for (const [k, v] of this.live) {
+      const r = this.restored[k];
+      if (r !== undefined) {
+        v.load(r);
+        delete this.restored[k];
+      }
+    }
+  }
+}
+
+/** A set of subjects with pending time-driven transitions, advanced by tick(). */
+export class Armed<T extends { enterprise: string; advance(clock: number): boolean }> {
+  private readonly set = new Set<T>();
+  add(x: T): void {
+    this.set.add(x);
+  }
+  tick(clockOf: (e: string) => number): void {
+    for (const x of this.set) if (!x.advance(clockOf(x.enterprise))) this.set.delete(x);
+  }
+}
