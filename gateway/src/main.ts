@@ -18,6 +18,16 @@ import { EmbeddedBrokerSource } from './ingest/embedded-broker-source.ts';
 import { ExternalBrokerSource } from './ingest/external-broker-source.ts';
 import { TokenAuth } from './api/auth.ts';
 import { buildApi, listenApi, type HealthCheck } from './api/server.ts';
+import { alarmRoutes, type AlarmRouteDeps } from './api/alarm-routes.ts';
+import { openRecordStore, type RecordStore } from './records/record-store.ts';
+import { AlarmManager } from './alarms/alarm-manager.ts';
+import { alarmJson } from './alarms/alarm-json.ts';
+import { RuleRunner } from './alarms/rule-runner.ts';
+import { DeclaredStatusBook } from './alarms/declared-status.ts';
+import { WsHub } from './notify/ws-hub.ts';
+import { createEvaluator } from '../../rules/src/evaluator.ts';
+import { RuleConfigError } from '../../rules/src/compile.ts';
+import type { Evaluator } from '../../rules/src/types.ts';
 
 export interface GatewayOptions {
   log?: Logger;
@@ -36,6 +46,13 @@ export class Gateway {
   readonly ingest: Ingest;
   readonly sources: Source[] = [];
   readonly api: ReturnType<typeof buildApi>;
+  readonly auth: TokenAuth;
+  readonly hub: WsHub;
+  records?: RecordStore;
+  alarms?: AlarmManager;
+  evaluator?: Evaluator;
+  ruleRunner?: RuleRunner;
+  declared?: DeclaredStatusBook;
   httpPort = 0;
   mqttPort = 0;
   private started = false;
@@ -76,17 +93,106 @@ export class Gateway {
       autoRegister: config.mqtt.autoRegister,
     });
     this.buildSources();
+    this.auth = new TokenAuth(config.auth.tokens, this.assets);
+    const tz = config.gateway.timezone;
+    this.hub = new WsHub({
+      auth: this.auth,
+      log: c('ws'),
+      snapshot: (id) => (this.alarms?.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, this.clock.now())),
+      onDrop: () => this.metrics.wsDropped.inc(),
+    });
     this.api = buildApi({
       assets: this.assets,
-      auth: new TokenAuth(config.auth.tokens, this.assets),
+      auth: this.auth,
       sink,
       deadLetters: this.deadLetters,
       metrics: this.metrics,
       clock: this.clock,
       log: this.log,
       health: () => this.health(),
-      beforeScrape: () => this.metrics.walAge.set(this.wal.oldestAgeSeconds()),
+      beforeScrape: () => {
+        this.metrics.walAge.set(this.wal.oldestAgeSeconds());
+        const g = this.alarms?.gauges();
+        if (!g) return;
+        this.metrics.alarmsLast10m.set(g.last10m);
+        this.metrics.alarmsChattering.set(g.chattering);
+        this.metrics.alarmsStale.set(g.stale);
+        this.metrics.alarmsOverdue.set(g.overdue);
+      },
     });
+    alarmRoutes(this.api, () => this.alarmDeps);
+  }
+
+  private alarmDeps?: AlarmRouteDeps;
+
+  /** Records database, rule engine and alarm manager (CONTRACT §6): after the WAL, before the sources. */
+  private async startAlarms(): Promise<void> {
+    const { config } = this;
+    const c = (component: string) => this.log.child({ component });
+    const tz = config.gateway.timezone;
+    this.records = await openRecordStore(config.storage.records, { dataDir: this.dataDir, log: c('records') });
+    this.declared = new DeclaredStatusBook(this.assets, await this.records.declarations());
+    try {
+      this.evaluator = createEvaluator({
+        packs: config.rules.packs,
+        files: config.rules.files,
+        overrides: config.rules.overrides,
+        tagTtlSeconds: config.positioning.tagTtlSeconds,
+        env: { assets: this.assets, timezone: tz, declaredStatusAt: (e: string, ts: number) => this.declared!.at(e, ts) },
+      });
+    } catch (err) {
+      if (err instanceof RuleConfigError) throw new ConfigError(err.problems);
+      throw err;
+    }
+    const maintenance = config.alarms.maintenance.map((m) => ({ ...m, from: Date.parse(m.from), to: Date.parse(m.to) }));
+    this.alarms = new AlarmManager({ store: this.records, rules: this.evaluator.rules, timezone: tz, clock: this.clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000 });
+    await this.alarms.start();
+    this.alarms.on('transition', (ev) => {
+      const json = alarmJson(ev.alarm, tz, this.clock.now());
+      this.hub.publishAlarm(ev.alarm.enterprise, { ...json, action: ev.transition.action, previousState: ev.previous?.state ?? null });
+      this.updateAlarmGauges();
+      if (ev.transition.action === 'raise') this.metrics.alarmActivations.inc({ severity: ev.alarm.severity });
+      if (ev.transition.action === 'update') return;
+      // the `alarm` measurement for Grafana annotations (CONTRACT §5), through the WAL like readings
+      const a = ev.alarm;
+      const tags: Record<string, string> = { enterprise: a.enterprise, rule: a.rule, severity: a.severity };
+      if (a.site) tags.site = a.site;
+      if (a.device) tags.device = a.device;
+      if (a.zone) tags.zone = a.zone;
+      this.wal.append([{ type: 'points', points: [{ measurement: 'alarm', tags, fields: { state: a.state, action: ev.transition.action, message: a.message }, ts: ev.transition.ts }] }]).catch((err: Error) => this.log.warn({ err: err.message }, 'alarm measurement not written'));
+    });
+    this.updateAlarmGauges();
+    this.evaluator.onCondition((cond) => this.alarms!.handle(cond));
+    this.ruleRunner = new RuleRunner({
+      evaluator: this.evaluator,
+      alarms: this.alarms,
+      store: this.records,
+      wal: this.wal,
+      clock: this.clock,
+      log: c('rules'),
+      onError: () => this.metrics.rulesErrors.inc(),
+      onFrame: (f) => f.type === 'readings' && this.hub.publishReadings(f.readings),
+    });
+    await this.ruleRunner.start(this.wal.read(Number.MAX_SAFE_INTEGER));
+    this.alarmDeps = {
+      alarms: this.alarms,
+      store: this.records,
+      auth: this.auth,
+      assets: this.assets,
+      clock: this.clock,
+      timezone: tz,
+      declare: async (enterprise, status, from, reason, actor) => {
+        await this.records!.addDeclaration({ enterprise, status, from, reason, actor, at: this.clock.now() });
+        this.declared!.add({ enterprise, status, from });
+        this.evaluator!.declare(enterprise, status, from);
+      },
+    };
+  }
+
+  private updateAlarmGauges(): void {
+    const counts: Record<string, number> = { red: 0, orange: 0, yellow: 0, blue: 0 };
+    for (const a of this.alarms?.openAlarms() ?? []) counts[a.severity]++;
+    for (const [s, n] of Object.entries(counts)) this.metrics.alarmsOpen.set({ severity: s }, n);
   }
 
   private buildSources(): void {
@@ -133,6 +239,7 @@ export class Gateway {
     try {
       await this.buildOpcuaSources();
       await this.wal.open();
+      await this.startAlarms();
     } catch (err) {
       await this.stop();
       throw err;
@@ -146,6 +253,7 @@ export class Gateway {
     this.runningSink.start();
     try {
       this.httpPort = await listenApi(this.api, this.config.gateway.http.host, this.config.gateway.http.port);
+      this.hub.attach(this.api.server);
       for (const s of this.sources) {
         await s.start(this.ingest.accept);
         if (s instanceof EmbeddedBrokerSource) this.mqttPort = s.port;
@@ -168,12 +276,17 @@ export class Gateway {
       }
     };
     // the API first (it reads the stores), then inputs, then drain, then the stores
+    this.hub.close();
     await step('http close', () => this.api.close());
     for (const s of this.sources) await step(`stop ${s.name}`, () => s.stop());
+    await step('rules stop', () => this.ruleRunner?.stop());
+    await step('alarms flush', () => this.alarms?.flush());
+    this.alarmDeps = undefined;
     await step('drain', () => this.runningSink.stop());
     await step('wal close', () => this.wal.close());
     await step('sink close', () => this.runningSink.sink.close());
     await step('dead letters close', () => this.deadLetters.close());
+    await step('records close', () => this.records?.close());
     this.log.info('gateway stopped');
   }
 }

@@ -164,6 +164,25 @@ export const configSchema = z
       .default({ tokens: [], devices: [], allowAnonymous: false, edges: [] }),
     positioning: z.strictObject({ tagTtlSeconds: int(1).default(60) }).default({ tagTtlSeconds: 60 }),
     enterprises: z.array(enterprise).default([]),
+    alarms: z
+      .strictObject({
+        /** suppression by design: a subject in maintenance raises `suppressed` alarms, not live ones (ISA-18.2) */
+        maintenance: z
+          .array(
+            z.strictObject({
+              enterprise: id,
+              site: id.optional(),
+              device: id.optional(),
+              from: z.string().refine((v) => Number.isFinite(Date.parse(v)), { error: 'expected an RFC 3339 time' }),
+              to: z.string().refine((v) => Number.isFinite(Date.parse(v)), { error: 'expected an RFC 3339 time' }),
+              reason: str,
+            }),
+          )
+          .default([]),
+        /** an alarm nobody acknowledged is escalated once after this many minutes (and again when overdue) */
+        escalateUnackedAfterMinutes: num(1).default(30),
+      })
+      .default({ maintenance: [], escalateUnackedAfterMinutes: 30 }),
     rules: z
       .strictObject({
         packs: z.array(z.string()).default(['builtin']),

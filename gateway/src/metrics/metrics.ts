@@ -22,6 +22,13 @@ export class Metrics {
   readonly sparkplugSeqGaps = new Counter({ name: 'hazardline_sparkplug_seq_gaps_total', help: 'Sparkplug B seq gaps, by edge node', labelNames: ['group', 'node'], registers: [this.registry] });
   readonly mqttClients = new Gauge({ name: 'hazardline_mqtt_clients', help: 'Connected MQTT clients (embedded broker)', registers: [this.registry] });
   readonly mqttAuthFailures = new Counter({ name: 'hazardline_mqtt_auth_failures_total', help: 'Refused MQTT connections', registers: [this.registry] });
+  readonly wsDropped = new Counter({ name: 'hazardline_ws_dropped_total', help: 'WebSocket clients dropped for being too slow (CONTRACT §9)', registers: [this.registry] });
+  readonly alarmActivations = new Counter({ name: 'hazardline_alarm_activations_total', help: 'Alarm activations (raises and re-activations), by severity; rate over 10m = ISA-18.2 alarm rate', labelNames: ['severity'], registers: [this.registry] });
+  readonly alarmsLast10m = new Gauge({ name: 'hazardline_alarm_activations_last_10m', help: 'Alarm activations in the last 10 minutes (a flood is >= 10, DOMAIN.md §8)', registers: [this.registry] });
+  readonly alarmsStale = new Gauge({ name: 'hazardline_alarms_stale', help: 'Open alarms active for more than 24 h (DOMAIN.md §8)', registers: [this.registry] });
+  readonly alarmsOverdue = new Gauge({ name: 'hazardline_alarms_overdue', help: 'Open alarms not acknowledged by the end of their local day (DOMAIN.md §0)', registers: [this.registry] });
+  readonly alarmsChattering = new Gauge({ name: 'hazardline_alarms_chattering', help: 'Alarms activated >= 3 times within one minute during the last hour (DOMAIN.md §8)', registers: [this.registry] });
+  readonly rulesErrors = new Counter({ name: 'hazardline_rules_errors_total', help: 'Frames or ticks the rule engine failed on (logged; evaluation goes on)', registers: [this.registry] });
   readonly alarmsOpen = new Gauge({ name: 'hazardline_alarms_open', help: 'Open alarms by severity', labelNames: ['severity'], registers: [this.registry] });
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {

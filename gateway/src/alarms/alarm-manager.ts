@@ -1,0 +1,377 @@
+// The alarm manager: Conditions from the rule engine → ISA-18.2 alarms (CONTRACT §6, DOMAIN.md
+// §8). One open alarm per rule and subject (the Condition key): a re-trigger updates it (count,
+// peak, last value, severity escalation) instead of opening another. Every change is kept as a
+// transition with actor and time, in one transaction with the alarm, and pushed to listeners
+// (WebSocket hub, alarm measurement, notifiers) with the previous state, as Kapacitor does.
+import { EventEmitter } from 'node:events';
+import type { Condition, RuleInfo, Severity } from '../../../rules/src/types.ts';
+import { severityRank } from '../../../rules/src/types.ts';
+import { escalate } from '../../../rules/src/escalation.ts';
+import type { Clock } from '../clock.ts';
+import { HazardlineError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import { endOfLocalDay } from './local-time.ts';
+import { OPEN_STATES, type Alarm, type AlarmAction, type AlarmFilter, type AlarmState, type AlarmTransition } from './types.ts';
+
+export interface AlarmEvent {
+  alarm: Alarm;
+  previous: Alarm | null;
+  transition: AlarmTransition;
+}
+
+/** Suppression by design: a subject in maintenance raises no live alarm during the window (event time). */
+export interface MaintenanceWindow {
+  enterprise: string;
+  site?: string;
+  device?: string;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+export interface AlarmManagerOptions {
+  store: RecordStore;
+  rules: RuleInfo[];
+  timezone: string;
+  clock: Clock;
+  log: Logger;
+  maintenance?: MaintenanceWindow[];
+  /** transitions waiting for the records database before new ones are refused (counted) */
+  maxPendingWrites?: number;
+  /** an alarm still unacknowledged this long after it was raised is escalated once (wall clock; default 30 min) */
+  escalateUnackedAfterMs?: number;
+}
+
+const isOpen = (s: AlarmState) => OPEN_STATES.includes(s);
+const ZH_SEVERITY: Record<Severity, string> = { red: '红色', orange: '橙色', yellow: '黄色', blue: '蓝色' };
+
+/** the rule's message, with the escalation said in words when repeated activations raised the severity */
+function messages(c: Condition, severity: Severity, activations: number): { zh: string; en: string } {
+  if (severity === c.severity) return c.message;
+  return { zh: `${c.message.zh}（24 小时内第 ${activations} 次，升级为${ZH_SEVERITY[severity]}）`, en: `${c.message.en} (activation ${activations} within 24 h: escalated to ${severity})` };
+}
+let idCounter = 0;
+const newId = (ts: number) => `al_${ts.toString(36)}${(++idCounter).toString(36).padStart(4, '0')}${Math.random().toString(36).slice(2, 6)}`;
+
+export class AlarmConflictError extends HazardlineError {
+  constructor(message: string, readonly allowed: string[]) {
+    super('HL_ERR_CONFLICT', message, 409);
+  }
+}
+
+export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
+  private readonly open = new Map<string, Alarm>(); // by key
+  private readonly byId = new Map<string, Alarm>();
+  /** raise times and severities per key within the escalation window (DOMAIN.md §4) */
+  private readonly activations = new Map<string, { ts: number; severity: Severity }[]>();
+  private readonly rules: Map<string, RuleInfo>;
+  /** alarms already escalated for being unhandled, and for being overdue (once each) */
+  private readonly unhandledDone = new Set<string>();
+  private readonly overdueDone = new Set<string>();
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  writeFailures = 0;
+  writesRefused = 0;
+
+  constructor(private readonly o: AlarmManagerOptions) {
+    super();
+    this.rules = new Map(o.rules.map((r) => [r.id, r]));
+  }
+
+  /** Loads the open alarms and recent activations: a restart re-fires nothing. */
+  async start(): Promise<void> {
+    const now = this.o.clock.now();
+    for (const a of await this.o.store.openAlarms()) {
+      this.open.set(a.key, a);
+      this.byId.set(a.id, a);
+      // escalated before the restart (or while it was down): not again
+      if (now - a.raisedAt > this.unackedLimit()) this.unhandledDone.add(a.id);
+      if (now > a.dueBy) this.overdueDone.add(a.id);
+    }
+    const since = this.o.clock.now() - 24 * 3_600_000;
+    for (const t of await this.o.store.recentTransitions(since, 100_000)) {
+      if (t.action !== 'raise' && t.action !== 'escalate') continue;
+      const a = this.byId.get(t.alarmId) ?? (await this.o.store.getAlarm(t.alarmId));
+      if (a) this.remember(a.key, t.ts, t.severity);
+    }
+  }
+
+  /** Waits for every accepted change to be in the records database. */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  openAlarms(): Alarm[] {
+    return [...this.open.values()];
+  }
+
+  get(id: string): Alarm | undefined {
+    return this.byId.get(id);
+  }
+
+  async list(f: AlarmFilter): Promise<Alarm[]> {
+    await this.flush();
+    return this.o.store.listAlarms(f);
+  }
+
+  /** A Condition from the rule engine (event time). */
+  handle(c: Condition): void {
+    const a = this.open.get(c.key);
+    if (c.active) {
+      if (!a) return this.raise(c);
+      return this.retrigger(a, c);
+    }
+    if (a?.active) this.clearAlarm(a, c);
+  }
+
+  private raise(c: Condition): void {
+    const info = this.rules.get(c.rule);
+    let severity = c.severity;
+    const history = this.remember(c.key, c.ts, c.severity);
+    if (info?.escalation) severity = escalate(history, info.escalation, c.ts);
+    const text = messages(c, severity, history.length);
+    const suppressed = this.maintenance(c);
+    const alarm: Alarm = {
+      id: newId(c.ts),
+      rule: c.rule,
+      key: c.key,
+      severity,
+      state: suppressed ? 'suppressed' : 'active_unacked',
+      active: true,
+      enterprise: c.subject.enterprise,
+      site: c.subject.site ?? null,
+      zone: c.subject.zone ?? null,
+      device: c.subject.device ?? null,
+      metric: c.metric ?? null,
+      value: c.value ?? null,
+      peak: c.value ?? null,
+      threshold: c.threshold ?? null,
+      message: text.zh,
+      messageEn: text.en,
+      count: 1,
+      raisedAt: c.ts,
+      updatedAt: c.ts,
+      ackedAt: null,
+      ackedBy: null,
+      ackNote: null,
+      clearedAt: null,
+      closedAt: null,
+      shelvedUntil: null,
+      shelveReason: null,
+      suppressedReason: suppressed?.reason ?? null,
+      dueBy: endOfLocalDay(c.ts, this.o.timezone),
+      retroactive: false,
+      escalations: severity !== c.severity ? 1 : 0,
+      hazardId: null,
+      evidence: c.evidence ?? null,
+    };
+    this.open.set(alarm.key, alarm);
+    this.byId.set(alarm.id, alarm);
+    this.commit(alarm, null, 'raise', c.ts, 'system', severity !== c.severity ? `escalated from ${c.severity}: repeated activations (DOMAIN.md §4)` : null, true);
+  }
+
+  private retrigger(a: Alarm, c: Condition): void {
+    const prev = { ...a };
+    const reactivated = !a.active;
+    const info = this.rules.get(c.rule);
+    let severity = c.severity;
+    let activations = 1;
+    if (reactivated) {
+      a.count++;
+      const history = this.remember(c.key, c.ts, c.severity);
+      activations = history.length;
+      if (info?.escalation) severity = escalate(history, info.escalation, c.ts);
+    }
+    a.active = true;
+    a.value = c.value ?? a.value;
+    if (c.value !== undefined) a.peak = a.peak === null ? c.value : peakOf(a, c.value);
+    a.threshold = c.threshold ?? a.threshold;
+    a.updatedAt = Math.max(a.updatedAt, c.ts);
+    a.clearedAt = null;
+    a.evidence = c.evidence ?? a.evidence;
+    const higher = severityRank(severity) > severityRank(a.severity);
+    if (higher) {
+      const text = messages(c, severity, activations);
+      a.severity = severity;
+      a.message = text.zh;
+      a.messageEn = text.en;
+      if (severity !== c.severity) a.escalations++;
+    }
+    // ISA-18.2: a re-activated or higher-priority alarm needs acknowledging again
+    if ((reactivated || higher) && (a.state === 'active_acked' || a.state === 'cleared_unacked')) a.state = 'active_unacked';
+    const action: AlarmAction = reactivated ? 'raise' : higher ? 'escalate' : 'update';
+    // a new peak alone is stored with the alarm but is not a transition worth keeping
+    this.commit(a, prev, action, c.ts, 'system', null, action !== 'update');
+  }
+
+  private clearAlarm(a: Alarm, c: Condition): void {
+    const prev = { ...a };
+    a.active = false;
+    a.clearedAt = c.ts;
+    a.updatedAt = Math.max(a.updatedAt, c.ts);
+    if (c.value !== undefined) a.value = c.value;
+    if (a.state === 'active_unacked') a.state = 'cleared_unacked';
+    else if (a.state === 'active_acked' || a.state === 'suppressed') this.close(a, c.ts);
+    // shelved: stays shelved until it expires or is unshelved
+    this.commit(a, prev, isOpen(a.state) ? 'clear' : 'close', c.ts, 'system', null, true);
+  }
+
+  /** Operator acknowledgement with a note (CONTRACT §7). */
+  ack(id: string, actor: string, note: string | null): Alarm {
+    const a = this.mustOpen(id);
+    if (a.state !== 'active_unacked' && a.state !== 'cleared_unacked') throw new AlarmConflictError(`alarm ${id} is ${a.state}: nothing to acknowledge`, this.allowed(a));
+    const prev = { ...a };
+    const now = this.o.clock.now();
+    a.ackedAt = now;
+    a.ackedBy = actor;
+    a.ackNote = note;
+    if (a.state === 'active_unacked') a.state = 'active_acked';
+    else this.close(a, now);
+    this.commit(a, prev, 'ack', now, actor, note, true);
+    return a;
+  }
+
+  /** Timed shelving with a reason (ISA-18.2): out of the live list until `until`. */
+  shelve(id: string, actor: string, until: number, reason: string): Alarm {
+    const a = this.mustOpen(id);
+    if (a.state === 'shelved' || a.state === 'suppressed') throw new AlarmConflictError(`alarm ${id} is ${a.state}`, this.allowed(a));
+    const now = this.o.clock.now();
+    if (!(until > now)) throw Object.assign(new HazardlineError('HL_ERR_BAD_REQUEST', 'until: must be in the future', 400), { field: 'until' });
+    const prev = { ...a };
+    a.state = 'shelved';
+    a.shelvedUntil = until;
+    a.shelveReason = reason;
+    this.commit(a, prev, 'shelve', now, actor, reason, true);
+    return a;
+  }
+
+  private unackedLimit(): number {
+    return this.o.escalateUnackedAfterMs ?? 30 * 60_000;
+  }
+
+  /**
+   * Wall-clock housekeeping: expired shelves return to the live list; an alarm nobody
+   * acknowledged is escalated once after `escalateUnackedAfterMs`, and once more when it
+   * becomes overdue at the end of its local day (DOMAIN.md §0) — notifiers route escalations
+   * to the next role up.
+   */
+  tick(): void {
+    const now = this.o.clock.now();
+    for (const a of this.open.values()) {
+      if (a.ackedAt !== null || a.state === 'shelved' || a.state === 'suppressed') continue;
+      if (!this.unhandledDone.has(a.id) && now - a.raisedAt > this.unackedLimit()) {
+        this.unhandledDone.add(a.id);
+        this.escalateUnhandled(a, now, `unacknowledged for ${Math.round(this.unackedLimit() / 60_000)} min`);
+      }
+      if (!this.overdueDone.has(a.id) && now > a.dueBy) {
+        this.overdueDone.add(a.id);
+        this.escalateUnhandled(a, now, 'overdue: not handled by the end of its day');
+      }
+    }
+    for (const a of this.open.values()) {
+      if (a.state !== 'shelved' || a.shelvedUntil === null || a.shelvedUntil > now) continue;
+      const prev = { ...a };
+      a.shelvedUntil = null;
+      if (a.active) a.state = 'active_unacked';
+      else this.close(a, now);
+      this.commit(a, prev, 'unshelve', now, 'system', 'shelve expired', true);
+    }
+  }
+
+  private escalateUnhandled(a: Alarm, now: number, note: string): void {
+    const prev = { ...a };
+    a.escalations++;
+    this.commit(a, prev, 'escalate', now, 'system', note, true);
+  }
+
+  /** ISA-18.2 figures for /metrics, from memory (the API's /alarms/health reads the records database). */
+  gauges(now = this.o.clock.now()): { last10m: number; chattering: number; stale: number; overdue: number } {
+    let last10m = 0;
+    let chattering = 0;
+    for (const h of this.activations.values()) {
+      const ts = h.map((x) => x.ts);
+      last10m += ts.filter((t) => t > now - 600_000 && t <= now).length;
+      const recent = ts.filter((t) => t > now - 3_600_000);
+      if (recent.some((t, i) => i >= 2 && t - recent[i - 2] <= 60_000)) chattering++;
+    }
+    let stale = 0;
+    let overdue = 0;
+    for (const a of this.open.values()) {
+      if (a.active && now - a.raisedAt > 24 * 3_600_000) stale++;
+      if (this.isOverdue(a, now)) overdue++;
+    }
+    return { last10m, chattering, stale, overdue };
+  }
+
+  /** Overdue: not handled (acknowledged) by the end of its local day. */
+  isOverdue(a: Alarm, now = this.o.clock.now()): boolean {
+    return isOpen(a.state) && a.ackedAt === null && now > a.dueBy;
+  }
+
+  private allowed(a: Alarm): string[] {
+    if (a.state === 'active_unacked' || a.state === 'cleared_unacked') return ['ack', 'shelve', 'hazard'];
+    if (a.state === 'active_acked') return ['shelve', 'hazard'];
+    return ['hazard'];
+  }
+
+  private mustOpen(id: string): Alarm {
+    const a = this.byId.get(id);
+    if (!a || !isOpen(a.state)) {
+      if (a) throw new AlarmConflictError(`alarm ${id} is closed`, []);
+      throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${id} not found`, 404);
+    }
+    return a;
+  }
+
+  private close(a: Alarm, ts: number): void {
+    a.state = 'normal';
+    a.closedAt = ts;
+    this.open.delete(a.key);
+    this.unhandledDone.delete(a.id);
+    this.overdueDone.delete(a.id);
+    // closed alarms are read from the records database from here on
+    this.byId.delete(a.id);
+  }
+
+  private maintenance(c: Condition): MaintenanceWindow | undefined {
+    return this.o.maintenance?.find(
+      (w) => w.enterprise === c.subject.enterprise && (!w.site || w.site === c.subject.site) && (!w.device || w.device === c.subject.device) && c.ts >= w.from && c.ts < w.to,
+    );
+  }
+
+  private remember(key: string, ts: number, severity: Severity): { ts: number; severity: Severity }[] {
+    const h = (this.activations.get(key) ?? []).filter((x) => x.ts > ts - 24 * 3_600_000);
+    h.push({ ts, severity });
+    this.activations.set(key, h);
+    return h;
+  }
+
+  private commit(a: Alarm, prev: Alarm | null, action: AlarmAction, ts: number, actor: string, note: string | null, keep: boolean): void {
+    const transition: AlarmTransition = { alarmId: a.id, ts, action, fromState: prev?.state ?? null, toState: a.state, severity: a.severity, actor, note, value: a.value };
+    const snapshot = { ...a };
+    const max = this.o.maxPendingWrites ?? 50_000;
+    if (this.pending >= max) {
+      // the records database is down or far behind: refuse to grow without bound, loudly
+      this.writesRefused++;
+      this.o.log.error({ alarm: a.id, action }, 'records database not keeping up: alarm change kept in memory only');
+    } else {
+      this.pending++;
+      const insert = prev === null;
+      this.chain = this.chain
+        .then(() => (keep ? this.o.store.saveAlarmWithTransition(snapshot, transition, insert) : this.o.store.updateAlarm(snapshot)))
+        .catch((err: Error) => {
+          this.writeFailures++;
+          this.o.log.error({ err, alarm: a.id, action }, 'alarm write to the records database failed');
+        })
+        .finally(() => this.pending--);
+    }
+    if (keep || action === 'update') this.emit('transition', { alarm: snapshot, previous: prev, transition });
+  }
+}
+
+function peakOf(a: Alarm, v: number): number {
+  // o2 deficiency and other "below" rules peak downwards: the peak is the value furthest past the threshold
+  if (a.threshold !== null && v < a.threshold) return Math.min(a.peak ?? v, v);
+  return Math.max(a.peak ?? v, v);
+}

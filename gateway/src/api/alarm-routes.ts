@@ -1,0 +1,138 @@
+// Alarm endpoints (CONTRACT §7) and the declared-status endpoint the correlation rules read.
+// Out-of-scope alarms and enterprises answer 404, never 403.
+import type { FastifyRequest } from 'fastify';
+import type { buildApi } from './server.ts';
+import { alarmHealth } from '../alarms/alarm-health.ts';
+import { alarmJson } from '../alarms/alarm-json.ts';
+import type { AlarmManager } from '../alarms/alarm-manager.ts';
+import type { Alarm } from '../alarms/types.ts';
+import type { Clock } from '../clock.ts';
+import { HazardlineError } from '../errors.ts';
+import type { AssetModel, DeclaredStatus } from '../model/assets.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import { SEVERITIES, type Severity } from '../../../rules/src/types.ts';
+import type { Identity, TokenAuth } from './auth.ts';
+import { badRequest, parseTime } from './time-params.ts';
+
+export interface AlarmRouteDeps {
+  alarms: AlarmManager;
+  store: RecordStore;
+  auth: TokenAuth;
+  assets: AssetModel;
+  clock: Clock;
+  timezone: string;
+  /** a declared-status change (PUT /enterprises/{id}/declared-status) */
+  declare: (enterprise: string, status: DeclaredStatus, from: number, reason: string | null, actor: string) => Promise<void>;
+}
+
+type Req<B = unknown> = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: B }>;
+
+const actorOf = (id: Identity) => id.name ?? id.role;
+const STATUSES: DeclaredStatus[] = ['producing', 'stopped', 'rectifying'];
+
+function str(body: unknown, field: string, required: boolean): string | null {
+  const v = (body as Record<string, unknown> | null)?.[field];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw badRequest(field, 'required');
+    return null;
+  }
+  if (typeof v !== 'string') throw badRequest(field, 'expected a string');
+  if (v.length > 2000) throw badRequest(field, 'at most 2000 characters');
+  return v;
+}
+
+export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmRouteDeps | undefined): void {
+  // the records database opens in start(): before that (and after stop) these routes answer 503
+  const get = (): AlarmRouteDeps => {
+    const d = deps();
+    if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
+    return d;
+  };
+  const json = (d: AlarmRouteDeps, a: Alarm) => alarmJson(a, d.timezone, d.clock.now());
+
+  /** the alarm if the caller may see it; 404 otherwise (out of scope looks like absent) */
+  const visible = async (d: AlarmRouteDeps, id: Identity, alarmId: string): Promise<Alarm> => {
+    const a = d.alarms.get(alarmId) ?? (await d.store.getAlarm(alarmId));
+    if (!a || !d.auth.inScope(id, a.enterprise)) throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${alarmId} not found`, 404);
+    return a;
+  };
+
+  app.get('/api/v1/alarms', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
+    const q = req.query;
+    const state = q.state ?? 'open';
+    if (state !== 'open' && state !== 'all') throw badRequest('state', 'expected open | all');
+    if (q.severity && !(SEVERITIES as readonly string[]).includes(q.severity)) throw badRequest('severity', 'expected red | orange | yellow | blue');
+    let enterprises = [...d.assets.enterprises.keys()].filter((e) => d.auth.inScope(id, e));
+    if (q.enterprise) enterprises = enterprises.filter((e) => e === q.enterprise);
+    if (enterprises.length === 0) return { alarms: [] };
+    const limit = q.limit ? Number(q.limit) : 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest('limit', 'expected an integer 1-10000');
+    const alarms = await d.alarms.list({ open: state === 'open' ? true : undefined, enterprises, severity: q.severity as Severity | undefined, since: q.since ? parseTime('since', q.since, 0) : undefined, rule: q.rule, limit });
+    return { alarms: alarms.map((a) => json(d, a)) };
+  });
+
+  app.get('/api/v1/alarms/health', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
+    const now = d.clock.now();
+    const windowHours = req.query.hours ? Number(req.query.hours) : 24;
+    if (!(windowHours > 0 && windowHours <= 24 * 31)) throw badRequest('hours', 'expected 0 < hours <= 744');
+    await d.alarms.flush();
+    const transitions = await d.store.recentTransitions(now - windowHours * 3_600_000, 100_000);
+    const byId = new Map<string, Alarm>();
+    for (const t of transitions) {
+      if (byId.has(t.alarmId)) continue;
+      const a = d.alarms.get(t.alarmId) ?? (await d.store.getAlarm(t.alarmId));
+      if (a && d.auth.inScope(id, a.enterprise)) byId.set(a.id, a);
+    }
+    const inScope = transitions.filter((t) => byId.has(t.alarmId));
+    const open = d.alarms.openAlarms().filter((a) => d.auth.inScope(id, a.enterprise));
+    return alarmHealth(inScope, byId, open, now, windowHours);
+  });
+
+  app.get('/api/v1/alarms/:id', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
+    const a = await visible(d, id, req.params.id);
+    await d.alarms.flush();
+    const transitions = await d.store.transitions(a.id);
+    return { alarm: json(d, a), transitions: transitions.map((t) => ({ ...t, ts: new Date(t.ts).toISOString() })) };
+  });
+
+  app.post('/api/v1/alarms/:id/ack', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'admin']);
+    await visible(d, id, req.params.id);
+    return { alarm: json(d, d.alarms.ack(req.params.id, actorOf(id), str(req.body, 'note', false))) };
+  });
+
+  app.post('/api/v1/alarms/:id/shelve', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'admin']);
+    await visible(d, id, req.params.id);
+    const reason = str(req.body, 'reason', true)!;
+    const untilRaw = (req.body as Record<string, unknown> | null)?.until;
+    if (untilRaw === undefined || untilRaw === null) throw badRequest('until', 'required');
+    const until = parseTime('until', String(untilRaw), NaN);
+    // ISA-18.2: shelving is timed; a week at most, so nothing is forgotten on the shelf
+    if (until > d.clock.now() + 7 * 86_400_000) throw badRequest('until', 'at most 7 days ahead');
+    return { alarm: json(d, d.alarms.shelve(req.params.id, actorOf(id), until, reason)) };
+  });
+
+  app.put('/api/v1/enterprises/:id/declared-status', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
+    const ent = d.assets.enterprises.get(req.params.id);
+    if (!ent || !d.auth.inScope(id, ent.id)) throw new HazardlineError('HL_ERR_NOT_FOUND', `enterprise ${req.params.id} not found`, 404);
+    const status = str(req.body, 'status', true) as DeclaredStatus;
+    if (!STATUSES.includes(status)) throw badRequest('status', 'expected producing | stopped | rectifying');
+    const fromRaw = (req.body as Record<string, unknown> | null)?.from;
+    const from = fromRaw === undefined || fromRaw === null ? d.clock.now() : parseTime('from', String(fromRaw), NaN);
+    if (!Number.isFinite(from)) throw badRequest('from', 'expected epoch milliseconds or an RFC 3339 time');
+    const reason = str(req.body, 'reason', false);
+    await d.declare(ent.id, status, from, reason, actorOf(id));
+    return { enterprise: ent.id, declaredStatus: status, from: new Date(from).toISOString(), reason };
+  });
+}
