@@ -110,4 +110,20 @@ describe('hazardline CLI', () => {
       expect(r.stderr).toMatch(re);
     }
   });
+
+  it('replay --scenario prints the alarms a scenario would raise, through the real rules and alarm manager', async () => {
+    const r = await run(['replay', '--scenario', 'gas-leak']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe('1 alarm activation(s), 3 transition(s)');
+    expect(lines[0]).toMatch(/^2026-11-02T09:1\d:\d\d\+08:00 {2}raise {4}yellow gas\.lel .* ent-a\/p1\/z-synth\/gas-01 .*一级报警 20 %LEL$/);
+    expect(lines[1]).toMatch(/escalate red {4}gas\.lel/);
+    // a tuned threshold (rules.overrides from -c) changes the verdict before anything is deployed
+    const dir = tempDir();
+    const file = join(dir, 'tuned.yaml');
+    writeFileSync(file, 'rules:\n  overrides:\n    - { rule: gas.lel, params: { levels: [ { severity: yellow, value: 50 }, { severity: red, value: 60 } ] } }\n');
+    const tuned = await run(['replay', '--scenario', 'gas-leak', '-c', file]);
+    expect(tuned.code, tuned.stderr).toBe(0);
+    expect(tuned.stdout.trim()).toBe('0 alarm activation(s), 0 transition(s)');
+  });
 });

@@ -4,12 +4,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseConfigText, loadConfigFile } from './config/load.ts';
+import { parseConfig, parseConfigText, loadConfigFile } from './config/load.ts';
+import { formatTransitions, replayFrames, storedFeed } from './alarms/replay.ts';
+import type { DeclaredStatus } from './model/assets.ts';
+import { buildFleet } from '../../simulators/src/fleet.ts';
+import { Runner } from '../../simulators/src/runner.ts';
+import { FrameTransport } from '../../simulators/src/transports/frame-transport.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError, HazardlineError, PortInUseError } from './errors.ts';
 import { Gateway } from './main.ts';
+import { AssetModel } from './model/assets.ts';
+import { validateRules } from '../../rules/src/compile.ts';
 import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
-import { listScenarios, loadScenario } from '../../simulators/src/scenario/scenario.ts';
+import { applyTimeline, listScenarios, loadScenario, scenarioGatewayConfig } from '../../simulators/src/scenario/scenario.ts';
 import { TRANSPORTS, opcuaSpeed, runScenario, scenarioRunConfig, type TransportName } from '../../simulators/src/scenario/run-scenario.ts';
 import { ScaleSimulator, scaleGatewayConfig } from '../../simulators/src/scale.ts';
 import { stringify as toYaml } from 'yaml';
@@ -24,6 +31,8 @@ const USAGE = `usage: hazardline <command> [options]
   simulate --scenario NAME [--broker URL] [--speed X|max] [--password P]
            [--transport mqtt-json|sparkplug|opcua] [--opcua-port N] [--print-config] | --list
   simulate --devices N [--rate MSG/S] [--duration S] [--connections K] [--broker URL] [--print-config]
+  replay --scenario NAME [-c FILE]     the alarms a scenario's readings would raise (rules from FILE if given)
+  replay [-c FILE] --from T --to T     the alarms the stored readings of [T, T] would raise
   check-config [-c FILE]               validate a config, print every error with its path
 
 environment: HAZARDLINE_CONFIG (config file), LOG_LEVEL (pino level)`;
@@ -160,6 +169,32 @@ async function simulate(args: string[]): Promise<void> {
   process.stdout.write(`${scenario.name}: ${res.sent} samples from ${new Date(scenario.startMs).toISOString()} to ${new Date(scenario.endMs).toISOString()} in ${(res.wallMs / 1000).toFixed(1)} s\n`);
 }
 
+async function replay(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { scenario: { type: 'string' }, config: { type: 'string', short: 'c' }, from: { type: 'string' }, to: { type: 'string' } } });
+  const file = configFile(values.config);
+  const base = file ? loadConfigFile(file) : undefined;
+  if (values.scenario) {
+    const s = loadScenario(values.scenario);
+    // the scenario's enterprises and devices, with the rules (packs, overrides) of the given config
+    const config = parseConfig({ ...scenarioGatewayConfig(s), ...(base ? { rules: base.rules, gateway: { timezone: base.gateway.timezone } } : {}) });
+    const fleet = buildFleet(config, { seed: s.seed, epochMs: s.startMs });
+    applyTimeline(s, fleet);
+    const declarations = s.operatorActions.filter((a) => a.do === 'declare').map((a) => ({ enterprise: a.enterprise, status: a.with.status as DeclaredStatus, from: a.at }));
+    const list = await replayFrames(config, async (deliver) => {
+      await new Runner(fleet, new FrameTransport(AssetModel.fromConfig(config), deliver)).start({ from: s.startMs, to: s.endMs, speed: Infinity });
+    }, declarations);
+    process.stdout.write(formatTransitions(list, config.gateway.timezone));
+    return;
+  }
+  if (!values.from || !values.to) throw new UsageError('replay: --scenario NAME, or --from T --to T over the stored readings');
+  const from = Date.parse(values.from);
+  const to = Date.parse(values.to);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) throw new UsageError('--from/--to: expected RFC 3339 times, from <= to');
+  const config = base ?? demoConfig();
+  process.stderr.write('replay: stored readings only (positions and device events are not in the telemetry store)\n');
+  process.stdout.write(formatTransitions(await replayFrames(config, await storedFeed(config, from, to)), config.gateway.timezone));
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -174,10 +209,14 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'simulate':
       return simulate(rest);
+    case 'replay':
+      return replay(rest);
     case 'check-config': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
       const file = configFile(values.config) ?? DEMO_CONFIG_FILE;
       const cfg = loadConfigFile(file);
+      const ruleProblems = validateRules({ ...cfg.rules, assets: AssetModel.fromConfig(cfg) });
+      if (ruleProblems.length) throw new ConfigError(ruleProblems);
       const devices = cfg.enterprises.reduce((n, e) => n + e.sites.reduce((m, s) => m + s.devices.length, 0), 0);
       process.stdout.write(`${file}: ok (${cfg.enterprises.length} enterprises, ${devices} devices, telemetry store ${cfg.storage.telemetry.type})\n`);
       return;
