@@ -112,6 +112,7 @@ export class Gateway {
       health: () => this.health(),
       beforeScrape: () => {
         this.metrics.walAge.set(this.wal.oldestAgeSeconds());
+        this.updateAlarmGauges();
         const g = this.alarms?.gauges();
         if (!g) return;
         this.metrics.alarmsLast10m.set(g.last10m);
@@ -150,7 +151,6 @@ export class Gateway {
     this.alarms.on('transition', (ev) => {
       const json = alarmJson(ev.alarm, tz, this.clock.now());
       this.hub.publishAlarm(ev.alarm.enterprise, { ...json, action: ev.transition.action, previousState: ev.previous?.state ?? null });
-      this.updateAlarmGauges();
       if (ev.transition.action === 'raise') this.metrics.alarmActivations.inc({ severity: ev.alarm.severity });
       if (ev.transition.action === 'update') return;
       // the `alarm` measurement for Grafana annotations (CONTRACT §5), through the WAL like readings
@@ -170,6 +170,7 @@ export class Gateway {
       wal: this.wal,
       clock: this.clock,
       log: c('rules'),
+      snapshotMs: config.rules.stateSnapshotSeconds * 1000,
       onError: () => this.metrics.rulesErrors.inc(),
       onFrame: (f) => f.type === 'readings' && this.hub.publishReadings(f.readings),
     });

@@ -70,7 +70,8 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private readonly unhandledDone = new Set<string>();
   private readonly overdueDone = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
-  private pending = 0;
+  private readonly queue: { alarm: Alarm; transition: AlarmTransition | null; insert: boolean }[] = [];
+  private writing = false;
   writeFailures = 0;
   writesRefused = 0;
 
@@ -98,8 +99,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   }
 
   /** Waits for every accepted change to be in the records database. */
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    while (this.writing || this.queue.length > 0) {
+      if (!this.writing) this.chain = this.writeQueued();
+      await this.chain;
+    }
   }
 
   openAlarms(): Alarm[] {
@@ -350,23 +354,43 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private commit(a: Alarm, prev: Alarm | null, action: AlarmAction, ts: number, actor: string, note: string | null, keep: boolean): void {
     const transition: AlarmTransition = { alarmId: a.id, ts, action, fromState: prev?.state ?? null, toState: a.state, severity: a.severity, actor, note, value: a.value };
     const snapshot = { ...a };
-    const max = this.o.maxPendingWrites ?? 50_000;
-    if (this.pending >= max) {
+    if (this.queue.length >= (this.o.maxPendingWrites ?? 50_000)) {
       // the records database is down or far behind: refuse to grow without bound, loudly
       this.writesRefused++;
       this.o.log.error({ alarm: a.id, action }, 'records database not keeping up: alarm change kept in memory only');
     } else {
-      this.pending++;
-      const insert = prev === null;
-      this.chain = this.chain
-        .then(() => (keep ? this.o.store.saveAlarmWithTransition(snapshot, transition, insert) : this.o.store.updateAlarm(snapshot)))
-        .catch((err: Error) => {
-          this.writeFailures++;
-          this.o.log.error({ err, alarm: a.id, action }, 'alarm write to the records database failed');
-        })
-        .finally(() => this.pending--);
+      this.queue.push({ alarm: snapshot, transition: keep ? transition : null, insert: prev === null });
+      if (!this.writing) this.chain = this.writeQueued();
     }
     if (keep || action === 'update') this.emit('transition', { alarm: snapshot, previous: prev, transition });
+  }
+
+  /**
+   * Group commit: every change queued while the previous transaction ran goes in the next one,
+   * so a flood of alarms costs one fsync per batch, not one per alarm (SQLite commits block the
+   * event loop). Order is kept; an alarm never changes without its transition.
+   */
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, 1000);
+        try {
+          await this.o.store.transaction(async (tx) => {
+            for (const w of batch) {
+              if (w.transition) await tx.saveAlarmWithTransition(w.alarm, w.transition, w.insert);
+              else if (w.insert) await tx.insertAlarm(w.alarm);
+              else await tx.updateAlarm(w.alarm);
+            }
+          });
+        } catch (err) {
+          this.writeFailures += batch.length;
+          this.o.log.error({ err, changes: batch.length }, 'alarm write to the records database failed');
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 }
 

@@ -12,8 +12,25 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The zone's UTC offset at `ts`, in ms (e.g. +8 h for Asia/Shanghai). */
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's UTC offset at `ts`, in ms (e.g. +8 h for Asia/Shanghai). Cached per zone and
+ * quarter hour (offsets change on quarter-hour boundaries): Intl formatting costs tens of µs,
+ * and an alarm flood computes thousands of due-by times at once.
+ */
 export function utcOffsetMs(ts: number, tz: string): number {
+  const key = `${tz}|${Math.floor(ts / 900_000)}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    if (offsets.size > 10_000) offsets.clear();
+    off = computeOffset(ts, tz);
+    offsets.set(key, off);
+  }
+  return off;
+}
+
+function computeOffset(ts: number, tz: string): number {
   const p = Object.fromEntries(formatter(tz).formatToParts(new Date(ts)).map((x) => [x.type, x.value]));
   const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return asUtc - Math.floor(ts / 1000) * 1000;

@@ -18,7 +18,12 @@ export interface RuleRunnerOptions {
   wal: Wal;
   clock: Clock;
   log: Logger;
-  /** how often the engine state is saved (ms, default 5000) */
+  /**
+   * How often the engine state is saved (ms, `rules.stateSnapshotSeconds`, default 300 s).
+   * Exporting is synchronous: about 0.1 s for 10,000 gas devices, 0.2-0.4 s with its garbage
+   * collection and write, so it is not done often. A crash loses at most this much windowed
+   * state that the WAL no longer holds; counters recover from their absolute values.
+   */
   snapshotMs?: number;
   onError?: () => void;
   /** frames of other stages to see (WebSocket readings) */
@@ -54,7 +59,7 @@ export class RuleRunner {
     if (replay.length) this.o.log.info({ from: replay[0].seq, entries: replay.length }, 'feeding WAL entries newer than the saved rule state');
     this.feed(replay);
     this.o.wal.on('durable', this.onDurable);
-    const every = this.o.snapshotMs ?? 5000;
+    const every = this.o.snapshotMs ?? 300_000;
     let lastSave = this.o.clock.now();
     this.timer = setInterval(() => {
       this.tick();
@@ -106,8 +111,12 @@ export class RuleRunner {
     if (this.saving) return this.saving;
     if (this.seq === this.savedSeq) return;
     const seq = this.seq;
+    const t0 = performance.now();
+    const state = this.o.evaluator.exportState();
+    const ms = performance.now() - t0;
+    if (ms > 250) this.o.log.warn({ ms: Math.round(ms) }, 'rule state export is slow (blocks ingest while it runs)');
     this.saving = this.o.store
-      .saveState(STATE, seq, this.o.evaluator.exportState())
+      .saveState(STATE, seq, state)
       .then(() => void (this.savedSeq = seq))
       .catch((err: Error) => this.o.log.error({ err }, 'saving the rule state failed'))
       .finally(() => (this.saving = undefined));

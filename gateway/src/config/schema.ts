@@ -188,8 +188,10 @@ export const configSchema = z
         packs: z.array(z.string()).default(['builtin']),
         files: z.array(z.string()).default([]),
         overrides: z.array(z.record(z.string(), z.unknown())).default([]),
+        /** how often the rule engine's windows and counters are saved (and always at stop) */
+        stateSnapshotSeconds: int(5).default(300),
       })
-      .default({ packs: ['builtin'], files: [], overrides: [] }),
+      .default({ packs: ['builtin'], files: [], overrides: [], stateSnapshotSeconds: 300 }),
   })
   .superRefine(crossCheck);
 

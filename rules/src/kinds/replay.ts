@@ -11,6 +11,8 @@ import { severity } from '../schema-common.ts';
 
 const schema = z.strictObject({
   hours: z.number().positive().default(24),
+  /** history per device is bounded by count too (24 h at a 30 s interval): memory stays flat at 1 s cadences */
+  maxSamples: z.number().int().min(16).default(2880),
   minRun: z.number().int().min(2).default(10),
   clearAfterMinutes: z.number().min(0).default(10),
   severity: severity.default('yellow'),
@@ -36,7 +38,7 @@ class ReplaySink implements SampleSink {
   sample(ts: number, h: number, late: boolean): void {
     if (late || ts <= this.lastTs) return;
     this.lastTs = ts;
-    this.expire(ts - this.p.hours * 3_600_000);
+    this.expire(ts - this.p.hours * 3_600_000, this.p.maxSamples - 1);
     const i = this.base + this.ts.length;
     const gHead = this.base + this.head;
     const n = this.ts.length;
@@ -77,8 +79,8 @@ class ReplaySink implements SampleSink {
     }
   }
 
-  private expire(before: number): void {
-    while (this.head < this.ts.length && this.ts[this.head] < before) {
+  private expire(before: number, keep: number): void {
+    while (this.head < this.ts.length && (this.ts[this.head] < before || this.ts.length - this.head > keep)) {
       const h = this.hs[this.head];
       const e = (h & 3) === 0 ? this.idx.get(h) : undefined;
       if (e !== undefined) {
@@ -95,8 +97,13 @@ class ReplaySink implements SampleSink {
     }
   }
 
+  /**
+   * The sample history is not persisted: at 10,000 devices it is hundreds of MB of JSON, and
+   * writing it would stall the gateway. After a restart the window fills again; an open replay
+   * condition (`active`) is kept, so nothing re-fires.
+   */
   save() {
-    return { ts: this.ts.slice(this.head), hs: this.hs.slice(this.head), base: this.base + this.head, k: this.k, inf: this.inf, lm: this.lastMatch, lt: this.lastTs, a: this.active };
+    return { k: 0, inf: 0, lm: this.lastMatch, lt: this.lastTs, a: this.active };
   }
 
   load(s: any): void {
