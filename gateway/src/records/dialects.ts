@@ -35,7 +35,29 @@ export function openSqlite(dataDir: string): OpenedDb {
   // records are the audit trail: a committed transition survives power loss, not only a crash
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
+  cacheStatements(database);
   return { db: new Kysely<RecordsDb>({ dialect: new SqliteDialect({ database }) }), flavor: 'sqlite', target: file };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running these
+ * small statements (measured in an alarm flood). Statements are reusable in better-sqlite3, so
+ * keep the last 256 by SQL text.
+ */
+function cacheStatements(database: Database.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, Database.Statement>();
+  (database as { prepare: (sql: string) => Database.Statement }).prepare = (sql: string) => {
+    let st = cache.get(sql);
+    if (st) {
+      cache.delete(sql); // most recently used last
+    } else {
+      st = prepare(sql);
+      if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, st);
+    return st;
+  };
 }
 
 /** host:port/database of a postgres URL: what error messages and logs may show */
