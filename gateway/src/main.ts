@@ -151,6 +151,7 @@ export class Gateway {
     this.alarms.on('transition', (ev) => {
       const json = alarmJson(ev.alarm, tz, this.clock.now());
       this.hub.publishAlarm(ev.alarm.enterprise, { ...json, action: ev.transition.action, previousState: ev.previous?.state ?? null });
+      this.metrics.alarmTransitions.inc({ action: ev.transition.action });
       if (ev.transition.action === 'raise') this.metrics.alarmActivations.inc({ severity: ev.alarm.severity });
       if (ev.transition.action === 'update') return;
       // the `alarm` measurement for Grafana annotations (CONTRACT §5), through the WAL like readings

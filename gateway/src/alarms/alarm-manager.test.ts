@@ -132,6 +132,11 @@ describe('AlarmManager (CONTRACT §6 lifecycle)', () => {
     m.tick();
     await m.flush();
     expect((await store.transitions(a.id)).filter((t) => t.action === 'escalate').map((t) => t.note)).toEqual(['unacknowledged for 30 min', 'overdue: not handled by the end of its day']);
+    // raised now from data of two days ago (a backfill): neither unhandled nor overdue yet
+    m.handle(cond({ key: 'old', ts: clock.now() - 2 * 86_400_000 }));
+    const old = m.openAlarms().find((x) => x.key === 'old')!;
+    m.tick();
+    expect(old.escalations).toBe(0);
     // an acknowledged alarm is handled: no escalation
     m.handle(cond({ key: 'k3', ts: clock.now() }));
     const b = m.openAlarms().find((x) => x.key === 'k3')!;

@@ -66,11 +66,19 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   /** raise times and severities per key within the escalation window (DOMAIN.md §4) */
   private readonly activations = new Map<string, { ts: number; severity: Severity }[]>();
   private readonly rules: Map<string, RuleInfo>;
+  /**
+   * Wall-clock time each open alarm was created here. Escalation of unhandled alarms counts
+   * from it, not from the event time: an alarm raised from backfilled or replayed data (event
+   * time long past) is not "unhandled for 30 min" the moment it appears.
+   */
+  private readonly createdAt = new Map<string, number>();
   /** alarms already escalated for being unhandled, and for being overdue (once each) */
   private readonly unhandledDone = new Set<string>();
   private readonly overdueDone = new Set<string>();
   private chain: Promise<void> = Promise.resolve();
   private readonly queue: { alarm: Alarm; transition: AlarmTransition | null; insert: boolean }[] = [];
+  /** alarms whose only change since their last queued write is value or peak (coalesced) */
+  private readonly dirty = new Map<string, Alarm>();
   private writing = false;
   writeFailures = 0;
   writesRefused = 0;
@@ -86,6 +94,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     for (const a of await this.o.store.openAlarms()) {
       this.open.set(a.key, a);
       this.byId.set(a.id, a);
+      this.createdAt.set(a.id, a.raisedAt);
       // escalated before the restart (or while it was down): not again
       if (now - a.raisedAt > this.unackedLimit()) this.unhandledDone.add(a.id);
       if (now > a.dueBy) this.overdueDone.add(a.id);
@@ -100,7 +109,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
 
   /** Waits for every accepted change to be in the records database. */
   async flush(): Promise<void> {
-    while (this.writing || this.queue.length > 0) {
+    while (this.writing || this.queue.length > 0 || this.dirty.size > 0) {
       if (!this.writing) this.chain = this.writeQueued();
       await this.chain;
     }
@@ -172,6 +181,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     };
     this.open.set(alarm.key, alarm);
     this.byId.set(alarm.id, alarm);
+    this.createdAt.set(alarm.id, this.o.clock.now());
     this.commit(alarm, null, 'raise', c.ts, 'system', severity !== c.severity ? `escalated from ${c.severity}: repeated activations (DOMAIN.md §4)` : null, true);
   }
 
@@ -264,11 +274,13 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     const now = this.o.clock.now();
     for (const a of this.open.values()) {
       if (a.ackedAt !== null || a.state === 'shelved' || a.state === 'suppressed') continue;
-      if (!this.unhandledDone.has(a.id) && now - a.raisedAt > this.unackedLimit()) {
+      const created = this.createdAt.get(a.id) ?? a.raisedAt;
+      if (!this.unhandledDone.has(a.id) && now - created > this.unackedLimit()) {
         this.unhandledDone.add(a.id);
         this.escalateUnhandled(a, now, `unacknowledged for ${Math.round(this.unackedLimit() / 60_000)} min`);
       }
-      if (!this.overdueDone.has(a.id) && now > a.dueBy) {
+      // overdue escalates alarms that were live on their day, not ones created after it (backfill)
+      if (!this.overdueDone.has(a.id) && now > a.dueBy && created <= a.dueBy) {
         this.overdueDone.add(a.id);
         this.escalateUnhandled(a, now, 'overdue: not handled by the end of its day');
       }
@@ -334,6 +346,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     this.open.delete(a.key);
     this.unhandledDone.delete(a.id);
     this.overdueDone.delete(a.id);
+    this.createdAt.delete(a.id);
     // closed alarms are read from the records database from here on
     this.byId.delete(a.id);
   }
@@ -358,7 +371,12 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
       // the records database is down or far behind: refuse to grow without bound, loudly
       this.writesRefused++;
       this.o.log.error({ alarm: a.id, action }, 'records database not keeping up: alarm change kept in memory only');
+    } else if (!keep && prev !== null) {
+      // a new peak or value only: the latest row is enough, written with the next batch
+      this.dirty.set(a.id, snapshot);
+      if (!this.writing) this.chain = this.writeQueued();
     } else {
+      this.dirty.delete(a.id); // this change's row is newer than any pending peak update
       this.queue.push({ alarm: snapshot, transition: keep ? transition : null, insert: prev === null });
       if (!this.writing) this.chain = this.writeQueued();
     }
@@ -373,8 +391,10 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private async writeQueued(): Promise<void> {
     this.writing = true;
     try {
-      while (this.queue.length > 0) {
+      while (this.queue.length > 0 || this.dirty.size > 0) {
         const batch = this.queue.splice(0, 1000);
+        const updates = batch.length < 1000 ? [...this.dirty.values()] : [];
+        for (const u of updates) this.dirty.delete(u.id);
         try {
           await this.o.store.transaction(async (tx) => {
             for (const w of batch) {
@@ -382,10 +402,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
               else if (w.insert) await tx.insertAlarm(w.alarm);
               else await tx.updateAlarm(w.alarm);
             }
+            for (const u of updates) await tx.updateAlarm(u);
           });
         } catch (err) {
-          this.writeFailures += batch.length;
-          this.o.log.error({ err, changes: batch.length }, 'alarm write to the records database failed');
+          this.writeFailures += batch.length + updates.length;
+          this.o.log.error({ err, changes: batch.length + updates.length }, 'alarm write to the records database failed');
         }
       }
     } finally {

@@ -24,6 +24,7 @@ export class Metrics {
   readonly mqttAuthFailures = new Counter({ name: 'hazardline_mqtt_auth_failures_total', help: 'Refused MQTT connections', registers: [this.registry] });
   readonly wsDropped = new Counter({ name: 'hazardline_ws_dropped_total', help: 'WebSocket clients dropped for being too slow (CONTRACT §9)', registers: [this.registry] });
   readonly alarmActivations = new Counter({ name: 'hazardline_alarm_activations_total', help: 'Alarm activations (raises and re-activations), by severity; rate over 10m = ISA-18.2 alarm rate', labelNames: ['severity'], registers: [this.registry] });
+  readonly alarmTransitions = new Counter({ name: 'hazardline_alarm_transitions_total', help: 'Alarm transitions by action (raise, escalate, ack, clear, close, shelve, unshelve, update = new value or peak)', labelNames: ['action'], registers: [this.registry] });
   readonly alarmsLast10m = new Gauge({ name: 'hazardline_alarm_activations_last_10m', help: 'Alarm activations in the last 10 minutes (a flood is >= 10, DOMAIN.md §8)', registers: [this.registry] });
   readonly alarmsStale = new Gauge({ name: 'hazardline_alarms_stale', help: 'Open alarms active for more than 24 h (DOMAIN.md §8)', registers: [this.registry] });
   readonly alarmsOverdue = new Gauge({ name: 'hazardline_alarms_overdue', help: 'Open alarms not acknowledged by the end of their local day (DOMAIN.md §0)', registers: [this.registry] });
