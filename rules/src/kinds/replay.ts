@@ -11,8 +11,8 @@ import { severity } from '../schema-common.ts';
 
 const schema = z.strictObject({
   hours: z.number().positive().default(24),
-  /** history per device is bounded by count too (24 h at a 30 s interval): memory stays flat at 1 s cadences */
-  maxSamples: z.number().int().min(16).default(2880),
+  /** history per device is bounded by count too (8 h at a 30 s interval): about 15 KB a device, whatever its cadence */
+  maxSamples: z.number().int().min(16).default(960),
   minRun: z.number().int().min(2).default(10),
   clearAfterMinutes: z.number().min(0).default(10),
   severity: severity.default('yellow'),
@@ -20,11 +20,13 @@ const schema = z.strictObject({
 type P = z.infer<typeof schema>;
 
 class ReplaySink implements SampleSink {
-  private ts: number[] = [];
-  private hs: number[] = [];
-  private head = 0;
-  /** global index of ts[0] */
-  private base = 0;
+  // the history as a ring of typed arrays (12 bytes a sample), grown on demand up to maxSamples;
+  // samples are addressed by global index g (0, 1, 2, … since the start), stored at g % capacity
+  private tsB = new Float64Array(0);
+  private hsB = new Int32Array(0);
+  /** global index of the next sample */
+  private count = 0;
+  private size = 0;
   /** hash → last global index × 4096 + occurrences in the window (saturating at 4095): one map op per lookup */
   private readonly idx = new Map<number, number>();
   private k = 0;
@@ -35,16 +37,21 @@ class ReplaySink implements SampleSink {
 
   constructor(private readonly em: Emitter, private readonly p: P) {}
 
+  private hsAt(g: number): number {
+    return this.hsB[g % this.hsB.length];
+  }
+
   sample(ts: number, h: number, late: boolean): void {
     if (late || ts <= this.lastTs) return;
     this.lastTs = ts;
     this.expire(ts - this.p.hours * 3_600_000, this.p.maxSamples - 1);
-    const i = this.base + this.ts.length;
-    const gHead = this.base + this.head;
-    const n = this.ts.length;
-    if (this.k > 0 && i - this.k >= gHead && this.hs[i - this.k - this.base] === h) {
+    const i = this.count;
+    const gHead = this.count - this.size;
+    const n = this.size;
+    const lastH = n > 0 ? this.hsAt(i - 1) : undefined;
+    if (this.k > 0 && i - this.k >= gHead && this.hsAt(i - this.k) === h) {
       // only changes count: a flat stretch inside a run (or a flat line matching itself) adds nothing
-      if (n === 0 || this.hs[n - 1] !== h) this.inf++;
+      if (n === 0 || lastH !== h) this.inf++;
       this.lastMatch = ts;
     } else {
       this.k = 0;
@@ -55,7 +62,7 @@ class ReplaySink implements SampleSink {
     if ((h & 3) === 0) {
       const e = this.idx.get(h);
       const prev = e === undefined ? 0 : e % 4096;
-      if (this.k === 0 && prev === 1 && (n === 0 || this.hs[n - 1] !== h)) {
+      if (this.k === 0 && prev === 1 && (n === 0 || lastH !== h)) {
         const lp = Math.floor(e! / 4096);
         if (lp >= gHead) {
           this.k = i - lp;
@@ -65,64 +72,74 @@ class ReplaySink implements SampleSink {
       }
       this.idx.set(h, i * 4096 + (prev < 4095 ? prev + 1 : prev));
     }
-    this.ts.push(ts);
-    this.hs.push(h);
+    this.push(ts, h);
     if (!this.active && this.inf >= this.p.minRun) {
       this.active = true;
-      const src = this.ts[i - this.k - this.base];
+      const src = this.tsB[(i - this.k) % this.tsB.length];
       const t = this.em.info.title;
-      const n = this.inf;
-      this.em.raise(this.p.severity, ts, { zh: `${t.zh}：连续 ${n} 个采样与 ${new Date(src).toISOString()} 起的历史数据完全相同`, en: `${t.en}: ${n} consecutive samples repeat the data sent from ${new Date(src).toISOString()}` }, n, this.p.minRun, { sourceTs: src, offsetSamples: this.k });
+      const runs = this.inf;
+      this.em.raise(this.p.severity, ts, { zh: `${t.zh}：连续 ${runs} 个采样与 ${new Date(src).toISOString()} 起的历史数据完全相同`, en: `${t.en}: ${runs} consecutive samples repeat the data sent from ${new Date(src).toISOString()}` }, runs, this.p.minRun, { sourceTs: src, offsetSamples: this.k });
     } else if (this.active && ts - this.lastMatch >= this.p.clearAfterMinutes * 60_000) {
       this.active = false;
       this.em.clear(this.p.severity, ts, this.em.cleared());
     }
   }
 
+  private push(ts: number, h: number): void {
+    if (this.size === this.tsB.length) this.grow(Math.min(this.p.maxSamples, Math.max(16, this.tsB.length * 2)));
+    const at = this.count % this.tsB.length;
+    this.tsB[at] = ts;
+    this.hsB[at] = h;
+    this.count++;
+    this.size++;
+  }
+
+  private grow(cap: number): void {
+    const ts = new Float64Array(cap);
+    const hs = new Int32Array(cap);
+    for (let g = this.count - this.size; g < this.count; g++) {
+      ts[g % cap] = this.tsB[g % this.tsB.length];
+      hs[g % cap] = this.hsB[g % this.hsB.length];
+    }
+    this.tsB = ts;
+    this.hsB = hs;
+  }
+
   private expire(before: number, keep: number): void {
-    while (this.head < this.ts.length && (this.ts[this.head] < before || this.ts.length - this.head > keep)) {
-      const h = this.hs[this.head];
+    while (this.size > 0) {
+      const g = this.count - this.size;
+      const at = g % this.tsB.length;
+      if (this.tsB[at] >= before && this.size <= keep) break;
+      const h = this.hsB[at];
       const e = (h & 3) === 0 ? this.idx.get(h) : undefined;
       if (e !== undefined) {
         if (e % 4096 <= 1) this.idx.delete(h);
         else this.idx.set(h, e - 1);
       }
-      this.head++;
-    }
-    if (this.head > 1024 && this.head * 2 > this.ts.length) {
-      this.ts = this.ts.slice(this.head);
-      this.hs = this.hs.slice(this.head);
-      this.base += this.head;
-      this.head = 0;
+      this.size--;
     }
   }
 
   /**
-   * The sample history is not persisted: at 10,000 devices it is hundreds of MB of JSON, and
+   * The sample history is not persisted: at 10,000 devices it is over 100 MB of JSON, and
    * writing it would stall the gateway. After a restart the window fills again; an open replay
    * condition (`active`) is kept, so nothing re-fires.
    */
   save() {
-    return { k: 0, inf: 0, lm: this.lastMatch, lt: this.lastTs, a: this.active };
+    return { lm: this.lastMatch, lt: this.lastTs, a: this.active };
   }
 
   load(s: any): void {
-    this.ts = s.ts ?? [];
-    this.hs = s.hs ?? [];
-    this.head = 0;
-    this.base = s.base ?? 0;
-    this.k = s.k ?? 0;
-    this.inf = s.inf ?? 0;
+    this.tsB = new Float64Array(0);
+    this.hsB = new Int32Array(0);
+    this.count = 0;
+    this.size = 0;
+    this.k = 0;
+    this.inf = 0;
     this.lastMatch = s.lm ?? -Infinity;
     this.lastTs = s.lt ?? -Infinity;
     this.active = !!s.a;
     this.idx.clear();
-    this.hs.forEach((h, j) => {
-      if ((h & 3) !== 0) return;
-      const e = this.idx.get(h);
-      const c = e === undefined ? 0 : e % 4096;
-      this.idx.set(h, (this.base + j) * 4096 + Math.min(4095, c + 1));
-    });
   }
 }
 
