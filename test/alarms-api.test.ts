@@ -38,7 +38,7 @@ function openStream(token: string): Promise<{ ws: WebSocket; messages: Msg[] }> 
 }
 
 beforeAll(async () => {
-  t = await startTestGateway({ auth: { tokens, devices: [{ username: 'gas-01', password: 'pw-gas-01', enterprise: 'ent-a', site: 's1', device: 'gas-01' }] } }, dataDir);
+  t = await startTestGateway({ auth: { tokens, devices: [{ username: 'gas-01', password: 'pw-gas-01', enterprise: 'ent-a', site: 's1', device: 'gas-01' }, { username: 's1-eon', password: 'pw-s1', enterprise: 'ent-a', site: 's1' }] } }, dataDir);
 });
 afterAll(async () => {
   await t.stop();
@@ -105,6 +105,23 @@ describe('alarms over HTTP and WebSocket', () => {
     const h = await t.gw.api.inject({ method: 'GET', url: '/api/v1/alarms/health', headers: auth(TEST_TOKENS.dispatcher) });
     expect(h.json()).toMatchObject({ activations: 1, open: 1, floods: [], chattering: [], stale: [] });
     expect((await t.gw.api.inject({ method: 'GET', url: '/api/v1/alarms/health', headers: auth(DISPATCHER_B) })).json().activations).toBe(0);
+  });
+
+  it('zone head-counts are pushed to occupancy subscribers and stored as the occupancy measurement (CONTRACT §5, §9)', async () => {
+    const frames: WalEntry[] = [];
+    t.gw.wal.on('durable', (es: WalEntry[]) => frames.push(...es.filter((e) => e.frame.type === 'points')));
+    const { ws, messages } = await openStream(TEST_TOKENS.dispatcher);
+    ws.send(JSON.stringify({ subscribe: ['occupancy:s1'] }));
+    await new Promise((r) => setTimeout(r, 100));
+    const c = await mqtt.connectAsync(t.mqttUrl, { username: 's1-eon', password: 'pw-s1', clientId: `t-${Math.random()}` });
+    await c.publishAsync('hl/v1/ent-a/s1/uwb-1/position', JSON.stringify({ ts: now, tags: [{ tag: 'P1', zone: 'z-stope-301' }, { tag: 'P2', zone: 'z-stope-301' }, { tag: 'P3', zone: null }] }), { qos: 1 });
+    await c.endAsync();
+    const pushed = await waitFor(() => messages.find((m) => m.type === 'occupancy'), 5000, 'occupancy pushed');
+    expect(pushed.data).toMatchObject({ enterprise: 'ent-a', site: 's1', zone: 'z-stope-301', persons: 2, maxPersons: 9 });
+    await waitFor(() => frames.some((e) => (e.frame as { points: { measurement: string }[] }).points[0].measurement === 'occupancy'), 5000, 'occupancy point');
+    const p = frames.map((e) => (e.frame as { points: { measurement: string }[] }).points[0]).find((x) => x.measurement === 'occupancy');
+    expect(p).toEqual({ measurement: 'occupancy', tags: { enterprise: 'ent-a', site: 's1', zone: 'z-stope-301' }, fields: { persons: 2 }, ts: now });
+    ws.close();
   });
 
   it('after a restart the alarm is still open and the same condition does not raise a new one', async () => {

@@ -27,7 +27,7 @@ import { DeclaredStatusBook } from './alarms/declared-status.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { createEvaluator } from '../../rules/src/evaluator.ts';
 import { RuleConfigError } from '../../rules/src/compile.ts';
-import type { Evaluator } from '../../rules/src/types.ts';
+import type { RuleEvaluator } from '../../rules/src/evaluator.ts';
 
 export interface GatewayOptions {
   log?: Logger;
@@ -50,7 +50,7 @@ export class Gateway {
   readonly hub: WsHub;
   records?: RecordStore;
   alarms?: AlarmManager;
-  evaluator?: Evaluator;
+  evaluator?: RuleEvaluator;
   ruleRunner?: RuleRunner;
   declared?: DeclaredStatusBook;
   httpPort = 0;
@@ -164,6 +164,13 @@ export class Gateway {
     });
     this.updateAlarmGauges();
     this.evaluator.onCondition((cond) => this.alarms!.handle(cond));
+    // zone head-counts: the `occupancy` measurement (CONTRACT §5) and the live site view
+    this.evaluator.onOccupancy((o) => {
+      const zone = this.assets.enterprises.get(o.enterprise)?.sites.get(o.site)?.zones.get(o.zone);
+      this.hub.publishOccupancy(o.enterprise, o.site, { enterprise: o.enterprise, site: o.site, zone: o.zone, persons: o.persons, maxPersons: zone?.maxPersons ?? null, ts: new Date(o.ts).toISOString() });
+      const point = { measurement: 'occupancy', tags: { enterprise: o.enterprise, site: o.site, zone: o.zone }, fields: { persons: o.persons }, ts: o.ts };
+      this.wal.append([{ type: 'points', points: [point] }]).catch((err: Error) => this.log.warn({ err: err.message }, 'occupancy point not written'));
+    });
     this.ruleRunner = new RuleRunner({
       evaluator: this.evaluator,
       alarms: this.alarms,

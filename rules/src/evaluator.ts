@@ -27,8 +27,18 @@ export interface EvaluatorStats {
   conditions: number;
 }
 
+/** A zone's head-count changed (event time): for the `occupancy` measurement and live views. */
+export interface OccupancyChange {
+  enterprise: string;
+  site: string;
+  zone: string;
+  persons: number;
+  ts: number;
+}
+
 export interface RuleEvaluator extends Evaluator {
   stats(): EvaluatorStats;
+  onOccupancy(fn: (c: OccupancyChange) => void): void;
   /** the enterprise's event clock at wall time `now` (-Infinity before its first frame) */
   clock(enterprise: string, now: number): number;
 }
@@ -86,6 +96,7 @@ class Engine implements RuleEvaluator, Host {
   private readonly runtimes: RuleRuntime[] = [];
   private readonly seenHooks: RuleRuntime[];
   private readonly listeners: ((c: Condition) => void)[] = [];
+  private readonly occupancyListeners: ((c: OccupancyChange) => void)[] = [];
   private readonly ents = new Map<string, Ent>();
   private readonly slots = new Map<string, Map<string, Map<string, Slot>>>();
   private readonly ttlMs: number;
@@ -223,6 +234,7 @@ class Engine implements RuleEvaluator, Host {
         this.seen(slot, frame.ts);
         if (!slot.ent.presence.apply(frame.site, frame.device, frame.ts, frame.tags)) return void this.st.late++;
         for (const r of this.runtimes) r.onPresence?.(slot.ent.id, frame.ts);
+        this.reportOccupancy(slot.ent, frame.ts);
         return;
       }
       case 'event': {
@@ -315,7 +327,10 @@ class Engine implements RuleEvaluator, Host {
     if (now > this.now) this.now = now;
     for (const e of this.ents.values()) {
       const c = this.clock(e.id, now);
-      if (c !== -Infinity && e.presence.expire(c)) for (const r of this.runtimes) r.onPresence?.(e.id, c);
+      if (c !== -Infinity && e.presence.expire(c)) {
+        for (const r of this.runtimes) r.onPresence?.(e.id, c);
+        this.reportOccupancy(e, c);
+      }
     }
     for (const r of this.runtimes) r.tick?.(this.clockOfNow);
   }
@@ -324,6 +339,15 @@ class Engine implements RuleEvaluator, Host {
     const d = this.ent(enterprise).declared;
     d.push({ from, status });
     d.sort((a, b) => a.from - b.from);
+  }
+
+  onOccupancy(fn: (c: OccupancyChange) => void): void {
+    this.occupancyListeners.push(fn);
+  }
+
+  private reportOccupancy(e: Ent, ts: number): void {
+    if (this.occupancyListeners.length === 0) return;
+    for (const c of e.presence.changes()) for (const fn of this.occupancyListeners) fn({ enterprise: e.id, ...c, ts });
   }
 
   onCondition(fn: (c: Condition) => void): void {

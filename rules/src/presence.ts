@@ -10,6 +10,8 @@ export class Presence {
   readonly tags = new Map<string, PresenceTag>();
   /** `site/zone` → count */
   private readonly counts = new Map<string, number>();
+  /** the counts last reported through `changes()` */
+  private readonly reported = new Map<string, number>();
   /** latest position frame time per device: older frames are late snapshots */
   readonly lastFrame = new Map<string, number>();
 
@@ -61,6 +63,18 @@ export class Presence {
     }
   }
 
+  /** Zones whose head-count changed since the last call (a zone that emptied reports 0). */
+  changes(): { site: string; zone: string; persons: number }[] {
+    const out: { site: string; zone: string; persons: number }[] = [];
+    for (const [k, n] of this.counts) if (this.reported.get(k) !== n) out.push(split(k, n));
+    for (const k of this.reported.keys()) if (!this.counts.has(k)) out.push(split(k, 0));
+    for (const c of out) {
+      if (c.persons === 0) this.reported.delete(`${c.site}/${c.zone}`);
+      else this.reported.set(`${c.site}/${c.zone}`, c.persons);
+    }
+    return out;
+  }
+
   count(site: string, zone: string): number {
     return this.counts.get(`${site}/${zone}`) ?? 0;
   }
@@ -76,4 +90,9 @@ export class Presence {
     for (const [k, v] of s?.frames ?? []) this.lastFrame.set(k, v);
     this.recount();
   }
+}
+
+function split(key: string, persons: number): { site: string; zone: string; persons: number } {
+  const i = key.indexOf('/');
+  return { site: key.slice(0, i), zone: key.slice(i + 1), persons };
 }
