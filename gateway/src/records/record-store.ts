@@ -3,8 +3,7 @@
 // one Kysely query layer. One class, methods grouped by aggregate; a new aggregate adds its
 // tables in a numbered migration (migrations/), its rows in schema.ts and a method group here.
 // Every backend passes the same contract suite (test/records-contract.ts).
-import { sql, type Kysely } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator, sql, type Kysely } from 'kysely';
 import type { DeclaredStatus } from '../model/assets.ts';
 import { OPEN_STATES, type Alarm, type AlarmFilter, type AlarmState, type AlarmTransition } from '../alarms/types.ts';
 import { ConfigError, HazardlineError } from '../errors.ts';

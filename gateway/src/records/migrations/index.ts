@@ -1,7 +1,7 @@
 // The in-code migration provider: every records migration, by name. Names sort in the order
 // they run (Kysely runs them alphabetically), so they carry a 4-digit number. Append only: a
 // released migration is never edited or renumbered; a schema change is a new file here.
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely';
 import type { Flavor } from '../schema.ts';
 import alarms from './0001-alarms.ts';
 import ruleState from './0002-rule-state.ts';

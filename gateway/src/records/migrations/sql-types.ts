@@ -3,7 +3,7 @@
 // sequence numbers) are BIGINT in PostgreSQL and INTEGER (8-byte) in SQLite, booleans are
 // BOOLEAN / INTEGER 0-1, floats DOUBLE PRECISION / REAL (8-byte in SQLite).
 import type { ColumnDefinitionBuilder, CreateTableBuilder } from 'kysely';
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import type { Flavor } from '../schema.ts';
 
 export interface SqlTypes {
