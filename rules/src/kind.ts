@@ -114,3 +114,12 @@ export interface KindModule<P = unknown> {
 }
 
 export type { PositionTag };
+
+/**
+ * The rule's `match` covers this device kind and, when given, this metric (`match.metrics`
+ * defaults to `dflt`; no metrics at all = none match).
+ */
+export function matches(def: RuleDef, kind: string, metric?: string, dflt: readonly string[] = []): boolean {
+  if (def.match.kinds && !def.match.kinds.includes(kind)) return false;
+  return metric === undefined || (def.match.metrics ?? dflt).includes(metric);
+}

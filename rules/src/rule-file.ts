@@ -1,6 +1,7 @@
 // The rule file format (README.md): YAML `{ pack?, rules: [ { id, kind, title, domain, flags,
 // match, params, hazard?, escalation? } ] }`. Loading reports every problem with its file and
 // path (`rules/packs/gas.yaml: rules[2].params.levels[0].value: expected number`).
+import { formatPath } from '../../gateway/src/model/format-path.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +40,7 @@ export const ruleFileSchema = z.strictObject({
   rules: z.array(ruleSchema),
 });
 
-/** `enterprises[0].sites[1]` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out || '(root)';
-}
+export { formatPath };
 
 export function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {

@@ -4,16 +4,9 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 import { ConfigError } from '../errors.ts';
+import { formatPath } from '../model/format-path.ts';
 
-/** `enterprises[0].sites[1].zones[2].maxPersons` */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out || '(root)';
-}
+export { formatPath };
 
 function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {

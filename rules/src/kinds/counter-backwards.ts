@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { METRIC_UNITS } from '../../../gateway/src/model/types.ts';
 import { Emitter, fmt, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { severity } from '../schema-common.ts';
 
 const schema = z.strictObject({
@@ -67,7 +68,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     info,
     bindReading(slot: DeviceSlot, metric: string) {
       const d = slot.dev;
-      if ((def.match.kinds && !def.match.kinds.includes(d.kind)) || !def.match.metrics?.includes(metric)) return undefined;
+      if (!matches(def, d.kind, metric)) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p) return undefined;
       const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, metric);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Armed, Emitter, fmt, fmtTh, StateTable } from '../emitter.ts';
 import type { DeviceSlot, Host, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { severity } from '../schema-common.ts';
 
 const schema = z.strictObject({
@@ -135,7 +136,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     info,
     bindReading(slot: DeviceSlot, metric: string): ReadingSink | undefined {
       const d = slot.dev;
-      if (def.match.kinds && !def.match.kinds.includes(d.kind)) return undefined;
+      if (!matches(def, d.kind)) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p || (metric !== p.counterMetric && metric !== p.rateMetric)) return undefined;
       const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Gate } from '../gate.ts';
 import { Emitter, fmt, fmtTh, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { deadband, deadbandOf, seconds, severity, text } from '../schema-common.ts';
 import { SeriesWindow } from '../series-window.ts';
 import { severityRank } from '../types.ts';
@@ -86,7 +87,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     info,
     bindReading(slot: DeviceSlot, metric: string) {
       const d = slot.dev;
-      if ((def.match.kinds && !def.match.kinds.includes(d.kind)) || !(def.match.metrics ?? ['disp']).includes(metric)) return undefined;
+      if (!matches(def, d.kind, metric, ['disp'])) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p) return undefined;
       const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, metric);

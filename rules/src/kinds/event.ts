@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Frame } from '../../../gateway/src/model/types.ts';
 import { Armed, Emitter, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, RuleRuntime } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { seconds, severity, text } from '../schema-common.ts';
 
 const schema = z.strictObject({
@@ -46,7 +47,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     info,
     onEvent(slot: DeviceSlot, f: Extract<Frame, { type: 'event' }>) {
       const d = slot.dev;
-      if (def.match.kinds && !def.match.kinds.includes(d.kind)) return;
+      if (!matches(def, d.kind)) return;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p || !p.types.includes(f.eventType)) return;
       const part = p.keyBy === 'type' ? f.eventType : p.keyBy ? String(f.detail?.[p.keyBy] ?? '') : undefined;

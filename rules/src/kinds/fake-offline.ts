@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Armed, Emitter, fmt, StateTable } from '../emitter.ts';
 import { Gate } from '../gate.ts';
 import type { DeviceSlot, Host, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { severity } from '../schema-common.ts';
 
 const schema = z.strictObject({
@@ -73,7 +74,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     info,
     bindReading(slot: DeviceSlot, metric: string): ReadingSink | undefined {
       const d = slot.dev;
-      if ((def.match.kinds && !def.match.kinds.includes(d.kind)) || !(def.match.metrics ?? ['kw']).includes(metric)) return undefined;
+      if (!matches(def, d.kind, metric, ['kw'])) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, device: d.id });
       if (!p) return undefined;
       const em = new Emitter(host, info, def, { enterprise: d.enterprise }, undefined, `${d.site}/${d.id}`);

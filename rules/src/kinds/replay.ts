@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Emitter, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, RuleRuntime, SampleSink } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { severity } from '../schema-common.ts';
 
 const schema = z.strictObject({
@@ -150,7 +151,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     info,
     bindSample(slot: DeviceSlot) {
       const d = slot.dev;
-      if (def.match.kinds && !def.match.kinds.includes(d.kind)) return undefined;
+      if (!matches(def, d.kind)) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p) return undefined;
       const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { Gate } from '../gate.ts';
 import { Emitter, fmt, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { seconds, severity, text } from '../schema-common.ts';
 import { SeriesWindow, type Fit } from '../series-window.ts';
 import { compileLevels, targetLevel, type Level } from './threshold.ts';
@@ -146,7 +147,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     info,
     bindReading(slot: DeviceSlot, metric: string) {
       const d = slot.dev;
-      if ((def.match.kinds && !def.match.kinds.includes(d.kind)) || !(def.match.metrics ?? ['disp']).includes(metric)) return undefined;
+      if (!matches(def, d.kind, metric, ['disp'])) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p) return undefined;
       const levels = compileLevels({ levels: p.levels, direction: 'above', deadband: '2%', peakStep: 1 });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { Gate } from '../gate.ts';
 import { Armed, Emitter, fmt, fmtTh } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import { matches } from '../kind.ts';
 import { deadband, deadbandOf, seconds, severity, text } from '../schema-common.ts';
 import { severityRank, type Severity, type Text } from '../types.ts';
 import { METRIC_UNITS } from '../../../gateway/src/model/types.ts';
@@ -172,7 +173,7 @@ function create(ctx: KindContext<ThresholdParams>): RuleRuntime {
     info: ctx.info,
     bindReading(slot: DeviceSlot, metric: string) {
       const d = slot.dev;
-      if (def.match.kinds && !def.match.kinds.includes(d.kind)) return undefined;
+      if (!matches(def, d.kind)) return undefined;
       if (!def.match.metrics?.includes(metric)) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p) return undefined;
