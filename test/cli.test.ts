@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../gateway/src/config/load.ts';
+import { createSink } from '../gateway/src/store/registry.ts';
 import { rawTestConfig, tempDir, writeConfigFile } from './helpers/gateway.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hazardline.mjs', import.meta.url));
@@ -125,5 +126,26 @@ describe('hazardline CLI', () => {
     const tuned = await run(['replay', '--scenario', 'gas-leak', '-c', file]);
     expect(tuned.code, tuned.stderr).toBe(0);
     expect(tuned.stdout.trim()).toBe('0 alarm activation(s), 0 transition(s)');
+  });
+
+  it('replay --from --to runs the rules over the readings in the telemetry store', async () => {
+    const dir = tempDir();
+    const raw = await rawTestConfig(dir);
+    const sink = createSink({ type: 'sqlite' }, dir);
+    await sink.open();
+    const t0 = Date.parse('2026-11-20T10:00:00+08:00');
+    // gas-01: 5 %LEL, then 45 %LEL for a minute, then 5 again (every 5 s)
+    await sink.write(Array.from({ length: 60 }, (_, k) => ({ measurement: 'gas', tags: { enterprise: 'ent-a', site: 's1', zone: 'z-stope-301', device: 'gas-01' }, fields: { lel: k >= 20 && k < 32 ? 45 : 5 }, ts: t0 + k * 5000 })));
+    await sink.close();
+    const r = await run(['replay', '-c', writeConfigFile(dir, raw), '--from', '2026-11-20T10:00:00+08:00', '--to', '2026-11-20T11:00:00+08:00']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const lel = lines.filter((l) => / gas\.lel /.test(l));
+    expect(lel).toHaveLength(2);
+    expect(lel[0]).toMatch(/^2026-11-20T10:01:40\+08:00 {2}raise {4}red {4}gas\.lel .*gas-01/);
+    expect(lel[1]).toMatch(/^2026-11-20T10:02:50\+08:00 {2}clear /);
+    // the other configured devices of ent-a have nothing stored: as live, they are offline
+    expect(lines.filter((l) => / raise .* device\.offline /.test(l)).map((l) => l.split(/\s+/)[4].split('/').pop()).sort()).toEqual(['belt-main', 'gas-02', 'meter-main', 'uwb-1']);
+    expect(lines.at(-1)).toBe('5 alarm activation(s), 6 transition(s)');
   });
 });
