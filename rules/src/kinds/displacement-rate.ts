@@ -53,7 +53,8 @@ class RateSink implements ReadingSink {
     let t = -1;
     for (let i = this.levels.length - 1; i >= 0 && t < 0; i--) {
       const l = this.levels[i];
-      if (rates[i] >= l.value || (l.rank <= cr && rates[i] >= l.clear)) t = i;
+      // an active level holds while its window is not covered (a data gap judges nothing)
+      if (rates[i] >= l.value || (l.rank <= cr && rates[i] >= l.clear) || (i === this.cur && rates[i] !== rates[i])) t = i;
     }
     if (this.gate.update(t < 0 ? null : this.levels[t].severity, ts, 0, this.p.offDelaySeconds * 1000)) {
       this.cur = t;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Frame } from '../../../gateway/src/model/types.ts';
 import { Armed, Emitter, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, RuleRuntime } from '../kind.ts';
+import type { Subject } from '../types.ts';
 import { matches } from '../kind.ts';
 import { seconds, severity, text } from '../schema-common.ts';
 
@@ -19,11 +20,18 @@ const schema = z.strictObject({
 });
 type P = z.infer<typeof schema>;
 
+/** what re-creates a condition's emitter after a restart (an open event must still clear) */
+interface Origin {
+  subject: Subject;
+  part?: string;
+  label: { zh: string; en: string };
+}
+
 class EventState {
   active = false;
   until = -Infinity;
   count = 0;
-  constructor(readonly enterprise: string, private readonly em: Emitter, private readonly label: { zh: string; en: string }) {}
+  constructor(readonly enterprise: string, private readonly em: Emitter, private readonly label: { zh: string; en: string }, private readonly origin: Origin) {}
   advance(clock: number): boolean {
     if (this.active && clock >= this.until) {
       this.active = false;
@@ -32,7 +40,7 @@ class EventState {
     return this.active;
   }
   save() {
-    return [this.active, this.until, this.count];
+    return [this.active, this.until, this.count, this.origin];
   }
   load(s: any) {
     [this.active, this.until, this.count] = [!!s[0], s[1] ?? -Infinity, s[2] ?? 0];
@@ -53,7 +61,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       const part = p.keyBy === 'type' ? f.eventType : p.keyBy ? String(f.detail?.[p.keyBy] ?? '') : undefined;
       const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, undefined, part);
       const label = p.labels[f.eventType] ?? { zh: f.eventType, en: f.eventType };
-      const st = table.get(em.key, () => new EventState(d.enterprise, em, label));
+      const st = table.get(em.key, () => new EventState(d.enterprise, em, label, { subject: em.subject, part, label }));
       st.count++;
       const until = f.ts + p.holdSeconds * 1000;
       if (!st.active) {
@@ -68,6 +76,14 @@ function create(ctx: KindContext<P>): RuleRuntime {
     exportState: () => table.export(),
     importState: (s) => {
       table.import(s);
+      // open conditions must clear `holdSeconds` after their event even if no event comes again
+      for (const [key, v] of Object.entries((s ?? {}) as Record<string, unknown[]>)) {
+        const origin = v?.[3] as Origin | undefined;
+        if (!v?.[0] || !origin) continue;
+        const em = new Emitter(host, info, def, origin.subject, undefined, origin.part);
+        if (em.key !== key) continue;
+        armed.add(table.get(key, () => new EventState(origin.subject.enterprise, em, origin.label, origin)));
+      }
     },
   };
 }

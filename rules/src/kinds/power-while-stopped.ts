@@ -59,7 +59,8 @@ class Meter {
       this.rSince = f > p.redLevel ? (this.rSince === this.rSince ? this.rSince : ts) : NaN;
       const mean = this.dayN >= p.minDaySamples ? this.daySum / this.dayN : NaN;
       this.nSince = night && kw > p.nightFactor * mean ? (this.nSince === this.nSince ? this.nSince : ts) : NaN;
-      const red = Math.min(this.rSince + sus, this.nSince + sus);
+      // red on either ground (DOMAIN.md §6: above 60 % for 30 min, or night peaks); NaN = not holding
+      const red = minDefined(this.rSince + sus, this.nSince + sus);
       const orange = this.oSince + sus;
       if (red <= ts) [target, at] = ['red', red];
       else if (orange <= ts) [target, at] = ['orange', orange];
@@ -126,3 +127,10 @@ function create(ctx: KindContext<P>): RuleRuntime {
 }
 
 export const powerWhileStopped: KindModule<P> = { kind: 'power-while-stopped', schema, create };
+
+/** the smaller of two times, ignoring NaN ("not holding"); NaN when neither holds */
+function minDefined(a: number, b: number): number {
+  if (a !== a) return b;
+  if (b !== b) return a;
+  return Math.min(a, b);
+}

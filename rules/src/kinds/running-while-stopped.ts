@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { Armed, Emitter, fmt, StateTable } from '../emitter.ts';
 import { Gate } from '../gate.ts';
-import type { DeviceSlot, Host, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import type { DeviceSlot, Host, KindContext, KindModule, ReadingSink, RuleRuntime, SampleSink } from '../kind.ts';
 import { matches } from '../kind.ts';
 import { seconds, severity, statusList } from '../schema-common.ts';
 
@@ -58,24 +58,39 @@ function create(ctx: KindContext<P>): RuleRuntime {
   const { def, host, info } = ctx;
   const table = new StateTable<Belt>();
   const armed = new Armed<Belt>();
+  const belt = (slot: DeviceSlot): Belt | undefined => {
+    const d = slot.dev;
+    if (!matches(def, d.kind)) return undefined;
+    const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+    if (!p) return undefined;
+    const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+    return table.get(em.key, () => new Belt(d.enterprise, host, em, p));
+  };
   return {
     info,
+    bindSample(slot: DeviceSlot): SampleSink | undefined {
+      const b = belt(slot);
+      if (!b) return undefined;
+      return {
+        sample(ts, _hash, late) {
+          if (late || ts < b.lastTs) return;
+          b.step(ts);
+          if (b.gate.pending) armed.add(b);
+        },
+      };
+    },
     bindReading(slot: DeviceSlot, metric: string): ReadingSink | undefined {
-      const d = slot.dev;
-      if (!matches(def, d.kind) || (metric !== 'running' && metric !== 'tph')) return undefined;
-      const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
-      if (!p) return undefined;
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
-      const b = table.get(em.key, () => new Belt(d.enterprise, host, em, p));
+      if (metric !== 'running' && metric !== 'tph') return undefined;
+      const b = belt(slot);
+      if (!b) return undefined;
       const isRunning = metric === 'running';
       return {
+        // values only: running and tph of one sample are judged together, once the sample is whole
         push(v, ts, late) {
           if (late || ts < b.lastTs) return;
           if (isRunning) b.running = v;
           else b.tph = v;
           b.lastTs = ts;
-          b.step(ts);
-          if (b.gate.pending) armed.add(b);
         },
       };
     },
