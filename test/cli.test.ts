@@ -9,6 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../gateway/src/config/load.ts';
 import { createSink } from '../gateway/src/store/registry.ts';
+import Database from 'better-sqlite3';
+import { openRecordStore } from '../gateway/src/records/record-store.ts';
+import { AlarmManager } from '../gateway/src/alarms/alarm-manager.ts';
+import { ManualClock } from '../gateway/src/clock.ts';
+import { createLogger } from '../gateway/src/log.ts';
 import { rawTestConfig, tempDir, writeConfigFile } from './helpers/gateway.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hazardline.mjs', import.meta.url));
@@ -147,5 +152,28 @@ describe('hazardline CLI', () => {
     // the other configured devices of ent-a have nothing stored: as live, they are offline
     expect(lines.filter((l) => / raise .* device\.offline /.test(l)).map((l) => l.split(/\s+/)[4].split('/').pop()).sort()).toEqual(['belt-main', 'gas-02', 'meter-main', 'uwb-1']);
     expect(lines.at(-1)).toBe('5 alarm activation(s), 6 transition(s)');
+  });
+
+  it('audit verify: an intact chain of alarm transitions, then an edited entry, exit 2 naming it', async () => {
+    const dir = tempDir();
+    const raw = await rawTestConfig(dir);
+    const file = writeConfigFile(dir, raw);
+    // alarm transitions written by the alarm manager reach the chain
+    const store = await openRecordStore('sqlite', { dataDir: dir });
+    const m = new AlarmManager({ store, rules: [], timezone: 'Asia/Shanghai', clock: new ManualClock(Date.parse('2026-11-22T08:00:00Z')), log: createLogger({ level: 'silent' }) });
+    await m.start();
+    m.handle({ rule: 'gas.lel', key: 'k', subject: { enterprise: 'ent-a', site: 's1', device: 'gas-01' }, active: true, severity: 'red', value: 45, ts: Date.parse('2026-11-22T08:00:00Z'), message: { zh: '可燃气体', en: 'LEL' } });
+    m.ack(m.openAlarms()[0].id, '调度员甲', '已处理');
+    await m.flush();
+    await store.close();
+    const ok = await run(['audit', 'verify', '-c', file]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/: 2 entries, chain intact; head seq 2 hash [0-9a-f]{64}$/m);
+    const db = new Database(join(dir, 'records.db'));
+    db.prepare("UPDATE audit_log SET actor = 'x' WHERE seq = 2").run();
+    db.close();
+    const bad = await run(['audit', 'verify', '-c', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/entry 2 edited \(its hash no longer matches its fields\); the 1 entries before it verify/);
   });
 });

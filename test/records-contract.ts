@@ -9,7 +9,7 @@ import type { RecordStore } from '../gateway/src/records/record-store.ts';
 
 /** 2026-11-02T01:00:00Z: an epoch ms past 2^32 seconds-as-ms and past 2^40, to catch int32/float truncation */
 export const BIG_MS = 1_793_581_200_000;
-const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations'];
+const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log'];
 
 export function fullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {
@@ -81,7 +81,8 @@ export function transition(alarmId: string, ts: number, over: Partial<AlarmTrans
 
 const ids = (as: Alarm[]) => as.map((a) => a.id);
 
-export function recordStoreContract(name: string, open: () => Promise<RecordStore>, cleanup: () => Promise<void>): void {
+/** `exec` runs raw SQL on the same database behind the store's back (tampering, for the audit chain). */
+export function recordStoreContract(name: string, open: () => Promise<RecordStore>, cleanup: () => Promise<void>, exec: (sql: string) => Promise<void>): void {
   describe(`RecordStore contract: ${name}`, () => {
     let store: RecordStore;
     beforeAll(async () => {
@@ -334,6 +335,31 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         expect(await store.declarations('ent-decl-none')).toEqual([]);
         const all = (await store.declarations()).filter((x) => x.enterprise.startsWith('ent-decl-'));
         expect(all).toEqual([a1, a1b, b2, a3]);
+      });
+    });
+
+    describe('audit chain (全程留痕)', () => {
+      const entry = (i: number) => ({ kind: 'alarm', ref: `al_audit_${i}`, action: i % 2 ? 'raise' : 'ack', actor: i % 2 ? 'system' : '调度员甲', at: BIG_MS + i, payload: { note: `第 ${i} 条`, value: i / 3, nested: { b: 1, a: [1, 2] } } });
+
+      it('chains appended entries; an intact chain verifies and reports its head', async () => {
+        const first = await store.appendAudit([entry(1), entry(2)]);
+        const more = await store.transaction((tx) => tx.appendAudit([entry(3)]));
+        expect([...first, ...more].map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect(more[0].prevHash).toBe(first[1].hash);
+        expect(await store.auditHead()).toEqual({ seq: 3, hash: more[0].hash });
+        expect(await store.verifyAudit(2)).toEqual({ ok: true, entries: 3, head: { seq: 3, hash: more[0].hash } });
+        expect((await store.auditEntries(0, 10, { kind: 'alarm', ref: 'al_audit_2' })).map((e) => e.actor)).toEqual(['调度员甲']);
+      });
+
+      it('detects an edited entry and a deleted one', async () => {
+        await store.appendAudit([entry(4), entry(5)]);
+        await exec(`UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2`);
+        expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: { seq: 2, problem: 'edited' } });
+        await exec(`DELETE FROM audit_log WHERE seq = 2`);
+        expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: { seq: 2, problem: 'missing' } });
+        // deleting and renumbering the rest still breaks the link
+        await exec(`UPDATE audit_log SET seq = seq - 1 WHERE seq > 2`);
+        expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: { seq: 2, problem: 'edited' } });
       });
     });
   });

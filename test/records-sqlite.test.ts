@@ -15,6 +15,14 @@ recordStoreContract(
   'sqlite',
   () => openRecordStore('sqlite', { dataDir: dir }),
   async () => rmSync(dir, { recursive: true, force: true }),
+  async (sql) => {
+    const db = new Database(join(dir, 'records.db'));
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+  },
 );
 
 describe('sqlite records store', () => {
@@ -37,7 +45,7 @@ describe('sqlite records store', () => {
       expect(type('evidence')).toBe('TEXT');
       const idx = (db.prepare(`select name from sqlite_master where type = 'index' and name not like 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name).sort();
       expect(idx).toEqual(
-        ['alarm_transitions_alarm_id', 'alarm_transitions_ts', 'alarms_enterprise_raised_at', 'alarms_key', 'alarms_state', 'status_declarations_enterprise_from'].sort(),
+        ['alarm_transitions_alarm_id', 'audit_log_by_ref', 'alarm_transitions_ts', 'alarms_enterprise_raised_at', 'alarms_key', 'alarms_state', 'status_declarations_enterprise_from'].sort(),
       );
     } finally {
       db.close();

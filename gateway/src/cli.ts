@@ -1,11 +1,12 @@
 // The `hazardline` command line (CONTRACT §1). Exit codes: 0 ok, 1 bad config or
 // arguments (message on stderr, no stack trace), 2 runtime failure.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseConfig, parseConfigText, loadConfigFile } from './config/load.ts';
 import { formatTransitions, replayFrames, storedFeed } from './alarms/replay.ts';
+import { openRecordStore } from './records/record-store.ts';
 import type { DeclaredStatus } from './model/assets.ts';
 import { buildFleet } from '../../simulators/src/fleet.ts';
 import { Runner } from '../../simulators/src/runner.ts';
@@ -33,6 +34,7 @@ const USAGE = `usage: hazardline <command> [options]
   simulate --devices N [--rate MSG/S] [--duration S] [--connections K] [--broker URL] [--print-config]
   replay --scenario NAME [-c FILE]     the alarms a scenario's readings would raise (rules from FILE if given)
   replay [-c FILE] --from T --to T     the alarms the stored readings of [T, T] would raise
+  audit verify [-c FILE]               check the tamper-evident audit chain of the records database
   check-config [-c FILE]               validate a config, print every error with its path
 
 environment: HAZARDLINE_CONFIG (config file), LOG_LEVEL (pino level)`;
@@ -169,6 +171,29 @@ async function simulate(args: string[]): Promise<void> {
   process.stdout.write(`${scenario.name}: ${res.sent} samples from ${new Date(scenario.startMs).toISOString()} to ${new Date(scenario.endMs).toISOString()} in ${(res.wallMs / 1000).toFixed(1)} s\n`);
 }
 
+const PROBLEMS = {
+  edited: 'edited (its hash no longer matches its fields)',
+  missing: 'missing (deleted: the sequence has a gap)',
+  relinked: 'relinked (it does not follow the entry before it)',
+};
+
+/** `audit verify`: walks the whole chain; exit 0 when intact, 2 at the first broken entry. */
+async function audit(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') throw new UsageError('audit: expected "audit verify [-c FILE]"');
+  const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
+  const file = configFile(values.config);
+  const config = file ? loadConfigFile(file) : demoConfig();
+  const store = await openRecordStore(config.storage.records, { dataDir: resolve(config.gateway.dataDir) });
+  try {
+    const r = await store.verifyAudit();
+    if (!r.ok) throw new HazardlineError('HL_ERR_AUDIT_BROKEN', `audit log (${store.target}): entry ${r.problem.seq} ${PROBLEMS[r.problem.problem]}; the ${r.entries} entries before it verify`, 500);
+    process.stdout.write(`audit log (${store.target}): ${r.entries} entries, chain intact; head seq ${r.head.seq} hash ${r.head.hash}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 async function replay(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { scenario: { type: 'string' }, config: { type: 'string', short: 'c' }, from: { type: 'string' }, to: { type: 'string' } } });
   const file = configFile(values.config);
@@ -211,6 +236,8 @@ export async function main(argv: string[]): Promise<void> {
       return simulate(rest);
     case 'replay':
       return replay(rest);
+    case 'audit':
+      return audit(rest);
     case 'check-config': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
       const file = configFile(values.config) ?? DEMO_CONFIG_FILE;

@@ -10,6 +10,7 @@ export const ErrorCodes = {
   HL_ERR_NOT_FOUND: 'not found',
   HL_ERR_STORE_UNAVAILABLE: 'store unreachable',
   HL_ERR_CONFLICT: 'illegal state transition',
+  HL_ERR_AUDIT_BROKEN: 'audit chain broken',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.ts';
 import { HazardlineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { RecordStore } from '../records/record-store.ts';
+import type { AuditEntry } from '../audit/chain.ts';
 import { endOfLocalDay } from './local-time.ts';
 import { OPEN_STATES, type Alarm, type AlarmAction, type AlarmFilter, type AlarmState, type AlarmTransition } from './types.ts';
 
@@ -403,6 +404,8 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
               else await tx.updateAlarm(w.alarm);
             }
             for (const u of updates) await tx.updateAlarm(u);
+            // every transition also goes to the tamper-evident audit chain, in the same transaction
+            await tx.appendAudit(batch.filter((w) => w.transition).map((w) => auditEntry(w.alarm, w.transition!)));
           });
         } catch (err) {
           this.writeFailures += batch.length + updates.length;
@@ -413,6 +416,17 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
       this.writing = false;
     }
   }
+}
+
+function auditEntry(a: Alarm, t: AlarmTransition): AuditEntry {
+  return {
+    kind: 'alarm',
+    ref: a.id,
+    action: t.action,
+    actor: t.actor,
+    at: t.ts,
+    payload: { rule: a.rule, enterprise: a.enterprise, site: a.site, zone: a.zone, device: a.device, severity: t.severity, from: t.fromState, to: t.toState, note: t.note, value: t.value },
+  };
 }
 
 function peakOf(a: Alarm, v: number): number {

@@ -4,6 +4,7 @@
 // tables in a numbered migration (migrations/), its rows in schema.ts and a method group here.
 // Every backend passes the same contract suite (test/records-contract.ts).
 import { Migrator, sql, type Kysely } from 'kysely';
+import { chain, GENESIS_HASH, verifyChain, type AuditEntry, type ChainedEntry, type ChainProblem } from '../audit/chain.ts';
 import type { DeclaredStatus } from '../model/assets.ts';
 import { OPEN_STATES, type Alarm, type AlarmFilter, type AlarmState, type AlarmTransition } from '../alarms/types.ts';
 import { ConfigError, HazardlineError } from '../errors.ts';
@@ -169,6 +170,50 @@ export class RecordStore {
       else await tx.updateAlarm(a);
       await tx.addTransition(t);
     });
+  }
+
+  // ── audit chain (全程留痕) ──────────────────────────────────────────────────────────────
+
+  /** Appends entries to the chain; call inside the transaction that makes the change they record. */
+  async appendAudit(entries: AuditEntry[]): Promise<ChainedEntry[]> {
+    if (entries.length === 0) return [];
+    return this.transaction(async (tx) => {
+      const head = await tx.auditHead();
+      const chained = chain(entries, head.seq, head.hash);
+      await tx.db
+        .insertInto('audit_log')
+        .values(chained.map((e) => ({ seq: e.seq, at: e.at, kind: e.kind, ref: e.ref, action: e.action, actor: e.actor, payload: e.payload, prev_hash: e.prevHash, hash: e.hash })))
+        .execute();
+      return chained;
+    });
+  }
+
+  /** The latest entry's seq and hash (seq 0 and the genesis hash when empty). */
+  async auditHead(): Promise<{ seq: number; hash: string }> {
+    const r = await this.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return r ? { seq: Number(r.seq), hash: r.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Entries with seq > `after`, in order, at most `limit`. */
+  async auditEntries(after: number, limit: number, ref?: { kind: string; ref: string }): Promise<ChainedEntry[]> {
+    let q = this.db.selectFrom('audit_log').selectAll().where('seq', '>', after);
+    if (ref) q = q.where('kind', '=', ref.kind).where('ref', '=', ref.ref);
+    const rows = await q.orderBy('seq', 'asc').limit(limit).execute();
+    return rows.map((r) => ({ seq: Number(r.seq), at: Number(r.at), kind: r.kind, ref: r.ref, action: r.action, actor: r.actor, payload: r.payload, prevHash: r.prev_hash, hash: r.hash }));
+  }
+
+  /** Walks the whole chain in pages; the first problem found, or the head when intact. */
+  async verifyAudit(pageSize = 10_000): Promise<{ ok: true; entries: number; head: { seq: number; hash: string } } | { ok: false; entries: number; problem: ChainProblem }> {
+    let after = { seq: 0, hash: GENESIS_HASH };
+    for (;;) {
+      const page = await this.auditEntries(after.seq, pageSize);
+      // a gap right after the page boundary shows as the next page starting past seq + 1
+      const problem = verifyChain(page, after);
+      if (problem) return { ok: false, entries: problem.seq - 1, problem };
+      if (page.length === 0) return { ok: true, entries: after.seq, head: after };
+      const last = page[page.length - 1];
+      after = { seq: last.seq, hash: last.hash };
+    }
   }
 
   // ── rule-engine state ─────────────────────────────────────────────────────────────────

@@ -78,9 +78,22 @@ export interface StatusDeclarationsTable {
   at: number;
 }
 
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  kind: string;
+  ref: string;
+  action: string;
+  actor: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
   rule_state: RuleStateTable;
   status_declarations: StatusDeclarationsTable;
+  audit_log: AuditLogTable;
 }

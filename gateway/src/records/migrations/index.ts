@@ -6,12 +6,14 @@ import type { Flavor } from '../schema.ts';
 import alarms from './0001-alarms.ts';
 import ruleState from './0002-rule-state.ts';
 import statusDeclarations from './0003-status-declarations.ts';
+import auditLog from './0004-audit-log.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0001-alarms': alarms,
   '0002-rule-state': ruleState,
   '0003-status-declarations': statusDeclarations,
+  '0004-audit-log': auditLog,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
