@@ -9,7 +9,7 @@ import type { RecordStore } from '../gateway/src/records/record-store.ts';
 
 /** 2026-11-02T01:00:00Z: an epoch ms past 2^32 seconds-as-ms and past 2^40, to catch int32/float truncation */
 export const BIG_MS = 1_793_581_200_000;
-const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log'];
+const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log', '0005-hazards'];
 
 export function fullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {
@@ -360,6 +360,41 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         // deleting and renumbering the rest still breaks the link
         await exec(`UPDATE audit_log SET seq = seq - 1 WHERE seq > 2`);
         expect(await store.verifyAudit()).toMatchObject({ ok: false, problem: { seq: 2, problem: 'edited' } });
+      });
+    });
+
+    describe('hazards (CONTRACT §8)', () => {
+      const hz = (id: string, over: Record<string, unknown> = {}) => ({ id, enterprise: 'ent-hz-a', jurisdiction: 'taian', site: 's1', state: 'reported', level: 'general', source: 'worker', reportCode: `HL-${id.toUpperCase()}`, reportedAt: BIG_MS, title: '吊链隐蔽断口', nested: { measures: ['更换吊链'], funds: 2000 }, ...over });
+
+      it('round-trips the whole document, finds by report code, lists newest first within scope', async () => {
+        await store.saveHazard(hz('hz_1'), BIG_MS, true);
+        await store.saveHazard(hz('hz_2', { reportedAt: BIG_MS + 10, level: 'major', enterprise: 'ent-hz-b', jurisdiction: 'jinan', reportCode: undefined, source: 'inspection' }), BIG_MS + 10, true);
+        await store.saveHazard(hz('hz_3', { reportedAt: BIG_MS + 20, state: 'closed' }), BIG_MS + 20, true);
+        expect(await store.getHazard('hz_1')).toEqual(hz('hz_1'));
+        expect(await store.getHazard('nope')).toBeUndefined();
+        expect((await store.hazardByCode('HL-HZ_3'))?.id).toBe('hz_3');
+        const ids = async (f: Parameters<RecordStore['listHazards']>[0]) => (await store.listHazards(f)).map((h) => h.id).filter((id) => id.startsWith('hz_'));
+        expect(await ids({ enterprises: ['ent-hz-a', 'ent-hz-b'] })).toEqual(['hz_3', 'hz_2', 'hz_1']);
+        expect(await ids({ enterprises: [] })).toEqual([]);
+        expect(await ids({ jurisdictions: ['jinan'] })).toEqual(['hz_2']);
+        expect(await ids({ enterprises: ['ent-hz-a'], states: ['reported'] })).toEqual(['hz_1']);
+        expect(await ids({ level: 'major', enterprises: ['ent-hz-a', 'ent-hz-b'] })).toEqual(['hz_2']);
+        await store.saveHazard(hz('hz_1', { state: 'verifying' }), BIG_MS + 30, false);
+        expect((await store.getHazard('hz_1'))?.state).toBe('verifying');
+        await expect(store.saveHazard(hz('hz_missing'), BIG_MS, false)).rejects.toThrow(/not found/);
+      });
+
+      it('keeps history in order, reporters apart from hazards, and a reward ledger', async () => {
+        await store.saveHazard(hz('hz_h'), BIG_MS, true);
+        await store.addHazardHistory({ hazardId: 'hz_h', at: BIG_MS, action: 'report', fromState: null, toState: 'reported', actor: 'worker', entry: { note: '现场发现' } });
+        await store.addHazardHistory({ hazardId: 'hz_h', at: BIG_MS + 1, action: 'verify', fromState: 'reported', toState: 'verifying', actor: 'officer-1', entry: { n: 2 } });
+        expect(await store.hazardHistory('hz_h')).toEqual([{ note: '现场发现' }, { n: 2 }]);
+        await store.addReporter({ id: 'rp_1', name: '刘欢', phone: '13800000000', createdAt: BIG_MS });
+        expect(await store.getReporter('rp_1')).toEqual({ id: 'rp_1', name: '刘欢', phone: '13800000000', createdAt: BIG_MS });
+        // the hazard document never holds the identity
+        expect(JSON.stringify(await store.getHazard('hz_h'))).not.toContain('刘欢');
+        await store.addReward({ hazardId: 'hz_h', reporterId: 'rp_1', amount: 500, tier: '500', payer: '安全科', paidAt: BIG_MS + 5 });
+        expect(await store.rewards('hz_h')).toEqual([{ hazardId: 'hz_h', reporterId: 'rp_1', amount: 500, tier: '500', payer: '安全科', paidAt: BIG_MS + 5 }]);
       });
     });
   });

@@ -90,10 +90,58 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface HazardsTable {
+  id: string;
+  enterprise: string;
+  jurisdiction: string;
+  site: string | null;
+  state: string;
+  level: string;
+  source: string;
+  report_code: string | null;
+  reported_at: number;
+  updated_at: number;
+  /** JSON text: the whole hazard */
+  doc: string;
+}
+
+export interface HazardHistoryTable {
+  id: Generated<number>;
+  hazard_id: string;
+  at: number;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  actor: string;
+  /** JSON text: the whole history entry */
+  entry: string;
+}
+
+export interface ReportersTable {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  created_at: number;
+}
+
+export interface RewardLedgerTable {
+  id: Generated<number>;
+  hazard_id: string;
+  reporter_id: string | null;
+  amount: number;
+  tier: string;
+  payer: string;
+  paid_at: number;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
   rule_state: RuleStateTable;
   status_declarations: StatusDeclarationsTable;
   audit_log: AuditLogTable;
+  hazards: HazardsTable;
+  hazard_history: HazardHistoryTable;
+  reporters: ReportersTable;
+  reward_ledger: RewardLedgerTable;
 }

@@ -7,6 +7,7 @@ import alarms from './0001-alarms.ts';
 import ruleState from './0002-rule-state.ts';
 import statusDeclarations from './0003-status-declarations.ts';
 import auditLog from './0004-audit-log.ts';
+import hazards from './0005-hazards.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -14,6 +15,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0002-rule-state': ruleState,
   '0003-status-declarations': statusDeclarations,
   '0004-audit-log': auditLog,
+  '0005-hazards': hazards,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
