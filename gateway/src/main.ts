@@ -25,6 +25,8 @@ import { alarmJson } from './alarms/alarm-json.ts';
 import { RuleRunner } from './alarms/rule-runner.ts';
 import { DeclaredStatusBook } from './alarms/declared-status.ts';
 import { WsHub } from './notify/ws-hub.ts';
+import { NotifyRouter } from './notify/notify-router.ts';
+import { alarmNotifyEvent } from './notify/notifier.ts';
 import { createEvaluator } from '../../rules/src/evaluator.ts';
 import { RuleConfigError } from '../../rules/src/compile.ts';
 import type { RuleEvaluator } from '../../rules/src/evaluator.ts';
@@ -48,6 +50,7 @@ export class Gateway {
   readonly api: ReturnType<typeof buildApi>;
   readonly auth: TokenAuth;
   readonly hub: WsHub;
+  readonly notify: NotifyRouter;
   records?: RecordStore;
   alarms?: AlarmManager;
   evaluator?: RuleEvaluator;
@@ -101,6 +104,18 @@ export class Gateway {
       snapshot: (id) => (this.alarms?.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, this.clock.now())),
       onDrop: () => this.metrics.wsDropped.inc(),
     });
+    const m = this.metrics;
+    this.notify = NotifyRouter.fromConfig(config.notify.webhooks, {
+      gateway: config.gateway.id,
+      timezone: tz,
+      log: c('notify'),
+      metrics: {
+        onDelivered: (n) => m.webhookDelivered.inc({ notifier: n }),
+        onFailed: (n) => m.webhookFailed.inc({ notifier: n }),
+        onDropped: (n) => m.webhookDropped.inc({ notifier: n }),
+        onRetry: (n) => m.webhookRetried.inc({ notifier: n }),
+      },
+    });
     this.api = buildApi({
       assets: this.assets,
       auth: this.auth,
@@ -152,6 +167,8 @@ export class Gateway {
       const json = alarmJson(ev.alarm, tz, this.clock.now());
       this.hub.publishAlarm(ev.alarm.enterprise, { ...json, action: ev.transition.action, previousState: ev.previous?.state ?? null });
       this.metrics.alarmTransitions.inc({ action: ev.transition.action });
+      // webhooks behind their own bounded queues: a slow robot never delays the WebSocket push
+      if (ev.transition.action !== 'update') this.notify.handle(alarmNotifyEvent(ev, tz, this.clock.now()));
       if (ev.transition.action === 'raise') this.metrics.alarmActivations.inc({ severity: ev.alarm.severity });
       if (ev.transition.action === 'update') return;
       // the `alarm` measurement for Grafana annotations (CONTRACT §5), through the WAL like readings
@@ -290,6 +307,7 @@ export class Gateway {
     for (const s of this.sources) await step(`stop ${s.name}`, () => s.stop());
     await step('rules stop', () => this.ruleRunner?.stop());
     await step('alarms flush', () => this.alarms?.flush());
+    await step('notify close', () => this.notify.close(5000));
     this.alarmDeps = undefined;
     await step('drain', () => this.runningSink.stop());
     await step('wal close', () => this.wal.close());

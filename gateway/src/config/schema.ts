@@ -2,6 +2,7 @@
 // its path. Defaults here are the documented defaults of docs/config.md.
 import { z } from 'zod';
 import { DEVICE_KINDS } from '../model/types.ts';
+import { notifyConfigSchema } from '../notify/notify-config.ts';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -164,6 +165,8 @@ export const configSchema = z
       .default({ tokens: [], devices: [], allowAnonymous: false, edges: [] }),
     positioning: z.strictObject({ tagTtlSeconds: int(1).default(60) }).default({ tagTtlSeconds: 60 }),
     enterprises: z.array(enterprise).default([]),
+    /** webhook notifiers (generic JSON, WeCom and DingTalk group robots), routed by filters */
+    notify: notifyConfigSchema.default({ webhooks: [] }),
     alarms: z
       .strictObject({
         /** suppression by design: a subject in maintenance raises `suppressed` alarms, not live ones (ISA-18.2) */

@@ -25,6 +25,10 @@ export class Metrics {
   readonly wsDropped = new Counter({ name: 'hazardline_ws_dropped_total', help: 'WebSocket clients dropped for being too slow (CONTRACT §9)', registers: [this.registry] });
   readonly alarmActivations = new Counter({ name: 'hazardline_alarm_activations_total', help: 'Alarm activations (raises and re-activations), by severity; rate over 10m = ISA-18.2 alarm rate', labelNames: ['severity'], registers: [this.registry] });
   readonly alarmTransitions = new Counter({ name: 'hazardline_alarm_transitions_total', help: 'Alarm transitions by action (raise, escalate, ack, clear, close, shelve, unshelve, update = new value or peak)', labelNames: ['action'], registers: [this.registry] });
+  readonly webhookDelivered = new Counter({ name: 'hazardline_webhook_delivered_total', help: 'Notifications delivered, by webhook', labelNames: ['notifier'], registers: [this.registry] });
+  readonly webhookFailed = new Counter({ name: 'hazardline_webhook_failed_total', help: 'Notifications given up after retries (or refused), by webhook', labelNames: ['notifier'], registers: [this.registry] });
+  readonly webhookDropped = new Counter({ name: 'hazardline_webhook_dropped_total', help: 'Notifications dropped because the webhook queue was full (drop-oldest)', labelNames: ['notifier'], registers: [this.registry] });
+  readonly webhookRetried = new Counter({ name: 'hazardline_webhook_retries_total', help: 'Notification delivery retries, by webhook', labelNames: ['notifier'], registers: [this.registry] });
   readonly alarmsLast10m = new Gauge({ name: 'hazardline_alarm_activations_last_10m', help: 'Alarm activations in the last 10 minutes (a flood is >= 10, DOMAIN.md §8)', registers: [this.registry] });
   readonly alarmsStale = new Gauge({ name: 'hazardline_alarms_stale', help: 'Open alarms active for more than 24 h (DOMAIN.md §8)', registers: [this.registry] });
   readonly alarmsOverdue = new Gauge({ name: 'hazardline_alarms_overdue', help: 'Open alarms not acknowledged by the end of their local day (DOMAIN.md §0)', registers: [this.registry] });
