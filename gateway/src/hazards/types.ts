@@ -1,0 +1,188 @@
+// Hazard reports (隐患, CONTRACT §8; DOMAIN §7): the data the pure workflow works on.
+// All times are epoch milliseconds; the API layer renders them as RFC 3339.
+import type { Identity, Role } from '../api/auth.ts';
+
+export const HAZARD_SOURCES = ['alarm', 'worker', 'inspection'] as const;
+export type HazardSource = (typeof HAZARD_SOURCES)[number];
+
+export const HAZARD_LEVELS = ['general', 'major'] as const;
+export type HazardLevel = (typeof HAZARD_LEVELS)[number];
+
+export const HAZARD_CATEGORIES = ['static', 'dynamic'] as const;
+export type HazardCategory = (typeof HAZARD_CATEGORIES)[number];
+
+/** The states of CONTRACT §8, in loop order. Nothing else is ever stored. */
+export const HAZARD_STATES = ['reported', 'verifying', 'confirmed', 'rejected', 'rectifying', 'rectified', 'closed', 'rewarded', 'published'] as const;
+export type HazardState = (typeof HAZARD_STATES)[number];
+
+/** States in which the case is still open (duplicate detection, case deadline, extension). */
+export const OPEN_STATES: readonly HazardState[] = ['reported', 'verifying', 'confirmed', 'rectifying', 'rectified'];
+
+/**
+ * The actions of CONTRACT §8, plus `extend` (the +30 day case extension of DOMAIN §7,
+ * an additive extension: it never changes the state).
+ */
+export const HAZARD_ACTIONS = ['verify', 'confirm', 'reject', 'assign', 'rectify', 'close', 'reopen', 'reward', 'publish', 'extend'] as const;
+export type HazardActionName = (typeof HAZARD_ACTIONS)[number];
+
+/** Default reward tiers in yuan (DOMAIN §7: 50–3,000, small hazard small reward). */
+export const DEFAULT_REWARD_TIERS: readonly number[] = [50, 100, 200, 500, 1000, 3000];
+
+/** 五到位: measures, funds, deadline, responsible person, plan (plan required for major). */
+export interface Rectification {
+  owner: string;
+  measures: string;
+  /** yuan */
+  funds: number;
+  /** epoch ms */
+  deadline: number;
+  plan?: string;
+}
+
+export interface Reward {
+  /** yuan, one of the configured tiers */
+  amount: number;
+  /** 1-based position of `amount` in the configured tiers */
+  tier: number;
+  paidBy?: string;
+  paidAt?: number;
+}
+
+/** Who approved a major hazard's close (销号): a regulator (or admin), never the enterprise alone. */
+export interface Approval {
+  by: string;
+  role: Role;
+  at: number;
+  note?: string;
+}
+
+export interface CaseExtension {
+  by: string;
+  role: Role;
+  at: number;
+  reason: string;
+}
+
+export interface HazardFlags {
+  /** in `rectifying` and now > rectification deadline */
+  overdueRectification: boolean;
+  /** the check result did not reach the reporter within 10 days of the check (see deadlines.ts) */
+  feedbackLate: boolean;
+  /** not closed / rejected within 60 days of the report (+30 with an extension) */
+  caseLate: boolean;
+  /** on-site acceptance (close) not done within 10 days after the rectification deadline */
+  acceptanceLate: boolean;
+}
+
+export interface Hazard {
+  id: string;
+  enterprise: string;
+  /** the enterprise's jurisdiction, stamped at creation: regulators are scoped by it */
+  jurisdiction: string;
+  site?: string;
+  zone?: string;
+  device?: string;
+  source: HazardSource;
+  /** source `alarm`: the alarm it was made from */
+  alarmId?: string;
+  level: HazardLevel;
+  category: HazardCategory;
+  title: string;
+  description: string;
+  state: HazardState;
+  /** source `worker`: the reporter's receipt code (HL-XXXX-XXXX), a bearer secret for by-code */
+  reportCode?: string;
+  anonymous: boolean;
+  /** opaque reference to the reporter's identity, which lives outside this module (never for anonymous reports) */
+  reporterId?: string;
+  /** public masked form: "匿名" or "职工 刘*" (never more than the first character of the name) */
+  reporterAlias?: string;
+  /** id of the officer / regulator who accepted the report (verify): may see the reporter reference */
+  acceptedBy?: string;
+  /** a report confirmed as a later report of the same hazard as this earlier one */
+  duplicateOf?: string;
+  /** proposed by likelyDuplicates(), filled in by the caller for the hazard JSON */
+  possibleDuplicates?: string[];
+  rectification?: Rectification;
+  evidence?: string;
+  reward?: Reward;
+  reportedAt: number;
+  verifiedAt?: number;
+  confirmedAt?: number;
+  rejectedAt?: number;
+  assignedAt?: number;
+  rectifiedAt?: number;
+  closedAt?: number;
+  rewardedAt?: number;
+  publishedAt?: number;
+  rejectReason?: string;
+  closeNote?: string;
+  /** check + 10 days; null until the check starts */
+  feedbackDueBy: number | null;
+  /** reportedAt + 60 days (+30 with an extension) */
+  caseDueBy: number;
+  caseExtension?: CaseExtension;
+  flags: HazardFlags;
+  /** a major hazard's close approval */
+  regulatorApproval?: Approval;
+}
+
+// ---- request bodies (CONTRACT §8) ----
+
+/** Times in requests: epoch ms or RFC 3339 (CONTRACT §7). */
+export type TimeInput = number | string;
+
+export type HazardAction =
+  | { action: 'verify'; note?: string }
+  | { action: 'confirm'; level?: HazardLevel; duplicateOf?: string | null; note?: string }
+  | { action: 'reject'; reason: string }
+  | { action: 'assign'; owner: string; measures: string; funds?: number; deadline: TimeInput; plan?: string }
+  | { action: 'rectify'; evidence: string; note?: string }
+  | { action: 'close'; note?: string }
+  | { action: 'reopen'; reason: string }
+  | { action: 'reward'; amount: number }
+  | { action: 'publish'; note?: string }
+  | { action: 'extend'; reason: string };
+
+/** POST /api/v1/hazards (and POST /api/v1/alarms/{id}/hazard, mapped by the caller). */
+export interface CreateHazardInput {
+  /** defaults by role: worker → worker, dispatcher → alarm, officer → alarm with alarmId else worker, regulator → inspection */
+  source?: HazardSource;
+  alarmId?: string | null;
+  enterprise: string;
+  site?: string | null;
+  zone?: string | null;
+  device?: string | null;
+  title: string;
+  description?: string;
+  category?: HazardCategory;
+  level?: HazardLevel;
+  anonymous?: boolean;
+  /** used only to derive the masked alias; name and phone are never stored on the hazard */
+  reporter?: { name?: string; phone?: string } | null;
+}
+
+/** The acting identity: a token's Identity plus a stable id (token name). */
+export type Actor = Identity & { id: string };
+
+export interface HazardHistoryEntry {
+  hazardId: string;
+  action: HazardActionName | 'create';
+  from: HazardState | null;
+  to: HazardState;
+  actor: { role: Role; id: string };
+  at: number;
+  note?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Side effects the caller must carry out (the module itself does no I/O). */
+export type WorkflowEffect =
+  /** a major hazard was confirmed: push to the regulator at once (直报, CONTRACT §8) */
+  | { kind: 'direct-report'; hazardId: string; enterprise: string; jurisdiction: string };
+
+export interface WorkflowResult {
+  hazard: Hazard;
+  entry: HazardHistoryEntry;
+  effects: WorkflowEffect[];
+}
