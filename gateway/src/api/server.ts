@@ -55,7 +55,9 @@ export function buildApi(d: ApiDeps) {
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string; field?: string }, _req, reply) => {
     if (err instanceof HazardlineError) {
-      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+      // a 409 names the steps that are allowed now (CONTRACT §8)
+      const allowed = (err as { allowed?: string[] }).allowed;
+      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(allowed ? { allowed } : {}) } });
     }
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) d.log.error({ err }, 'http handler failed');
