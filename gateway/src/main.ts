@@ -26,6 +26,9 @@ import { RuleRunner } from './alarms/rule-runner.ts';
 import { DeclaredStatusBook } from './alarms/declared-status.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { NotifyRouter } from './notify/notify-router.ts';
+import { HazardService } from './hazards/hazard-service.ts';
+import { hazardRoutes } from './api/hazard-routes.ts';
+import { formatLocal } from './alarms/local-time.ts';
 import { alarmNotifyEvent } from './notify/notifier.ts';
 import { createEvaluator } from '../../rules/src/evaluator.ts';
 import { RuleConfigError } from '../../rules/src/compile.ts';
@@ -53,6 +56,7 @@ export class Gateway {
   readonly notify: NotifyRouter;
   records?: RecordStore;
   alarms?: AlarmManager;
+  hazards?: HazardService;
   evaluator?: RuleEvaluator;
   ruleRunner?: RuleRunner;
   declared?: DeclaredStatusBook;
@@ -137,6 +141,7 @@ export class Gateway {
       },
     });
     alarmRoutes(this.api, () => this.alarmDeps);
+    hazardRoutes(this.api, () => (this.hazards && this.alarms && this.alarmDeps ? { hazards: this.hazards, alarms: this.alarms, auth: this.auth } : undefined));
   }
 
   private alarmDeps?: AlarmRouteDeps;
@@ -180,6 +185,16 @@ export class Gateway {
       this.wal.append([{ type: 'points', points: [{ measurement: 'alarm', tags, fields: { state: a.state, action: ev.transition.action, message: a.message }, ts: ev.transition.ts }] }]).catch((err: Error) => this.log.warn({ err: err.message }, 'alarm measurement not written'));
     });
     this.updateAlarmGauges();
+    this.hazards = new HazardService({ store: this.records, assets: this.assets, clock: this.clock, log: c('hazards') });
+    this.hazards.on('event', (ev) => {
+      const h = ev.hazard;
+      this.hub.publishHazard(h.enterprise, { id: h.id, enterprise: h.enterprise, site: h.site ?? null, title: h.title, level: h.level, state: h.state, previousState: ev.previousState, action: ev.entry.action });
+      // the report code is the reporter's bearer secret: never in a notification
+      const notice = { id: h.id, enterprise: h.enterprise, site: h.site ?? null, title: h.title, level: h.level, state: h.state, previousState: ev.previousState, action: ev.entry.action, dueBy: h.rectification ? formatLocal(Number(h.rectification.deadline), tz) : null, reportCode: null };
+      this.notify.handle({ kind: 'hazard', hazard: notice, action: ev.entry.action });
+      // a confirmed major hazard goes to the regulator at once (直报, CONTRACT §8)
+      for (const e of ev.effects) if (e.kind === 'direct-report') this.notify.handle({ kind: 'hazard', hazard: { ...notice, action: 'direct-report' }, action: 'direct-report' });
+    });
     this.evaluator.onCondition((cond) => this.alarms!.handle(cond));
     // zone head-counts: the `occupancy` measurement (CONTRACT §5) and the live site view
     this.evaluator.onOccupancy((o) => {

@@ -247,6 +247,17 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     return a;
   }
 
+  /** The alarm became a hazard report (CONTRACT §7 POST /alarms/{id}/hazard): linked, kept with actor. */
+  linkHazard(id: string, hazardId: string, actor: string): Alarm {
+    const a = this.byId.get(id);
+    if (!a) throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${id} not found`, 404);
+    if (a.hazardId) throw new AlarmConflictError(`alarm ${id} is already hazard ${a.hazardId}`, this.allowed(a).filter((x) => x !== 'hazard'));
+    const prev = { ...a };
+    a.hazardId = hazardId;
+    this.commit(a, prev, 'hazard', this.o.clock.now(), actor, hazardId, true);
+    return a;
+  }
+
   /** Timed shelving with a reason (ISA-18.2): out of the live list until `until`. */
   shelve(id: string, actor: string, until: number, reason: string): Alarm {
     const a = this.mustOpen(id);

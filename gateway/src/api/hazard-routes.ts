@@ -1,0 +1,78 @@
+// Hazard endpoints (CONTRACT §7, §8): reports from workers, officers and regulators, workflow
+// steps, the reporter's by-code view and the public notice; an alarm turned into a hazard.
+import type { FastifyRequest } from 'fastify';
+import type { AlarmManager } from '../alarms/alarm-manager.ts';
+import { HazardlineError } from '../errors.ts';
+import type { HazardService } from '../hazards/hazard-service.ts';
+import type { Actor } from '../hazards/types.ts';
+import type { Identity, TokenAuth } from './auth.ts';
+import type { buildApi } from './server.ts';
+import { badRequest } from './time-params.ts';
+
+export interface HazardRouteDeps {
+  hazards: HazardService;
+  alarms: AlarmManager;
+  auth: TokenAuth;
+}
+
+type Req = FastifyRequest<{ Params: { id: string; code: string }; Querystring: Record<string, string | undefined>; Body: unknown }>;
+
+const actorOf = (id: Identity): Actor => ({ ...id, id: id.name ?? id.role });
+
+export function hazardRoutes(app: ReturnType<typeof buildApi>, deps: () => HazardRouteDeps | undefined): void {
+  const get = (): HazardRouteDeps => {
+    const d = deps();
+    if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
+    return d;
+  };
+
+  app.get('/api/v1/hazards', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
+    const q = req.query;
+    if (q.level && q.level !== 'general' && q.level !== 'major') throw badRequest('level', 'expected general | major');
+    const limit = q.limit ? Number(q.limit) : 1000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest('limit', 'expected an integer 1-10000');
+    return { hazards: await d.hazards.list(actorOf(id), { state: q.state, enterprise: q.enterprise, level: q.level, limit }) };
+  });
+
+  app.post('/api/v1/hazards', async (req: Req, reply) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['worker', 'officer', 'regulator', 'admin']);
+    const r = await d.hazards.create(req.body, actorOf(id));
+    return reply.status(201).send({ hazard: r.hazard, ...(r.reportCode ? { reportCode: r.reportCode } : {}) });
+  });
+
+  app.get('/api/v1/hazards/by-code/:code', async (req: Req) => get().hazards.byCode(req.params.code));
+
+  app.get('/api/v1/hazards/:id', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
+    return d.hazards.get(req.params.id, actorOf(id));
+  });
+
+  app.post('/api/v1/hazards/:id/actions', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['worker', 'dispatcher', 'officer', 'regulator', 'admin']);
+    return { hazard: await d.hazards.act(req.params.id, req.body, actorOf(id)) };
+  });
+
+  app.get('/api/v1/public/hazards', async () => ({ hazards: await get().hazards.publicNotices() }));
+
+  app.post('/api/v1/alarms/:id/hazard', async (req: Req, reply) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'admin']);
+    const a = d.alarms.get(req.params.id);
+    if (!a || !d.auth.inScope(id, a.enterprise)) throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${req.params.id} not found`, 404);
+    if (a.hazardId) throw Object.assign(new HazardlineError('HL_ERR_CONFLICT', `alarm ${a.id} is already hazard ${a.hazardId}`, 409), { allowed: [] });
+    const body = (req.body ?? {}) as { level?: unknown; note?: unknown };
+    const actor = actorOf(id);
+    const r = await d.hazards.create(
+      { enterprise: a.enterprise, site: a.site, zone: a.zone, device: a.device, title: a.message, description: typeof body.note === 'string' ? body.note : a.message, level: body.level, category: 'dynamic' },
+      actor,
+      { source: 'alarm', alarmId: a.id },
+    );
+    d.alarms.linkHazard(a.id, r.hazard.id, actor.id);
+    return reply.status(201).send({ hazard: r.hazard });
+  });
+}

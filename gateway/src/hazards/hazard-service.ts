@@ -1,0 +1,139 @@
+// The hazard workflow with its I/O (CONTRACT §8, DOMAIN.md §7): the pure workflow decides, this
+// service loads and saves — the hazard, its history entry, the audit-chain entry and (for a
+// reward) the ledger row in one transaction — and then tells listeners (WebSocket, webhooks,
+// 直报 to the regulator). Reporter identities are stored apart and shown only to those who may
+// see them (privacy.ts).
+import { randomBytes, randomInt } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { AssetModel } from '../model/assets.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import { withDeadlines } from './deadlines.ts';
+import { likelyDuplicates } from './duplicates.ts';
+import { parseAction, parseCreate } from './parse.ts';
+import { PUBLIC_STATES, publicNotice, redact, redactHistory, reporterView, seesReporter } from './privacy.ts';
+import { normaliseReportCode } from './report-code.ts';
+import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type WorkflowEffect } from './types.ts';
+import { allowedActions, apply, createHazard, visible, WorkflowError } from './workflow.ts';
+
+export interface HazardEvent {
+  hazard: Hazard;
+  entry: HazardHistoryEntry;
+  previousState: Hazard['state'] | null;
+  effects: WorkflowEffect[];
+}
+
+export interface HazardServiceOptions {
+  store: RecordStore;
+  assets: AssetModel;
+  clock: Clock;
+  log: Logger;
+  rewardTiers?: readonly number[];
+}
+
+/** uniform [0, 1) from the OS CSPRNG: report codes are bearer secrets */
+const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
+const newId = (prefix: string, now: number) => `${prefix}_${now.toString(36)}${randomBytes(4).toString('hex')}`;
+
+export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
+  constructor(private readonly o: HazardServiceOptions) {
+    super();
+  }
+
+  /** POST /api/v1/hazards (and alarm → hazard): a new report in state `reported`. */
+  async create(body: unknown, actor: Actor, extra: Partial<CreateHazardInput> = {}): Promise<{ hazard: Hazard; reportCode?: string }> {
+    const input = { ...parseCreate(body), ...extra };
+    const ent = this.o.assets.enterprises.get(input.enterprise);
+    if (!ent) throw new WorkflowError(404, 'enterprise not found');
+    const now = this.o.clock.now();
+    const named = !input.anonymous && (input.reporter?.name || input.reporter?.phone);
+    const reporterId = named ? newId('rp', now) : undefined;
+    const r = createHazard(input, actor, now, { id: newId('hz', now), jurisdiction: ent.jurisdiction, random: secureRandom, reporterId });
+    await this.o.store.transaction(async (tx) => {
+      if (reporterId) await tx.addReporter({ id: reporterId, name: input.reporter?.name ?? null, phone: input.reporter?.phone ?? null, createdAt: now });
+      await tx.saveHazard(r.hazard, now, true);
+      await this.record(tx, r.hazard, r.entry);
+    });
+    this.emit('event', { hazard: r.hazard, entry: r.entry, previousState: null, effects: r.effects });
+    return { hazard: r.hazard, reportCode: r.reportCode };
+  }
+
+  /** POST /api/v1/hazards/{id}/actions */
+  async act(id: string, body: unknown, actor: Actor): Promise<Hazard> {
+    const action = parseAction(body);
+    const h = await this.visibleHazard(id, actor);
+    // the duplicate chain the workflow may follow (first valid reporter), preloaded: it is pure
+    const known = new Map<string, Hazard>([[h.id, h]]);
+    let next = action.action === 'confirm' ? action.duplicateOf ?? undefined : undefined;
+    for (let i = 0; next && i < 20 && !known.has(next); i++) {
+      const d = await this.o.store.getHazard<Hazard>(next);
+      if (!d) break;
+      known.set(d.id, d);
+      next = d.duplicateOf;
+    }
+    const now = this.o.clock.now();
+    const r = apply(h, action, actor, now, { rewardTiers: this.o.rewardTiers, find: (x) => known.get(x) });
+    await this.o.store.transaction(async (tx) => {
+      await tx.saveHazard(r.hazard, now, false);
+      await this.record(tx, r.hazard, r.entry);
+      if (action.action === 'reward' && r.hazard.reward) {
+        await tx.addReward({ hazardId: h.id, reporterId: h.reporterId ?? null, amount: r.hazard.reward.amount, tier: String(r.hazard.reward.tier ?? r.hazard.reward.amount), payer: actor.id, paidAt: now });
+      }
+    });
+    this.emit('event', { hazard: r.hazard, entry: r.entry, previousState: h.state, effects: r.effects });
+    return r.hazard;
+  }
+
+  /** GET /api/v1/hazards/{id}: redacted for the viewer, with history, allowed steps and likely duplicates. */
+  async get(id: string, actor: Actor) {
+    const h = await this.visibleHazard(id, actor);
+    const now = this.o.clock.now();
+    const history = (await this.o.store.hazardHistory<HazardHistoryEntry>(id)) ?? [];
+    const open = (await this.o.store.listHazards<Hazard>({ enterprises: [h.enterprise], states: [...OPEN_STATES], limit: 500 })).filter((x) => x.id !== h.id);
+    const reporter = seesReporter(h, actor) && h.reporterId ? await this.o.store.getReporter(h.reporterId) : undefined;
+    return {
+      hazard: { ...redact(withDeadlines(h, now), actor), possibleDuplicates: likelyDuplicates(h, open, now) },
+      history: redactHistory(h, history, actor) ?? [],
+      allowedActions: allowedActions(h, actor),
+      ...(reporter ? { reporter: { name: reporter.name, phone: reporter.phone } } : {}),
+    };
+  }
+
+  /** GET /api/v1/hazards: in the actor's scope (regulators by jurisdiction), newest first. */
+  async list(actor: Actor, f: { state?: string; enterprise?: string; level?: string; limit?: number }): Promise<Hazard[]> {
+    const now = this.o.clock.now();
+    let enterprises = [...this.o.assets.enterprises.values()].filter((e) => visible({ enterprise: e.id, jurisdiction: e.jurisdiction }, actor)).map((e) => e.id);
+    if (f.enterprise) enterprises = enterprises.filter((e) => e === f.enterprise);
+    const list = await this.o.store.listHazards<Hazard>({ enterprises, states: f.state ? [f.state] : undefined, level: f.level, limit: f.limit });
+    return list.filter((h) => visible(h, actor)).map((h) => redact(withDeadlines(h, now), actor)).filter((h): h is Hazard => h !== null);
+  }
+
+  /** GET /api/v1/hazards/by-code/{code} (no token): the reporter's own view, nothing about others. */
+  async byCode(code: string) {
+    const c = normaliseReportCode(code);
+    const h = c ? await this.o.store.hazardByCode<Hazard>(c) : undefined;
+    const view = h ? reporterView(withDeadlines(h, this.o.clock.now())) : null;
+    if (!view) throw new WorkflowError(404, 'report not found');
+    return view;
+  }
+
+  /** GET /api/v1/public/hazards: the public notice (公示), reporters masked. */
+  async publicNotices(limit = 200) {
+    const list = await this.o.store.listHazards<Hazard>({ states: [...PUBLIC_STATES], limit });
+    return list.map((h) => publicNotice(h)).filter((n) => n !== null);
+  }
+
+  private async visibleHazard(id: string, actor: Actor): Promise<Hazard> {
+    const h = await this.o.store.getHazard<Hazard>(id);
+    // out of scope answers exactly like absent (CONTRACT §7)
+    if (!h || !visible(h, actor)) throw new WorkflowError(404, 'hazard not found');
+    return h;
+  }
+
+  private async record(tx: RecordStore, h: Hazard, e: HazardHistoryEntry): Promise<void> {
+    await tx.addHazardHistory({ hazardId: h.id, at: e.at, action: e.action, fromState: e.from, toState: e.to, actor: `${e.actor.role}:${e.actor.id}`, entry: e });
+    // the audit chain keeps the step, not the reporter: ids only (全程留痕)
+    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor: `${e.actor.role}:${e.actor.id}`, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null } }]);
+  }
+}
