@@ -27,7 +27,7 @@ const act = (id: string, token: string, payload: Record<string, unknown>) => cal
 const future = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
 
 beforeAll(async () => {
-  t = await startTestGateway({ auth: { tokens, devices: [{ username: 'gas-01', password: 'pw-gas-01', enterprise: 'ent-a', site: 's1', device: 'gas-01' }] } });
+  t = await startTestGateway({ auth: { tokens, devices: [{ username: 'gas-01', password: 'pw-gas-01', enterprise: 'ent-a', site: 's1', device: 'gas-01' }, { username: 's1-eon', password: 'pw-s1', enterprise: 'ent-a', site: 's1' }] } });
 });
 afterAll(async () => {
   await t.stop();
@@ -121,6 +121,19 @@ describe('hazard reports over HTTP', () => {
     await act(id, T.officer, { action: 'rectify', evidence: '密封已更换' });
     expect((await act(id, T.officer, { action: 'close' })).status).toBe(403);
     expect((await act(id, T.regulator, { action: 'close', note: '现场核查合格，销号' })).status).toBe(200);
+  });
+
+  it('a rule opens a major hazard by itself: ≥ 10 persons in a high-risk zone (DOMAIN.md §3), once per alarm', async () => {
+    const c = await mqtt.connectAsync(t.mqttUrl, { username: 's1-eon', password: 'pw-s1' });
+    const tags = Array.from({ length: 12 }, (_, i) => ({ tag: `P${100 + i}`, zone: 'z-stope-301' }));
+    const t0 = Date.now() - 5 * 60_000;
+    for (const dt of [0, 30_000, 61_000, 90_000]) await c.publishAsync('hl/v1/ent-a/s1/uwb-1/position', JSON.stringify({ ts: t0 + dt, tags }), { qos: 1 });
+    await c.endAsync();
+    const alarm = await waitFor(() => t.gw.alarms!.openAlarms().find((a) => a.rule === 'personnel.overcrowding' && a.severity === 'red' && a.hazardId), 5000, 'overcrowding alarm with its hazard');
+    const hz = await call('GET', `/api/v1/hazards/${alarm.hazardId}`, T.regulator);
+    expect(hz.body.hazard).toMatchObject({ source: 'alarm', level: 'major', alarmId: alarm.id, zone: 'z-stope-301', state: 'reported' });
+    const all = (await call('GET', '/api/v1/hazards?level=major', T.regulator)).body.hazards.filter((h: { alarmId?: string }) => h.alarmId === alarm.id);
+    expect(all).toHaveLength(1);
   });
 
   it('every step is in the tamper-evident audit chain', async () => {

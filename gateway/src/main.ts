@@ -195,7 +195,11 @@ export class Gateway {
       // a confirmed major hazard goes to the regulator at once (直报, CONTRACT §8)
       for (const e of ev.effects) if (e.kind === 'direct-report') this.notify.handle({ kind: 'hazard', hazard: { ...notice, action: 'direct-report' }, action: 'direct-report' });
     });
-    this.evaluator.onCondition((cond) => this.alarms!.handle(cond));
+    this.evaluator.onCondition((cond) => {
+      this.alarms!.handle(cond);
+      // rules that open a hazard report themselves (pack `hazard:`, e.g. red over-capacity, ≥ 10 in a high-risk zone)
+      if (cond.active && cond.hazard) void this.autoHazard(cond.key, cond.hazard);
+    });
     // zone head-counts: the `occupancy` measurement (CONTRACT §5) and the live site view
     this.evaluator.onOccupancy((o) => {
       const zone = this.assets.enterprises.get(o.enterprise)?.sites.get(o.site)?.zones.get(o.zone);
@@ -228,6 +232,24 @@ export class Gateway {
         this.evaluator!.declare(enterprise, status, from);
       },
     };
+  }
+
+  private readonly autoHazardKeys = new Set<string>();
+
+  /** One hazard per alarm, made by the system; a failure is logged and the alarm stays as it is. */
+  private async autoHazard(key: string, level: 'general' | 'major'): Promise<void> {
+    const a = this.alarms?.openByKey(key);
+    if (!a || a.hazardId || !this.hazards || this.autoHazardKeys.has(key)) return;
+    this.autoHazardKeys.add(key);
+    try {
+      const system = { role: 'admin' as const, id: 'system', name: 'system', enterprises: [], jurisdictions: [] };
+      const r = await this.hazards.create({ enterprise: a.enterprise, site: a.site, zone: a.zone, device: a.device, title: a.message, description: a.messageEn, level, category: 'dynamic' }, system, { source: 'alarm', alarmId: a.id });
+      this.alarms!.linkHazard(a.id, r.hazard.id, 'system');
+    } catch (err) {
+      this.log.error({ err, alarm: a.id }, 'automatic hazard report failed');
+    } finally {
+      this.autoHazardKeys.delete(key);
+    }
   }
 
   private updateAlarmGauges(): void {

@@ -124,6 +124,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     return this.byId.get(id);
   }
 
+  /** The open alarm of a rule and subject (a Condition key), if any. */
+  openByKey(key: string): Alarm | undefined {
+    return this.open.get(key);
+  }
+
   async list(f: AlarmFilter): Promise<Alarm[]> {
     await this.flush();
     return this.o.store.listAlarms(f);
