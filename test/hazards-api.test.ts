@@ -136,6 +136,25 @@ describe('hazard reports over HTTP', () => {
     expect(all).toHaveLength(1);
   });
 
+  it('an overdue rectification raises an alarm (red for a major hazard), cleared once rectified', async () => {
+    const id = (await call('POST', '/api/v1/hazards', T.regulator, { enterprise: 'ent-a', site: 's1', title: '尾矿库排洪设施堵塞', level: 'major' })).body.hazard.id;
+    await act(id, T.regulator, { action: 'verify' });
+    await act(id, T.regulator, { action: 'confirm', level: 'major' });
+    const deadline = Date.now() + 3 * 86_400_000;
+    expect((await act(id, T.officer, { action: 'assign', owner: '尾矿工段长', measures: '清淤', funds: 50_000, deadline, plan: '汛期应急预案' })).status).toBe(200);
+    await t.gw.checkOverdue(Date.now());
+    expect(t.gw.alarms!.openAlarms().filter((a) => a.rule === 'hazard.overdue-rectification')).toEqual([]);
+    await t.gw.checkOverdue(deadline + 86_400_000);
+    const alarm = t.gw.alarms!.openAlarms().find((a) => a.rule === 'hazard.overdue-rectification')!;
+    expect(alarm).toMatchObject({ severity: 'red', enterprise: 'ent-a', raisedAt: deadline });
+    expect(alarm.message).toContain('逾期未整改');
+    const listed = (await call('GET', '/api/v1/hazards', T.regulator)).body.hazards.find((h: { id: string }) => h.id === id);
+    expect(listed.state).toBe('rectifying');
+    await act(id, T.officer, { action: 'rectify', evidence: '已清淤' });
+    await t.gw.checkOverdue(deadline + 2 * 86_400_000);
+    expect(t.gw.alarms!.get(alarm.id)?.active ?? false).toBe(false);
+  });
+
   it('every step is in the tamper-evident audit chain', async () => {
     await t.gw.alarms!.flush();
     const r = await t.gw.records!.verifyAudit();

@@ -219,6 +219,8 @@ export class Gateway {
       onFrame: (f) => f.type === 'readings' && this.hub.publishReadings(f.readings),
     });
     await this.ruleRunner.start(this.wal.read(Number.MAX_SAFE_INTEGER));
+    this.overdueTimer = setInterval(() => void this.checkOverdue().catch((err: Error) => this.log.error({ err }, 'overdue check failed')), 30_000);
+    this.overdueTimer.unref();
     this.alarmDeps = {
       alarms: this.alarms,
       store: this.records,
@@ -232,6 +234,14 @@ export class Gateway {
         this.evaluator!.declare(enterprise, status, from);
       },
     };
+  }
+
+  private overdueTimer?: NodeJS.Timeout;
+
+  /** Overdue rectifications become alarms (CONTRACT §8); run every 30 s, and on demand. */
+  async checkOverdue(now = this.clock.now()): Promise<void> {
+    if (!this.hazards || !this.alarms) return;
+    for (const c of await this.hazards.overdueConditions(now)) this.alarms.handle(c);
   }
 
   private readonly autoHazardKeys = new Set<string>();
@@ -342,6 +352,7 @@ export class Gateway {
     this.hub.close();
     await step('http close', () => this.api.close());
     for (const s of this.sources) await step(`stop ${s.name}`, () => s.stop());
+    clearInterval(this.overdueTimer);
     await step('rules stop', () => this.ruleRunner?.stop());
     await step('alarms flush', () => this.alarms?.flush());
     await step('notify close', () => this.notify.close(5000));

@@ -5,6 +5,7 @@
 // see them (privacy.ts).
 import { randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { Condition } from '../../../rules/src/types.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { AssetModel } from '../model/assets.ts';
@@ -122,6 +123,46 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
   async publicNotices(limit = 200) {
     const list = await this.o.store.listHazards<Hazard>({ states: [...PUBLIC_STATES], limit });
     return list.map((h) => publicNotice(h)).filter((n) => n !== null);
+  }
+
+  private readonly overdueKeys = new Set<string>();
+
+  /**
+   * CONTRACT §8: an overdue rectification raises an alarm. Conditions for the alarm manager:
+   * raised (at the deadline) for every hazard still `rectifying` after its deadline — red for a
+   * major hazard, orange otherwise — and cleared once it is rectified, closed or reopened.
+   */
+  async overdueConditions(now: number): Promise<Condition[]> {
+    const out: Condition[] = [];
+    const rectifying = await this.o.store.listHazards<Hazard>({ states: ['rectifying'], limit: 100_000 });
+    const overdue = new Set<string>();
+    for (const h of rectifying) {
+      const deadline = h.rectification?.deadline;
+      if (deadline === undefined || now <= deadline) continue;
+      const key = `hazard.overdue-rectification|${h.id}`;
+      overdue.add(key);
+      if (this.overdueKeys.has(key)) continue;
+      this.overdueKeys.add(key);
+      const days = Math.floor((now - deadline) / 86_400_000);
+      out.push({
+        rule: 'hazard.overdue-rectification',
+        key,
+        subject: { enterprise: h.enterprise, site: h.site, zone: h.zone, device: h.device },
+        active: true,
+        severity: h.level === 'major' ? 'red' : 'orange',
+        ts: deadline,
+        message: { zh: `隐患「${h.title}」逾期未整改（期限 ${new Date(deadline).toISOString().slice(0, 10)}，责任人 ${h.rectification!.owner}）`, en: `hazard "${h.title}" not rectified by its deadline (${new Date(deadline).toISOString().slice(0, 10)}, owner ${h.rectification!.owner}, ${days} d overdue)` },
+        evidence: { hazardId: h.id, deadline },
+      });
+    }
+    for (const key of [...this.overdueKeys]) {
+      if (overdue.has(key)) continue;
+      this.overdueKeys.delete(key);
+      const h = await this.o.store.getHazard<Hazard>(key.split('|')[1]);
+      if (!h) continue;
+      out.push({ rule: 'hazard.overdue-rectification', key, subject: { enterprise: h.enterprise, site: h.site, zone: h.zone, device: h.device }, active: false, severity: h.level === 'major' ? 'red' : 'orange', ts: now, message: { zh: `隐患「${h.title}」已整改`, en: `hazard "${h.title}" rectified` } });
+    }
+    return out;
   }
 
   private async visibleHazard(id: string, actor: Actor): Promise<Hazard> {
