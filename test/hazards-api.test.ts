@@ -3,6 +3,8 @@
 // the reporter's identity reaches only the accepting officer and regulators; duplicates are not
 // rewarded; an alarm becomes a hazard; a major hazard needs a regulator to close; every step is
 // in the audit chain.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { startTestGateway, TEST_TOKENS, type TestGateway } from './helpers/gateway.ts';
@@ -153,6 +155,27 @@ describe('hazard reports over HTTP', () => {
     await act(id, T.officer, { action: 'rectify', evidence: '已清淤' });
     await t.gw.checkOverdue(deadline + 2 * 86_400_000);
     expect(t.gw.alarms!.get(alarm.id)?.active ?? false).toBe(false);
+  });
+
+  it('photos: type checked from the bytes (415), size-limited (413), stored under dataDir, shown to officers, not to the public', async () => {
+    const id = (await call('POST', '/api/v1/hazards', T.worker, { enterprise: 'ent-a', site: 's1', title: '消防通道堵塞', anonymous: true })).body.hazard.id;
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100, 7)]);
+    const up = (body: Buffer, type: string, token = T.worker) => t.gw.api.inject({ method: 'POST', url: `/api/v1/hazards/${id}/photos`, headers: { authorization: `Bearer ${token}`, 'content-type': type }, payload: body });
+    const ok = await up(png, 'image/png');
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().photo).toMatchObject({ name: '1.png', type: 'image/png', bytes: 108 });
+    // a script renamed to .jpg is refused: the bytes decide
+    const fake = await up(Buffer.from('#!/bin/sh\nrm -rf /\n'), 'image/jpeg');
+    expect(fake.statusCode).toBe(415);
+    expect(fake.json().error.field).toBe('photo');
+    expect((await up(Buffer.alloc(6 * 1024 * 1024, 0xff), 'image/jpeg')).statusCode).toBe(413);
+    expect((await up(png, 'image/png', T.officerB)).statusCode).toBe(404);
+    const got = await t.gw.api.inject({ method: 'GET', url: `/api/v1/hazards/${id}/photos/1.png`, headers: { authorization: `Bearer ${T.officer}` } });
+    expect(got.statusCode).toBe(200);
+    expect(got.headers['content-type']).toBe('image/png');
+    expect(got.rawPayload.equals(png)).toBe(true);
+    expect(existsSync(join(t.dataDir, 'photos', id, '1.png'))).toBe(true);
+    expect((await t.gw.api.inject({ method: 'GET', url: `/api/v1/hazards/${id}/photos/1.png`, headers: { authorization: `Bearer ${T.worker}` } })).statusCode).toBe(403);
   });
 
   it('every step is in the tamper-evident audit chain', async () => {

@@ -11,6 +11,7 @@ export const ErrorCodes = {
   HL_ERR_STORE_UNAVAILABLE: 'store unreachable',
   HL_ERR_CONFLICT: 'illegal state transition',
   HL_ERR_AUDIT_BROKEN: 'audit chain broken',
+  HL_ERR_UNSUPPORTED_MEDIA: 'unsupported media type',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

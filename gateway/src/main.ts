@@ -27,6 +27,7 @@ import { DeclaredStatusBook } from './alarms/declared-status.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { NotifyRouter } from './notify/notify-router.ts';
 import { HazardService } from './hazards/hazard-service.ts';
+import { PhotoStore } from './hazards/photos.ts';
 import { hazardRoutes } from './api/hazard-routes.ts';
 import { formatLocal } from './alarms/local-time.ts';
 import { alarmNotifyEvent } from './notify/notifier.ts';
@@ -141,7 +142,7 @@ export class Gateway {
       },
     });
     alarmRoutes(this.api, () => this.alarmDeps);
-    hazardRoutes(this.api, () => (this.hazards && this.alarms && this.alarmDeps ? { hazards: this.hazards, alarms: this.alarms, auth: this.auth } : undefined));
+    hazardRoutes(this.api, () => (this.hazards && this.alarms && this.alarmDeps ? { hazards: this.hazards, alarms: this.alarms, auth: this.auth } : undefined), { photoMaxBytes: config.hazards.photoMaxBytes });
   }
 
   private alarmDeps?: AlarmRouteDeps;
@@ -185,7 +186,7 @@ export class Gateway {
       this.wal.append([{ type: 'points', points: [{ measurement: 'alarm', tags, fields: { state: a.state, action: ev.transition.action, message: a.message }, ts: ev.transition.ts }] }]).catch((err: Error) => this.log.warn({ err: err.message }, 'alarm measurement not written'));
     });
     this.updateAlarmGauges();
-    this.hazards = new HazardService({ store: this.records, assets: this.assets, clock: this.clock, log: c('hazards') });
+    this.hazards = new HazardService({ store: this.records, assets: this.assets, clock: this.clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, photos: new PhotoStore(join(this.dataDir, 'photos')), maxPhotos: config.hazards.maxPhotos });
     this.hazards.on('event', (ev) => {
       const h = ev.hazard;
       this.hub.publishHazard(h.enterprise, { id: h.id, enterprise: h.enterprise, site: h.site ?? null, title: h.title, level: h.level, state: h.state, previousState: ev.previousState, action: ev.entry.action });

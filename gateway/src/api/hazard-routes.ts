@@ -15,11 +15,18 @@ export interface HazardRouteDeps {
   auth: TokenAuth;
 }
 
+export interface HazardRouteOptions {
+  /** largest photo accepted (413 beyond) */
+  photoMaxBytes: number;
+}
+
 type Req = FastifyRequest<{ Params: { id: string; code: string }; Querystring: Record<string, string | undefined>; Body: unknown }>;
 
 const actorOf = (id: Identity): Actor => ({ ...id, id: id.name ?? id.role });
 
-export function hazardRoutes(app: ReturnType<typeof buildApi>, deps: () => HazardRouteDeps | undefined): void {
+export function hazardRoutes(app: ReturnType<typeof buildApi>, deps: () => HazardRouteDeps | undefined, o: HazardRouteOptions): void {
+  // photos arrive as the raw image body; the type is checked from the bytes, not from this header
+  app.addContentTypeParser(['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: o.photoMaxBytes }, (_req, body, done) => done(null, body));
   const get = (): HazardRouteDeps => {
     const d = deps();
     if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
@@ -55,6 +62,20 @@ export function hazardRoutes(app: ReturnType<typeof buildApi>, deps: () => Hazar
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['worker', 'dispatcher', 'officer', 'regulator', 'admin']);
     return { hazard: await d.hazards.act(req.params.id, req.body, actorOf(id)) };
+  });
+
+  app.post('/api/v1/hazards/:id/photos', { bodyLimit: o.photoMaxBytes }, async (req: Req, reply) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['worker', 'officer', 'regulator', 'admin']);
+    if (!Buffer.isBuffer(req.body)) throw Object.assign(new HazardlineError('HL_ERR_UNSUPPORTED_MEDIA', 'photo: send the image itself as the body (Content-Type image/jpeg, image/png or image/webp)', 415), { field: 'photo' });
+    return reply.status(201).send({ photo: await d.hazards.addPhoto(req.params.id, req.body, actorOf(id)) });
+  });
+
+  app.get('/api/v1/hazards/:id/photos/:name', async (req: FastifyRequest<{ Params: { id: string; name: string } }>, reply) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
+    const p = await d.hazards.photo(req.params.id, req.params.name, actorOf(id));
+    return reply.header('content-type', p.type).header('cache-control', 'private, no-store').send(p.bytes);
   });
 
   app.get('/api/v1/public/hazards', async () => ({ hazards: await get().hazards.publicNotices() }));

@@ -165,6 +165,15 @@ export const configSchema = z
       .default({ tokens: [], devices: [], allowAnonymous: false, edges: [] }),
     positioning: z.strictObject({ tagTtlSeconds: int(1).default(60) }).default({ tagTtlSeconds: 60 }),
     enterprises: z.array(enterprise).default([]),
+    hazards: z
+      .strictObject({
+        /** reward tiers in yuan (DOMAIN.md §7: 50–3,000) */
+        rewardTiers: z.array(num(1)).min(1).default([50, 100, 200, 500, 1000, 3000]),
+        /** largest photo accepted, bytes (413 beyond) */
+        photoMaxBytes: int(1024).default(5 * 1024 * 1024),
+        maxPhotos: int(1).default(9),
+      })
+      .default({ rewardTiers: [50, 100, 200, 500, 1000, 3000], photoMaxBytes: 5 * 1024 * 1024, maxPhotos: 9 }),
     /** webhook notifiers (generic JSON, WeCom and DingTalk group robots), routed by filters */
     notify: notifyConfigSchema.default({ webhooks: [] }),
     alarms: z

@@ -15,7 +15,9 @@ import { likelyDuplicates } from './duplicates.ts';
 import { parseAction, parseCreate } from './parse.ts';
 import { PUBLIC_STATES, publicNotice, redact, redactHistory, reporterView, seesReporter } from './privacy.ts';
 import { normaliseReportCode } from './report-code.ts';
-import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type WorkflowEffect } from './types.ts';
+import { sniffImageType, type PhotoStore } from './photos.ts';
+import { HazardlineError } from '../errors.ts';
+import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type HazardPhoto, type WorkflowEffect } from './types.ts';
 import { allowedActions, apply, createHazard, visible, WorkflowError } from './workflow.ts';
 
 export interface HazardEvent {
@@ -31,6 +33,9 @@ export interface HazardServiceOptions {
   clock: Clock;
   log: Logger;
   rewardTiers?: readonly number[];
+  photos?: PhotoStore;
+  /** photos per hazard (default 9) */
+  maxPhotos?: number;
 }
 
 /** uniform [0, 1) from the OS CSPRNG: report codes are bearer secrets */
@@ -84,6 +89,40 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     });
     this.emit('event', { hazard: r.hazard, entry: r.entry, previousState: h.state, effects: r.effects });
     return r.hazard;
+  }
+
+  /**
+   * POST /api/v1/hazards/{id}/photos: the reporter (a worker of that enterprise) while the report
+   * is being checked, officers and regulators in scope until it is published. The type is sniffed
+   * from the bytes (415 otherwise); the size limit is the route's body limit (413).
+   */
+  async addPhoto(id: string, bytes: Buffer, actor: Actor): Promise<HazardPhoto> {
+    const h = await this.visibleHazard(id, actor);
+    if (!this.o.photos) throw new WorkflowError(404, 'photos are not enabled');
+    if (actor.role === 'dispatcher') throw new WorkflowError(403, 'role dispatcher may not attach photos');
+    if (actor.role === 'worker' && !['reported', 'verifying'].includes(h.state)) throw new WorkflowError(409, `photos can be added by the reporter while the report is checked (state ${h.state})`, { allowed: [] });
+    if (h.state === 'published') throw new WorkflowError(409, 'a published hazard is not changed', { allowed: [] });
+    const photos = h.photos ?? [];
+    if (photos.length >= (this.o.maxPhotos ?? 9)) throw new WorkflowError(409, `at most ${this.o.maxPhotos ?? 9} photos per hazard`, { allowed: [] });
+    const type = sniffImageType(bytes);
+    if (!type) throw Object.assign(new HazardlineError('HL_ERR_UNSUPPORTED_MEDIA', 'photo: expected a JPEG, PNG or WebP image (checked from its bytes)', 415), { field: 'photo' });
+    const now = this.o.clock.now();
+    const by = `${actor.role}:${actor.id}`;
+    const photo = await this.o.photos.save(h.id, photos.length + 1, bytes, type, by, now);
+    const next: Hazard = { ...h, photos: [...photos, photo] };
+    await this.o.store.transaction(async (tx) => {
+      await tx.saveHazard(next, now, false);
+      await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: 'photo', actor: by, at: now, payload: { name: photo.name, type, bytes: photo.bytes } }]);
+    });
+    return photo;
+  }
+
+  /** GET /api/v1/hazards/{id}/photos/{name} */
+  async photo(id: string, name: string, actor: Actor): Promise<{ type: string; bytes: Buffer }> {
+    const h = await this.visibleHazard(id, actor);
+    const p = h.photos?.find((x) => x.name === name);
+    if (!p || !this.o.photos) throw new WorkflowError(404, 'photo not found');
+    return { type: p.type, bytes: await this.o.photos.read(h.id, p.name) };
   }
 
   /** GET /api/v1/hazards/{id}: redacted for the viewer, with history, allowed steps and likely duplicates. */

@@ -125,6 +125,18 @@ export interface Hazard {
   flags: HazardFlags;
   /** a major hazard's close approval */
   regulatorApproval?: Approval;
+  /** photos attached to the report, stored under dataDir/photos/{hazard id}/ (never in the public notice) */
+  photos?: HazardPhoto[];
+}
+
+export interface HazardPhoto {
+  /** file name inside the hazard's photo folder: `{n}.{jpg|png|webp}` */
+  name: string;
+  type: 'image/jpeg' | 'image/png' | 'image/webp';
+  bytes: number;
+  at: number;
+  /** `role:id` of who attached it */
+  by: string;
 }
 
 // ---- request bodies (CONTRACT §8) ----
