@@ -19,6 +19,7 @@ const tokens = [
   { token: T.officerB, role: 'officer', enterprises: ['ent-b'], name: 'officer-b' },
   { token: T.regulator, role: 'regulator', jurisdictions: ['taian'], name: '泰安应急局' },
   { token: T.dispatcher, role: 'dispatcher', enterprises: ['ent-a'], name: '调度员甲' },
+  { token: 'tk-regulator-jinan', role: 'regulator', jurisdictions: ['jinan'], name: '济南应急局' },
 ];
 let t: TestGateway;
 const call = async (method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) => {
@@ -155,6 +156,11 @@ describe('hazard reports over HTTP', () => {
     await act(id, T.officer, { action: 'rectify', evidence: '已清淤' });
     await t.gw.checkOverdue(deadline + 2 * 86_400_000);
     expect(t.gw.alarms!.get(alarm.id)?.active ?? false).toBe(false);
+    // the inspection finding's loop ends with the regulator's 销号; another jurisdiction sees nothing of it
+    expect((await act(id, T.officer, { action: 'close' })).status).toBe(403);
+    expect((await act(id, T.regulator, { action: 'close', note: '复查合格' })).body.hazard).toMatchObject({ state: 'closed', source: 'inspection' });
+    expect((await call('GET', `/api/v1/hazards/${id}`, 'tk-regulator-jinan')).status).toBe(404);
+    expect((await call('GET', '/api/v1/hazards', 'tk-regulator-jinan')).body.hazards).toEqual([]);
   });
 
   it('photos: type checked from the bytes (415), size-limited (413), stored under dataDir, shown to officers, not to the public', async () => {
