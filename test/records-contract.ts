@@ -9,7 +9,7 @@ import type { RecordStore } from '../gateway/src/records/record-store.ts';
 
 /** 2026-11-02T01:00:00Z: an epoch ms past 2^32 seconds-as-ms and past 2^40, to catch int32/float truncation */
 export const BIG_MS = 1_793_581_200_000;
-const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log', '0005-hazards'];
+const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log', '0005-hazards', '0006-verifications'];
 
 export function fullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {
@@ -396,6 +396,18 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         await store.addReward({ hazardId: 'hz_h', reporterId: 'rp_1', amount: 500, tier: '500', payer: '安全科', paidAt: BIG_MS + 5 });
         expect(await store.rewards('hz_h')).toEqual([{ hazardId: 'hz_h', reporterId: 'rp_1', amount: 500, tier: '500', payer: '安全科', paidAt: BIG_MS + 5 }]);
       });
+    });
+
+    it('verification tasks: round trip, scoped by jurisdiction, newest first, updated in place', async () => {
+      const v = (id: string, over: Record<string, unknown> = {}) => ({ id, enterprise: 'ent-v', jurisdiction: 'taian', state: 'open', createdAt: BIG_MS, finding: '明停暗开：夜间负荷', alarmIds: ['al_1'], dueBy: BIG_MS + 86_400_000, ...over });
+      await store.saveVerification(v('vf_1'), true);
+      await store.saveVerification(v('vf_2', { createdAt: BIG_MS + 1, jurisdiction: 'jinan' }), true);
+      expect(await store.getVerification('vf_1')).toEqual(v('vf_1'));
+      expect((await store.listVerifications<{ id: string }>({ jurisdictions: ['taian', 'jinan'] })).map((x) => x.id).filter((x) => x.startsWith('vf_'))).toEqual(['vf_2', 'vf_1']);
+      expect((await store.listVerifications<{ id: string }>({ jurisdictions: ['jinan'] })).map((x) => x.id)).toEqual(['vf_2']);
+      expect(await store.listVerifications({ jurisdictions: [] })).toEqual([]);
+      await store.saveVerification(v('vf_1', { state: 'confirmed' }), false);
+      expect((await store.listVerifications<{ id: string }>({ jurisdictions: ['taian'], state: 'confirmed' })).map((x) => x.id)).toEqual(['vf_1']);
     });
   });
 }

@@ -134,6 +134,16 @@ export interface RewardLedgerTable {
   paid_at: number;
 }
 
+export interface VerificationsTable {
+  id: string;
+  enterprise: string;
+  jurisdiction: string;
+  state: string;
+  created_at: number;
+  /** JSON text: the whole task */
+  doc: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -144,4 +154,5 @@ export interface RecordsDb {
   hazard_history: HazardHistoryTable;
   reporters: ReportersTable;
   reward_ledger: RewardLedgerTable;
+  verifications: VerificationsTable;
 }

@@ -8,6 +8,7 @@ import ruleState from './0002-rule-state.ts';
 import statusDeclarations from './0003-status-declarations.ts';
 import auditLog from './0004-audit-log.ts';
 import hazards from './0005-hazards.ts';
+import verifications from './0006-verifications.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -16,6 +17,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0003-status-declarations': statusDeclarations,
   '0004-audit-log': auditLog,
   '0005-hazards': hazards,
+  '0006-verifications': verifications,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
