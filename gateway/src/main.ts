@@ -27,6 +27,9 @@ import { DeclaredStatusBook } from './alarms/declared-status.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { NotifyRouter } from './notify/notify-router.ts';
 import { HazardService } from './hazards/hazard-service.ts';
+import { InspectionService } from './inspection/inspection-service.ts';
+import { LiveValues } from './inspection/live-values.ts';
+import { inspectionRoutes } from './api/inspection-routes.ts';
 import { PhotoStore } from './hazards/photos.ts';
 import { hazardRoutes } from './api/hazard-routes.ts';
 import { formatLocal } from './alarms/local-time.ts';
@@ -58,6 +61,8 @@ export class Gateway {
   records?: RecordStore;
   alarms?: AlarmManager;
   hazards?: HazardService;
+  inspection?: InspectionService;
+  readonly live = new LiveValues();
   evaluator?: RuleEvaluator;
   ruleRunner?: RuleRunner;
   declared?: DeclaredStatusBook;
@@ -142,6 +147,7 @@ export class Gateway {
       },
     });
     alarmRoutes(this.api, () => this.alarmDeps);
+    inspectionRoutes(this.api, () => (this.inspection && this.alarmDeps ? { inspection: this.inspection, auth: this.auth } : undefined));
     hazardRoutes(this.api, () => (this.hazards && this.alarms && this.alarmDeps ? { hazards: this.hazards, alarms: this.alarms, auth: this.auth } : undefined), { photoMaxBytes: config.hazards.photoMaxBytes });
   }
 
@@ -196,6 +202,7 @@ export class Gateway {
       // a confirmed major hazard goes to the regulator at once (直报, CONTRACT §8)
       for (const e of ev.effects) if (e.kind === 'direct-report') this.notify.handle({ kind: 'hazard', hazard: { ...notice, action: 'direct-report' }, action: 'direct-report' });
     });
+    this.inspection = new InspectionService({ store: this.records, assets: this.assets, alarms: this.alarms, hazards: this.hazards, live: this.live, clock: this.clock, timezone: tz });
     this.evaluator.onCondition((cond) => {
       this.alarms!.handle(cond);
       // rules that open a hazard report themselves (pack `hazard:`, e.g. red over-capacity, ≥ 10 in a high-risk zone)
@@ -203,6 +210,7 @@ export class Gateway {
     });
     // zone head-counts: the `occupancy` measurement (CONTRACT §5) and the live site view
     this.evaluator.onOccupancy((o) => {
+      this.live.occupancy(o.enterprise, o.site, o.zone, o.persons, o.ts);
       const zone = this.assets.enterprises.get(o.enterprise)?.sites.get(o.site)?.zones.get(o.zone);
       this.hub.publishOccupancy(o.enterprise, o.site, { enterprise: o.enterprise, site: o.site, zone: o.zone, persons: o.persons, maxPersons: zone?.maxPersons ?? null, ts: new Date(o.ts).toISOString() });
       const point = { measurement: 'occupancy', tags: { enterprise: o.enterprise, site: o.site, zone: o.zone }, fields: { persons: o.persons }, ts: o.ts };
@@ -217,7 +225,11 @@ export class Gateway {
       log: c('rules'),
       snapshotMs: config.rules.stateSnapshotSeconds * 1000,
       onError: () => this.metrics.rulesErrors.inc(),
-      onFrame: (f) => f.type === 'readings' && this.hub.publishReadings(f.readings),
+      onFrame: (f) => {
+        if (f.type !== 'readings') return;
+        this.live.readings(f.readings);
+        this.hub.publishReadings(f.readings);
+      },
     });
     await this.ruleRunner.start(this.wal.read(Number.MAX_SAFE_INTEGER));
     this.overdueTimer = setInterval(() => void this.checkOverdue().catch((err: Error) => this.log.error({ err }, 'overdue check failed')), 30_000);

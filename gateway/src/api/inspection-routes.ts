@@ -1,0 +1,46 @@
+// Enterprise views, the regulator's online-inspection board and offline verification tasks
+// (CONTRACT §7). Out of scope answers 404.
+import type { FastifyRequest } from 'fastify';
+import { HazardlineError } from '../errors.ts';
+import type { Actor } from '../hazards/types.ts';
+import type { InspectionService } from '../inspection/inspection-service.ts';
+import type { Identity, TokenAuth } from './auth.ts';
+import type { buildApi } from './server.ts';
+
+type Req = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: unknown }>;
+const actorOf = (id: Identity): Actor => ({ ...id, id: id.name ?? id.role });
+
+export function inspectionRoutes(app: ReturnType<typeof buildApi>, deps: () => { inspection: InspectionService; auth: TokenAuth } | undefined): void {
+  const get = () => {
+    const d = deps();
+    if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
+    return d;
+  };
+  const VIEWERS = ['dispatcher', 'officer', 'regulator', 'admin'] as const;
+
+  app.get('/api/v1/enterprises', async (req: Req) => {
+    const d = get();
+    return { enterprises: await d.inspection.enterprises(actorOf(d.auth.require(req.headers.authorization, [...VIEWERS]))) };
+  });
+
+  app.get('/api/v1/enterprises/:id', async (req: Req) => {
+    const d = get();
+    return { enterprise: await d.inspection.enterprise(req.params.id, actorOf(d.auth.require(req.headers.authorization, [...VIEWERS]))) };
+  });
+
+  app.get('/api/v1/inspection', async (req: Req) => {
+    const d = get();
+    return d.inspection.board(actorOf(d.auth.require(req.headers.authorization, ['regulator', 'admin'])));
+  });
+
+  app.post('/api/v1/verifications', async (req: Req, reply) => {
+    const d = get();
+    const v = await d.inspection.createVerification(req.body, actorOf(d.auth.require(req.headers.authorization, ['regulator', 'admin'])));
+    return reply.status(201).send({ verification: v });
+  });
+
+  app.post('/api/v1/verifications/:id/result', async (req: Req) => {
+    const d = get();
+    return d.inspection.recordResult(req.params.id, req.body, actorOf(d.auth.require(req.headers.authorization, ['regulator', 'admin'])));
+  });
+}

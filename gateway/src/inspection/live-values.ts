@@ -1,0 +1,38 @@
+// The latest value of every device metric and zone head-count, for the enterprise views of the
+// consoles and the inspection board ("what power, belt and positioning show", issue 6). Fed
+// from durable frames; bounded by the asset model (one entry per configured device metric).
+import type { Reading } from '../model/types.ts';
+
+export interface LatestValue {
+  ts: number;
+  value: number;
+}
+
+export class LiveValues {
+  private readonly byDevice = new Map<string, Map<string, LatestValue>>();
+  private readonly zones = new Map<string, { persons: number; ts: number }>();
+
+  readings(rs: readonly Reading[]): void {
+    for (const r of rs) {
+      if (r.value === null || r.quality === 'bad') continue;
+      const k = `${r.enterprise}/${r.site}/${r.device}`;
+      let m = this.byDevice.get(k);
+      if (!m) this.byDevice.set(k, (m = new Map()));
+      const cur = m.get(r.metric);
+      // event time decides: a late (backfilled) reading does not replace a newer one
+      if (!cur || r.ts >= cur.ts) m.set(r.metric, { ts: r.ts, value: r.value });
+    }
+  }
+
+  occupancy(enterprise: string, site: string, zone: string, persons: number, ts: number): void {
+    this.zones.set(`${enterprise}/${site}/${zone}`, { persons, ts });
+  }
+
+  get(enterprise: string, site: string, device: string, metric: string): LatestValue | undefined {
+    return this.byDevice.get(`${enterprise}/${site}/${device}`)?.get(metric);
+  }
+
+  persons(enterprise: string, site: string, zone: string): { persons: number; ts: number } | undefined {
+    return this.zones.get(`${enterprise}/${site}/${zone}`);
+  }
+}
