@@ -1,4 +1,8 @@
 // HTTP API (CONTRACT §7) on fastify; handlers are tested with inject(), no sockets.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
@@ -48,6 +52,9 @@ function isLoopback(ip: string): boolean {
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.');
 }
 
+/** The built consoles (`npm run build:ui` → dashboards/dist), served at `/` (CONTRACT §10). */
+export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dashboards', 'dist');
+
 export function buildApi(d: ApiDeps) {
   // request logs stay below the gateway's level: per-request lines at info would drown the ingest logs
   const httpLog = d.log.child({ component: 'http' }, { level: d.log.level === 'silent' ? 'silent' : 'warn' });
@@ -63,6 +70,12 @@ export function buildApi(d: ApiDeps) {
     if (status === 500) d.log.error({ err }, 'http handler failed');
     reply.status(status).send({ error: { code: status === 500 ? 'HL_ERR_INTERNAL' : (err.code ?? 'HL_ERR_BAD_REQUEST'), message: err.message } });
   });
+  if (existsSync(join(CONSOLE_DIR, 'index.html'))) {
+    // hashed assets are immutable; index.html is revalidated so a new build is picked up
+    void app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false, setHeaders: (res, path) => void res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') });
+  } else {
+    app.get('/', async (_req, reply) => reply.status(404).send({ error: { code: 'HL_ERR_NOT_FOUND', message: 'console not built: run npm run build:ui' } }));
+  }
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'HL_ERR_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
   app.get('/healthz', async (_req, reply) => {

@@ -1,0 +1,67 @@
+// The gateway API as the consoles use it (CONTRACT §7, §9). A console opened with ?token=...
+// keeps that token for the session (wall screens, kiosks); otherwise it asks for one.
+export function sessionToken(): string | null {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) {
+    sessionStorage.setItem('hazardline-token', fromUrl);
+    history.replaceState(null, '', location.pathname);
+    return fromUrl;
+  }
+  return sessionStorage.getItem('hazardline-token');
+}
+
+export async function post<T>(path: string, token: string, body: unknown): Promise<T> {
+  const res = await fetch(path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.json();
+  if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+  return json as T;
+}
+
+export interface AlarmJson {
+  id: string;
+  rule: string;
+  severity: 'red' | 'orange' | 'yellow' | 'blue';
+  state: string;
+  active: boolean;
+  enterprise: string;
+  site: string | null;
+  zone: string | null;
+  device: string | null;
+  value: number | null;
+  message: string;
+  messageEn: string;
+  raisedAt: string;
+  dueBy: string;
+  overdue: boolean;
+  hazardId: string | null;
+  count: number;
+}
+
+/** The alarm stream: snapshot first, then transitions; reconnects with back-off. */
+export function alarmStream(token: string, on: { snapshot(a: AlarmJson[]): void; alarm(a: AlarmJson & { action: string }): void; status(connected: boolean): void }): () => void {
+  let ws: WebSocket | undefined;
+  let closed = false;
+  let delay = 500;
+  const open = () => {
+    ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream?token=${encodeURIComponent(token)}`);
+    ws.onopen = () => {
+      delay = 500;
+      on.status(true);
+      ws!.send(JSON.stringify({ subscribe: ['alarms'] }));
+    };
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(String(m.data));
+      if (msg.type === 'snapshot') on.snapshot(msg.data.alarms);
+      else if (msg.type === 'alarm') on.alarm(msg.data);
+    };
+    ws.onclose = () => {
+      on.status(false);
+      if (!closed) setTimeout(open, (delay = Math.min(delay * 2, 10_000)));
+    };
+  };
+  open();
+  return () => {
+    closed = true;
+    ws?.close();
+  };
+}

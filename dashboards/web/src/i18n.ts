@@ -1,0 +1,44 @@
+// Console text: zh-CN first, English on a switch (operators read Chinese; code and API are English).
+export type Lang = 'zh' | 'en';
+
+const TEXT = {
+  title: { zh: '调度台', en: 'Dispatcher console' },
+  connected: { zh: '实时连接', en: 'live' },
+  disconnected: { zh: '连接中断，正在重连…', en: 'disconnected, reconnecting…' },
+  openAlarms: { zh: '未关闭报警', en: 'Open alarms' },
+  none: { zh: '暂无报警', en: 'No open alarms' },
+  ack: { zh: '确认', en: 'Acknowledge' },
+  shelve: { zh: '搁置', en: 'Shelve' },
+  hazard: { zh: '转隐患', en: 'To hazard' },
+  note: { zh: '处置说明', en: 'Note' },
+  reason: { zh: '搁置原因', en: 'Reason' },
+  hours: { zh: '搁置小时数', en: 'Hours' },
+  submit: { zh: '提交', en: 'Submit' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  dueIn: { zh: '剩余处置时间', en: 'Due in' },
+  overdue: { zh: '已逾期', en: 'Overdue' },
+  mute: { zh: '静音', en: 'Mute' },
+  unmute: { zh: '声音', en: 'Sound' },
+  token: { zh: '请输入令牌', en: 'Enter your token' },
+  login: { zh: '进入', en: 'Enter' },
+  linked: { zh: '已转隐患', en: 'Hazard' },
+} as const;
+
+export type TextKey = keyof typeof TEXT;
+export const t = (lang: Lang, key: TextKey): string => TEXT[key][lang];
+
+export const SEVERITY: Record<string, { zh: string; en: string }> = {
+  red: { zh: '红色', en: 'Red' },
+  orange: { zh: '橙色', en: 'Orange' },
+  yellow: { zh: '黄色', en: 'Yellow' },
+  blue: { zh: '蓝色', en: 'Blue' },
+};
+
+export const STATE: Record<string, { zh: string; en: string }> = {
+  active_unacked: { zh: '未确认', en: 'Unacknowledged' },
+  active_acked: { zh: '已确认', en: 'Acknowledged' },
+  cleared_unacked: { zh: '已恢复未确认', en: 'Cleared, unacknowledged' },
+  shelved: { zh: '已搁置', en: 'Shelved' },
+  suppressed: { zh: '已抑制', en: 'Suppressed' },
+  normal: { zh: '已关闭', en: 'Closed' },
+};
