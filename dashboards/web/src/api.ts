@@ -1,10 +1,13 @@
 // The gateway API as the consoles use it (CONTRACT §7, §9). A console opened with ?token=...
 // keeps that token for the session (wall screens, kiosks); otherwise it asks for one.
 export function sessionToken(): string | null {
-  const fromUrl = new URLSearchParams(location.search).get('token');
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
   if (fromUrl) {
     sessionStorage.setItem('hazardline-token', fromUrl);
-    history.replaceState(null, '', location.pathname);
+    // the token leaves the address bar (and the history); other parameters stay
+    params.delete('token');
+    history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
     return fromUrl;
   }
   return sessionStorage.getItem('hazardline-token');

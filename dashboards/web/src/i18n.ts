@@ -42,3 +42,17 @@ export const STATE: Record<string, { zh: string; en: string }> = {
   suppressed: { zh: '已抑制', en: 'Suppressed' },
   normal: { zh: '已关闭', en: 'Closed' },
 };
+
+const HAZARD_STATE: Record<string, { zh: string; en: string }> = {
+  reported: { zh: '已上报', en: 'Reported' },
+  verifying: { zh: '现场核查中', en: 'Being checked' },
+  confirmed: { zh: '已确认', en: 'Confirmed' },
+  rejected: { zh: '未予认定', en: 'Rejected' },
+  rectifying: { zh: '限期整改中', en: 'Being rectified' },
+  rectified: { zh: '已整改待验收', en: 'Rectified' },
+  closed: { zh: '已销号', en: 'Closed' },
+  rewarded: { zh: '已奖励', en: 'Rewarded' },
+  published: { zh: '已公示', en: 'Published' },
+};
+
+export const hazardState = (s: string, lang: Lang): string => HAZARD_STATE[s]?.[lang] ?? s;

@@ -73,6 +73,10 @@ export function buildApi(d: ApiDeps) {
   if (existsSync(join(CONSOLE_DIR, 'index.html'))) {
     // hashed assets are immutable; index.html is revalidated so a new build is picked up
     void app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false, setHeaders: (res, path) => void res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') });
+    // the consoles' addresses (CONTRACT §10)
+    for (const [path, file] of [['/report', 'report.html'], ['/public', 'public.html']] as const) {
+      app.get(path, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile(file));
+    }
   } else {
     app.get('/', async (_req, reply) => reply.status(404).send({ error: { code: 'HL_ERR_NOT_FOUND', message: 'console not built: run npm run build:ui' } }));
   }
