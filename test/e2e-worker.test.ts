@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, devices, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hazard } from '../gateway/src/hazards/types.ts';
 import { startTestGateway, TEST_TOKENS, type TestGateway } from './helpers/gateway.ts';
 
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
@@ -48,7 +49,7 @@ describe('worker report page (安全举手) and public notice in Chromium', () =
     const code = (await page.getByTestId('report-code').textContent())!;
     expect(code).toMatch(/^HL-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     await page.screenshot({ path: join(SHOTS, 'worker-report-code.png') });
-    const hz = (await t.gw.records!.hazardByCode<{ id: string; photos?: unknown[] }>(code))!;
+    const hz = (await t.gw.records!.hazardByCode<Hazard>(code))!;
     expect(hz.photos).toHaveLength(1);
     // the enterprise runs the loop; the reporter only has the code
     const act = (body: Record<string, unknown>) => t.gw.api.inject({ method: 'POST', url: `/api/v1/hazards/${hz.id}/actions`, headers: { authorization: `Bearer ${OFFICER}` }, payload: body });
