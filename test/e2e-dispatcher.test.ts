@@ -39,6 +39,12 @@ describe('dispatcher console (调度台) in Chromium', () => {
     await expect.poll(() => row.locator('td.sev').textContent()).toBe('红色');
     expect(await row.locator('td.msg').textContent()).toContain('gas-01');
     expect(await row.getAttribute('class')).toContain('flash');
+    // the selected alarm's trend, with the threshold drawn (uPlot)
+    await row.locator('td.msg').click();
+    const trend = page.getByTestId('trend');
+    await trend.locator('canvas').waitFor({ timeout: 5000 });
+    expect(await trend.textContent()).toContain('报警阈值');
+    expect(await trend.textContent()).toContain('gas-01 · lel');
     await page.screenshot({ path: join(SHOTS, 'dispatcher-alarm.png') });
     await row.locator('button[data-action="ack"]').click();
     await page.locator('.dialog input[name="text"]').fill('已通知班长现场核查');

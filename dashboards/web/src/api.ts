@@ -31,6 +31,8 @@ export interface AlarmJson {
   zone: string | null;
   device: string | null;
   value: number | null;
+  metric: string | null;
+  threshold: number | null;
   message: string;
   messageEn: string;
   raisedAt: string;

@@ -6,6 +6,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { alarmStream, post, sessionToken, type AlarmJson } from './api.ts';
 import { SEVERITY, STATE, t, type Lang } from './i18n.ts';
+import { Trend } from './trend.tsx';
 
 const RANK: Record<string, number> = { red: 3, orange: 2, yellow: 1, blue: 0 };
 
@@ -48,6 +49,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
   const [now, setNow] = useState(Date.now());
   const [dialog, setDialog] = useState<Dialog>(null);
   const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -101,7 +103,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
       <table class="alarms">
         <tbody>
           {list.map((a) => (
-            <tr key={a.id} data-alarm={a.id} data-state={a.state} class={`sev-${a.severity} ${a.state === 'active_unacked' ? 'flash' : ''} ${a.overdue ? 'overdue' : ''}`}>
+            <tr key={a.id} data-alarm={a.id} data-state={a.state} onClick={() => setSelected(a.id)} class={`${selected === a.id ? 'selected ' : ''}sev-${a.severity} ${a.state === 'active_unacked' ? 'flash' : ''} ${a.overdue ? 'overdue' : ''}`}>
               <td class="sev">{SEVERITY[a.severity][lang]}</td>
               <td class="msg">
                 <div>{lang === 'zh' ? a.message : a.messageEn}</div>
@@ -118,6 +120,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
           ))}
         </tbody>
       </table>
+      {selected && alarms.get(selected) && <Trend alarm={alarms.get(selected)!} token={token} lang={lang} />}
       {dialog && <ActionDialog lang={lang} dialog={dialog} onCancel={() => setDialog(null)} onSubmit={(v) => act(() => (dialog.kind === 'ack' ? post(`/api/v1/alarms/${dialog.alarm.id}/ack`, token, { note: v.text }) : post(`/api/v1/alarms/${dialog.alarm.id}/shelve`, token, { reason: v.text, until: Date.now() + v.hours * 3_600_000 })))} />}
     </main>
   );
