@@ -13,6 +13,7 @@ import type { RecordStore } from '../records/record-store.ts';
 import { SEVERITIES, type Severity } from '../../../rules/src/types.ts';
 import type { Identity, TokenAuth } from './auth.ts';
 import { badRequest, parseTime } from './time-params.ts';
+import { actorName, openDeps } from './route-deps.ts';
 
 export interface AlarmRouteDeps {
   alarms: AlarmManager;
@@ -27,7 +28,6 @@ export interface AlarmRouteDeps {
 
 type Req<B = unknown> = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: B }>;
 
-const actorOf = (id: Identity) => id.name ?? id.role;
 const STATUSES: DeclaredStatus[] = ['producing', 'stopped', 'rectifying'];
 
 function str(body: unknown, field: string, required: boolean): string | null {
@@ -43,11 +43,7 @@ function str(body: unknown, field: string, required: boolean): string | null {
 
 export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmRouteDeps | undefined): void {
   // the records database opens in start(): before that (and after stop) these routes answer 503
-  const get = (): AlarmRouteDeps => {
-    const d = deps();
-    if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
-    return d;
-  };
+  const get = openDeps(deps);
   const json = (d: AlarmRouteDeps, a: Alarm) => alarmJson(a, d.timezone, d.clock.now());
 
   /** the alarm if the caller may see it; 404 otherwise (out of scope looks like absent) */
@@ -105,7 +101,7 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'admin']);
     await visible(d, id, req.params.id);
-    return { alarm: json(d, d.alarms.ack(req.params.id, actorOf(id), str(req.body, 'note', false))) };
+    return { alarm: json(d, d.alarms.ack(req.params.id, actorName(id), str(req.body, 'note', false))) };
   });
 
   app.post('/api/v1/alarms/:id/shelve', async (req: Req) => {
@@ -118,7 +114,7 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const until = parseTime('until', String(untilRaw), NaN);
     // ISA-18.2: shelving is timed; a week at most, so nothing is forgotten on the shelf
     if (until > d.clock.now() + 7 * 86_400_000) throw badRequest('until', 'at most 7 days ahead');
-    return { alarm: json(d, d.alarms.shelve(req.params.id, actorOf(id), until, reason)) };
+    return { alarm: json(d, d.alarms.shelve(req.params.id, actorName(id), until, reason)) };
   });
 
   app.put('/api/v1/enterprises/:id/declared-status', async (req: Req) => {
@@ -132,7 +128,7 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const from = fromRaw === undefined || fromRaw === null ? d.clock.now() : parseTime('from', String(fromRaw), NaN);
     if (!Number.isFinite(from)) throw badRequest('from', 'expected epoch milliseconds or an RFC 3339 time');
     const reason = str(req.body, 'reason', false);
-    await d.declare(ent.id, status, from, reason, actorOf(id));
+    await d.declare(ent.id, status, from, reason, actorName(id));
     return { enterprise: ent.id, declaredStatus: status, from: new Date(from).toISOString(), reason };
   });
 }

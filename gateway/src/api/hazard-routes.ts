@@ -4,10 +4,10 @@ import type { FastifyRequest } from 'fastify';
 import type { AlarmManager } from '../alarms/alarm-manager.ts';
 import { HazardlineError } from '../errors.ts';
 import type { HazardService } from '../hazards/hazard-service.ts';
-import type { Actor } from '../hazards/types.ts';
-import type { Identity, TokenAuth } from './auth.ts';
+import type { TokenAuth } from './auth.ts';
 import type { buildApi } from './server.ts';
 import { badRequest } from './time-params.ts';
+import { actorOf, openDeps } from './route-deps.ts';
 
 export interface HazardRouteDeps {
   hazards: HazardService;
@@ -22,16 +22,11 @@ export interface HazardRouteOptions {
 
 type Req = FastifyRequest<{ Params: { id: string; code: string }; Querystring: Record<string, string | undefined>; Body: unknown }>;
 
-const actorOf = (id: Identity): Actor => ({ ...id, id: id.name ?? id.role });
 
 export function hazardRoutes(app: ReturnType<typeof buildApi>, deps: () => HazardRouteDeps | undefined, o: HazardRouteOptions): void {
   // photos arrive as the raw image body; the type is checked from the bytes, not from this header
   app.addContentTypeParser(['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: o.photoMaxBytes }, (_req, body, done) => done(null, body));
-  const get = (): HazardRouteDeps => {
-    const d = deps();
-    if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
-    return d;
-  };
+  const get = openDeps(deps);
 
   app.get('/api/v1/hazards', async (req: Req) => {
     const d = get();

@@ -1,21 +1,15 @@
 // Enterprise views, the regulator's online-inspection board and offline verification tasks
 // (CONTRACT §7). Out of scope answers 404.
 import type { FastifyRequest } from 'fastify';
-import { HazardlineError } from '../errors.ts';
-import type { Actor } from '../hazards/types.ts';
 import type { InspectionService } from '../inspection/inspection-service.ts';
-import type { Identity, TokenAuth } from './auth.ts';
+import type { TokenAuth } from './auth.ts';
 import type { buildApi } from './server.ts';
+import { actorOf, openDeps } from './route-deps.ts';
 
 type Req = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: unknown }>;
-const actorOf = (id: Identity): Actor => ({ ...id, id: id.name ?? id.role });
 
 export function inspectionRoutes(app: ReturnType<typeof buildApi>, deps: () => { inspection: InspectionService; auth: TokenAuth } | undefined): void {
-  const get = () => {
-    const d = deps();
-    if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
-    return d;
-  };
+  const get = openDeps(deps);
   const VIEWERS = ['dispatcher', 'officer', 'regulator', 'admin'] as const;
 
   app.get('/api/v1/enterprises', async (req: Req) => {

@@ -1,0 +1,18 @@
+// Shared by the route modules whose stores open in Gateway.start(): the acting identity and
+// the 503 before the records database is open (and after stop).
+import { HazardlineError } from '../errors.ts';
+import type { Actor } from '../hazards/types.ts';
+import type { Identity } from './auth.ts';
+
+/** `name` of the token, else its role: what transitions, history and the audit chain record. */
+export const actorName = (id: Identity): string => id.name ?? id.role;
+export const actorOf = (id: Identity): Actor => ({ ...id, id: actorName(id) });
+
+/** The route dependencies once the records database is open; 503 until then. */
+export function openDeps<T>(deps: () => T | undefined): () => T {
+  return () => {
+    const d = deps();
+    if (!d) throw new HazardlineError('HL_ERR_STORE_UNAVAILABLE', 'records database not open', 503);
+    return d;
+  };
+}
