@@ -1,6 +1,7 @@
-// The latest value of every device metric and zone head-count, for the enterprise views of the
+// The latest power and belt values and zone head-counts, for the enterprise views of the
 // consoles and the inspection board ("what power, belt and positioning show", issue 6). Fed
-// from durable frames; bounded by the asset model (one entry per configured device metric).
+// from every durable readings frame, so it keeps only the kinds those views show: gas and
+// slope readings (most of the traffic) cost one comparison each.
 import type { Reading } from '../model/types.ts';
 
 export interface LatestValue {
@@ -14,7 +15,7 @@ export class LiveValues {
 
   readings(rs: readonly Reading[]): void {
     for (const r of rs) {
-      if (r.value === null || r.quality === 'bad') continue;
+      if ((r.kind !== 'power' && r.kind !== 'belt') || r.value === null || r.quality === 'bad') continue;
       const k = `${r.enterprise}/${r.site}/${r.device}`;
       let m = this.byDevice.get(k);
       if (!m) this.byDevice.set(k, (m = new Map()));
