@@ -202,7 +202,7 @@ export class Gateway {
       // a confirmed major hazard goes to the regulator at once (直报, CONTRACT §8)
       for (const e of ev.effects) if (e.kind === 'direct-report') this.notify.handle({ kind: 'hazard', hazard: { ...notice, action: 'direct-report' }, action: 'direct-report' });
     });
-    this.inspection = new InspectionService({ store: this.records, assets: this.assets, alarms: this.alarms, hazards: this.hazards, live: this.live, clock: this.clock, timezone: tz });
+    this.inspection = new InspectionService({ store: this.records, assets: this.assets, alarms: this.alarms, hazards: this.hazards, live: this.live, clock: this.clock, timezone: tz, rules: this.evaluator });
     this.evaluator.onCondition((cond) => {
       this.alarms!.handle(cond);
       // rules that open a hazard report themselves (pack `hazard:`, e.g. red over-capacity, ≥ 10 in a high-risk zone)

@@ -5,7 +5,7 @@
 // event time plus the wall time since that frame arrived (types.ts Evaluator.tick).
 import type { DeclaredStatus } from '../../gateway/src/model/assets.ts';
 import type { Frame, Reading } from '../../gateway/src/model/types.ts';
-import type { DeviceSlot, Host, ReadingSink, RuleRuntime, SampleSink } from './kind.ts';
+import type { DeviceSlot, Host, ReadingSink, RuleGauge, RuleRuntime, SampleSink } from './kind.ts';
 import { LocalCalendar } from './local-calendar.ts';
 import { Presence } from './presence.ts';
 import { compileRules, RuleConfigError, type RuleOptions } from './compile.ts';
@@ -41,6 +41,8 @@ export interface RuleEvaluator extends Evaluator {
   onOccupancy(fn: (c: OccupancyChange) => void): void;
   /** the enterprise's event clock at wall time `now` (-Infinity before its first frame) */
   clock(enterprise: string, now: number): number;
+  /** the running values of one rule (e.g. `belt.over-capacity-day`: today's tonnage per belt) */
+  gauges(ruleId: string): RuleGauge[];
 }
 
 interface MetricSlot {
@@ -358,6 +360,10 @@ class Engine implements RuleEvaluator, Host {
     return { ...this.st };
   }
 
+  gauges(ruleId: string): RuleGauge[] {
+    return this.runtimes.find((r) => r.info.id === ruleId)?.gauges?.() ?? [];
+  }
+
   exportState(): unknown {
     const ents: Record<string, unknown> = {};
     for (const e of this.ents.values()) {
@@ -399,3 +405,4 @@ class Engine implements RuleEvaluator, Host {
     Object.assign(this.st, s.stats ?? {});
   }
 }
+export type { RuleGauge } from './kind.ts';

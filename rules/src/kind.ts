@@ -93,8 +93,22 @@ export interface RuleRuntime {
   /** a data frame of a device flagged `offline` arrived (data returns) */
   onSeen?(slot: DeviceSlot, ts: number): void;
   tick?(clockOf: (enterprise: string) => number): void;
+  /** the running values a rule compares with its limit, for the consoles (e.g. today's tonnage) */
+  gauges?(): RuleGauge[];
   exportState(): Record<string, unknown>;
   importState(s: Record<string, unknown>): void;
+}
+
+/** A rule's running value for one subject over one period (`cumulative`: the day's or month's tonnage). */
+export interface RuleGauge {
+  rule: string;
+  subject: Subject;
+  value: number;
+  limit: number | null;
+  unit: string;
+  /** the period the value belongs to (event time, ms); a consumer past `periodEnd` reads 0 */
+  periodStart: number;
+  periodEnd: number;
 }
 
 export interface KindContext<P> {

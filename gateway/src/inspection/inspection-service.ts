@@ -18,6 +18,7 @@ import type { AssetModel, EnterpriseInfo } from '../model/assets.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { badRequest, parseTime } from '../api/time-params.ts';
 import type { LiveValues } from './live-values.ts';
+import type { RuleGauge } from '../../../rules/src/evaluator.ts';
 import { computeRisk, RISK_RULE_GROUPS, type Verification as RiskVerification } from './risk.ts';
 
 export interface Verification {
@@ -33,14 +34,35 @@ export interface Verification {
   result?: { confirmed: boolean; note: string; evidence: string | null; by: string; at: number; hazardId: string | null };
 }
 
+/** the rule engine's running values (RuleEvaluator.gauges / clock) */
+export interface RuleGauges {
+  gauges(ruleId: string): RuleGauge[];
+  clock(enterprise: string, now: number): number;
+}
+
 /** the anomaly queue: findings a regulator verifies on site (issue 6) */
 const ANOMALY_RULES = new Set(['power.secret-operation', 'power.fake-offline', 'belt.running-while-stopped', 'belt.over-capacity-day', 'belt.over-capacity-month', 'personnel.overcrowding', 'personnel.stopped-site', 'data.flatline', 'data.counter-backwards', 'data.replay', 'hazard.overdue-rectification']);
 const iso = (t: number) => new Date(t).toISOString();
 
 export class InspectionService {
   constructor(
-    private readonly o: { store: RecordStore; assets: AssetModel; alarms: AlarmManager; hazards: HazardService; live: LiveValues; clock: Clock; timezone: string },
+    private readonly o: { store: RecordStore; assets: AssetModel; alarms: AlarmManager; hazards: HazardService; live: LiveValues; clock: Clock; timezone: string; rules?: RuleGauges },
   ) {}
+
+  /**
+   * Today's tonnage per belt against the approved daily capacity: the running total of the
+   * `belt.over-capacity-day` rule itself, so the site view shows the number the alarm is judged
+   * by; 0 once the enterprise's event clock has passed the end of that local day.
+   */
+  private beltToday(e: EnterpriseInfo, now: number) {
+    const rules = this.o.rules;
+    if (!rules) return [];
+    const clock = rules.clock(e.id, now);
+    return rules
+      .gauges('belt.over-capacity-day')
+      .filter((g) => g.subject.enterprise === e.id && g.subject.device)
+      .map((g) => ({ site: g.subject.site ?? null, device: g.subject.device!, tonnes: clock >= g.periodEnd ? 0 : Math.round(g.value * 10) / 10, capacity: e.approvedCapacity.tonnesPerDay ?? null, alarmAbove: g.limit, dayStart: iso(clock >= g.periodEnd ? g.periodEnd : g.periodStart) }));
+  }
 
   private scope(actor: Actor): EnterpriseInfo[] {
     return [...this.o.assets.enterprises.values()].filter((e) => visible({ enterprise: e.id, jurisdiction: e.jurisdiction }, actor));
@@ -70,7 +92,7 @@ export class InspectionService {
       declaredStatus: e.declaredStatus,
       approvedCapacity: e.approvedCapacity,
       power: e.power ?? null,
-      live: { powerKw: latest('power', 'kw'), beltRunning: latest('belt', 'running'), beltTph: latest('belt', 'tph'), zones },
+      live: { powerKw: latest('power', 'kw'), beltRunning: latest('belt', 'running'), beltTph: latest('belt', 'tph'), beltToday: this.beltToday(e, now), zones },
       alarms: { open: alarms.length, bySeverity },
       hazards: { open: hazards.length, major: hazards.filter((h) => h.level === 'major').length, overdue: hazards.filter((h) => h.flags?.overdueRectification).length },
       devices: { total: devices.length, offline: offline.size },

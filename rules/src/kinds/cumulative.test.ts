@@ -39,6 +39,20 @@ describe('cumulative (belt.over-capacity-day) [DOMAIN.md §5]', () => {
     expect(peak.value).toBe(3600);
     expect(brief(r.out, 'belt.over-capacity-month')).toEqual([]);
   });
+
+  it("gauges: the day's running tonnage the console shows is the rule's own total, with its limit and local-day period", () => {
+    const r = rig({ packs: ['belt'] });
+    const D = local('2026-11-02T00:00:00');
+    expect(r.ev.gauges('belt.over-capacity-day')).toEqual([]);
+    r.read('belt-1', { total_t: 5000 }, D + 1 * H);
+    r.read('belt-1', { total_t: 6500 }, D + 4 * H);
+    r.read('belt-1', { total_t: 100 }, D + 5 * H); // reset: +100
+    const [g] = r.ev.gauges('belt.over-capacity-day');
+    expect(g).toMatchObject({ rule: 'belt.over-capacity-day', subject: { device: 'belt-1' }, value: 1600, unit: 't', periodStart: D, periodEnd: D + 24 * H });
+    expect(g.limit).toBeCloseTo(3300, 6);
+    expect(r.ev.gauges('belt.over-capacity-month')[0]).toMatchObject({ value: 1600, limit: 80000 });
+    expect(r.ev.gauges('gas.lel')).toEqual([]);
+  });
 });
 
 describe('cumulative (belt.over-capacity-month) [DOMAIN.md §5]', () => {

@@ -6,7 +6,7 @@
 // Late counter readings add nothing: the later reading already includes their increment.
 import { z } from 'zod';
 import { Armed, Emitter, fmt, fmtTh, StateTable } from '../emitter.ts';
-import type { DeviceSlot, Host, KindContext, KindModule, ReadingSink, RuleRuntime } from '../kind.ts';
+import type { DeviceSlot, Host, KindContext, KindModule, ReadingSink, RuleGauge, RuleRuntime } from '../kind.ts';
 import { matches } from '../kind.ts';
 import { severity } from '../schema-common.ts';
 
@@ -105,6 +105,11 @@ class Acc {
     }
   }
 
+  gauge(): RuleGauge | undefined {
+    if (this.ps !== this.ps) return undefined;
+    return { rule: this.em.info.id, subject: this.em.subject, value: this.total, limit: this.limit() ?? null, unit: this.p.unit, periodStart: this.ps, periodEnd: this.pe };
+  }
+
   advance(clock: number): boolean {
     if (clock >= this.pe) this.roll(clock);
     return this.active;
@@ -158,6 +163,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       };
     },
     tick: (clockOf) => armed.tick(clockOf),
+    gauges: () => [...table.live.values()].flatMap((a) => a.gauge() ?? []),
     exportState: () => table.export(),
     importState: (s) => table.import(s),
   };
