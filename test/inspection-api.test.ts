@@ -19,6 +19,7 @@ beforeAll(async () => {
   const raw = await rawTestConfig(tempDir());
   raw.enterprises[0].declaredStatus = 'stopped';
   raw.enterprises[0].power = { idleKw: 40, productionKw: 900 };
+  raw.enterprises[0].approvedCapacity = { tonnesPerDay: 3000, tonnesPerMonth: 80000 };
   t = await startTestGateway({
     enterprises: raw.enterprises,
     auth: {
@@ -88,5 +89,34 @@ describe('online inspection and offline verification', () => {
     expect(one.body.enterprise.openAlarms.map((a: { id: string }) => a.id)).toContain(alarmId);
     expect(one.body.enterprise.hazards).toMatchObject({ open: 1, major: 1 });
     expect((await call('GET', '/api/v1/inspection', TEST_TOKENS.dispatcher)).status).toBe(403);
+  });
+
+  it("the site view's numbers: head-count against the zone limit, belt state and today's tonnage against capacity, power; a zone's head-count series", async () => {
+    const c = await mqtt.connectAsync(t.mqttUrl, { username: 's1-eon', password: 'pw-s1' });
+    // two readings inside today's local day (Asia/Shanghai), whenever the test runs
+    const now = Date.now();
+    const dayStart = Date.parse(`${new Date(now + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    const t1 = Math.max(dayStart + 1, now - 120_000);
+    await c.publishAsync('hl/v1/ent-a/s1/belt-main/telemetry', JSON.stringify([{ ts: t1, values: { running: 1, tph: 410, total_t: 12_000 } }, { ts: now - 1, values: { running: 1, tph: 420, total_t: 12_250.5 } }]), { qos: 1 });
+    await c.publishAsync('hl/v1/ent-a/s1/uwb-1/position', JSON.stringify({ ts: now, tags: ['P1', 'P2', 'P3'].map((tag) => ({ tag, zone: 'z-stope-301' })) }), { qos: 1 });
+    await c.endAsync();
+    const view = await waitFor(async () => {
+      const v = (await call('GET', '/api/v1/enterprises/ent-a', TEST_TOKENS.dispatcher)).body.enterprise;
+      return v.live.beltToday.length && v.live.zones[0].persons === 3 ? v : undefined;
+    }, 5000, 'site view');
+    expect(view.live.beltToday).toEqual([{ site: 's1', device: 'belt-main', tonnes: 250.5, capacity: 3000, alarmAbove: expect.closeTo(3300, 6), dayStart: new Date(dayStart).toISOString() }]);
+    expect(view.live.beltRunning).toEqual([{ device: 'belt-main', value: 1, at: new Date(now - 1).toISOString() }]);
+    expect(view.live.zones).toEqual([{ site: 's1', zone: 'z-stope-301', name: null, maxPersons: 9, highRisk: true, persons: 3 }]);
+    expect(view).toMatchObject({ declaredStatus: 'stopped', power: { idleKw: 40, productionKw: 900 } });
+    // the head-count as a series (the `occupancy` measurement), by zone instead of device
+    const series = await waitFor(async () => {
+      const r = await call('GET', `/api/v1/readings?zone=z-stope-301&metric=persons&from=${now - 1000}&to=${now + 1000}`, TEST_TOKENS.dispatcher);
+      return r.body.points?.length ? r.body : undefined;
+    }, 5000, 'occupancy points');
+    expect(series).toEqual({ zone: 'z-stope-301', site: 's1', enterprise: 'ent-a', metric: 'persons', unit: expect.any(String), points: [[now, 3]] });
+    expect((await call('GET', '/api/v1/readings?zone=z-stope-301&metric=lel', TEST_TOKENS.dispatcher)).body.error.field).toBe('metric');
+    expect((await call('GET', '/api/v1/readings?zone=z-nowhere&metric=persons', TEST_TOKENS.dispatcher)).status).toBe(404);
+    expect((await call('GET', '/api/v1/readings?zone=z-stope-301&device=gas-01&metric=persons', TEST_TOKENS.dispatcher)).body.error.field).toBe('zone');
+    expect((await call('GET', '/api/v1/readings?zone=z-stope-301&metric=persons', REG_JN)).status).toBe(404);
   });
 });

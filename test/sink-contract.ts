@@ -104,6 +104,26 @@ export function sinkContract(name: string, factory: () => Promise<SinkFixture>, 
       ]);
     }, timeout);
 
+    it("reads a zone's head-count (occupancy: site and zone tags, no device) apart from the devices in it", async () => {
+      const e = 'ent-occ';
+      const occ = (site: string, zone: string, ts: number, persons: number) => ({ measurement: 'occupancy', tags: { enterprise: e, site, zone }, fields: { persons }, ts });
+      await fx.sink.write([
+        occ('s1', 'z1', T0 + 1000, 3),
+        occ('s1', 'z1', T0 + 2000, 11),
+        occ('s1', 'z2', T0 + 1500, 1), // other zone
+        occ('s2', 'z1', T0 + 1500, 7), // same zone id on another site
+        // a device in z1 that (oddly) sent a `persons` field: not the zone's head-count
+        { measurement: 'occupancy', tags: { enterprise: e, site: 's1', zone: 'z1', device: 'uwb-1' }, fields: { persons: 99 }, ts: T0 + 1800 },
+      ]);
+      const zq = (site: string, zone: string) => q(e, { measurement: 'occupancy', device: undefined, site, zone, metric: 'persons' });
+      expect(await read(zq('s1', 'z1'))).toEqual([
+        [T0 + 1000, 3],
+        [T0 + 2000, 11],
+      ]);
+      expect(await read(zq('s2', 'z1'))).toEqual([[T0 + 1500, 7]]);
+      expect(await read(zq('s1', 'z9'))).toEqual([]);
+    }, timeout);
+
     it('is idempotent: writing the same batch twice leaves each point once', async () => {
       const e = 'ent-idem';
       const batch = [1, 2, 3].map((i) => gasPoint(e, 'gas-01', T0 + i * 1000, { lel: i * 1.5, co: i }));

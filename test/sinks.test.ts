@@ -45,7 +45,7 @@ sinkContract(
     // VictoriaMetrics stores field f of measurement m as metric m_f, tags as labels. A new
     // series can take a moment to become searchable, so wait for the answer to settle.
     readBack: async (q: ReadingsQuery) => {
-      const match = `{__name__=${promString(`${q.measurement}_${q.metric}`)},enterprise=${promString(q.enterprise)},device=${promString(q.device)}}`;
+      const match = `{__name__=${promString(`${q.measurement}_${q.metric}`)},enterprise=${promString(q.enterprise)},${q.device !== undefined ? `device=${promString(q.device)}` : `site=${promString(q.site!)},zone=${promString(q.zone!)},device=""`}}`;
       const started = Date.now();
       let last = '';
       for (;;) {
@@ -92,6 +92,12 @@ describe('buildFluxQuery (influxdb-v2 reads; VictoriaMetrics has no Flux)', () =
     expect(text).toContain('from(bucket: "tele\\"metry")');
     expect(text).toContain('r.device == "x\\" or true or r.device == \\""');
     expect(text).toContain('r._field == "a\\\\b"');
+  });
+
+  it("a zone's head-count: the occupancy series by site and zone (no device tag)", () => {
+    const text = buildFluxQuery('b', { measurement: 'occupancy', enterprise: 'ent-a', site: 's1', zone: 'z-1', metric: 'persons', from: T0, to: T0 + 1 });
+    expect(text).toContain('|> filter(fn: (r) => r.enterprise == "ent-a" and r.site == "s1" and r.zone == "z-1" and not exists r.device)');
+    expect(text).not.toContain('r.device ==');
   });
 
   it('rejects a bucket width below 1 ms', () => {

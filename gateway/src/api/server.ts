@@ -12,7 +12,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel } from '../model/assets.ts';
 import { METRIC_UNITS, type Aggregate } from '../model/types.ts';
 import type { Sink } from '../store/sink.ts';
-import { TokenAuth } from './auth.ts';
+import { TokenAuth, type Identity } from './auth.ts';
 import { badRequest, parseDuration, parseTime } from './time-params.ts';
 
 export interface HealthCheck {
@@ -54,6 +54,30 @@ function isLoopback(ip: string): boolean {
 
 /** The built consoles (`npm run build:ui` → dashboards/dist), served at `/` (CONTRACT §10). */
 export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dashboards', 'dist');
+
+/** `device=` (with `enterprise=` when the id is not unique): the device's series of `metric`. */
+function deviceSeries(d: ApiDeps, id: Identity, q: Record<string, string | undefined>) {
+  if (!q.device) throw badRequest('device', 'required (or zone= for a head-count)');
+  const candidates = d.assets.devicesById(q.device).filter((x) => (!q.enterprise || x.enterprise === q.enterprise) && d.auth.inScope(id, x.enterprise));
+  if (candidates.length === 0) throw new HazardlineError('HL_ERR_NOT_FOUND', `device ${q.device} not found`, 404);
+  if (candidates.length > 1) throw badRequest('enterprise', `device id ${q.device} exists in several enterprises; add enterprise=`);
+  const dev = candidates[0];
+  const measurement = q.metric === 'persons' ? 'occupancy' : dev.kind;
+  return { query: { measurement, enterprise: dev.enterprise, device: dev.id }, echo: { device: dev.id, enterprise: dev.enterprise } };
+}
+
+/** `zone=` (with `site=` / `enterprise=` when the id is not unique): the zone's head-count (metric `persons`). */
+function zoneSeries(d: ApiDeps, id: Identity, q: Record<string, string | undefined>) {
+  if (q.device !== undefined) throw badRequest('zone', 'give device= or zone=, not both');
+  if (q.metric !== 'persons') throw badRequest('metric', 'a zone has one series: persons');
+  const candidates = [...d.assets.enterprises.values()]
+    .filter((e) => (!q.enterprise || e.id === q.enterprise) && d.auth.inScope(id, e.id))
+    .flatMap((e) => [...e.sites.values()].filter((s) => (!q.site || s.id === q.site) && s.zones.has(q.zone!)));
+  if (candidates.length === 0) throw new HazardlineError('HL_ERR_NOT_FOUND', `zone ${q.zone} not found`, 404);
+  if (candidates.length > 1) throw badRequest('site', `zone id ${q.zone} exists in several sites; add site= (and enterprise=)`);
+  const s = candidates[0];
+  return { query: { measurement: 'occupancy', enterprise: s.enterprise, site: s.id, zone: q.zone! }, echo: { zone: q.zone!, site: s.id, enterprise: s.enterprise } };
+}
 
 export function buildApi(d: ApiDeps) {
   // request logs stay below the gateway's level: per-request lines at info would drown the ingest logs
@@ -98,12 +122,8 @@ export function buildApi(d: ApiDeps) {
   app.get('/api/v1/readings', async (req: FastifyRequest<{ Querystring: Query }>) => {
     const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
     const q = single(req.query);
-    if (!q.device) throw badRequest('device', 'required');
     if (!q.metric) throw badRequest('metric', 'required');
-    const candidates = d.assets.devicesById(q.device).filter((x) => (!q.enterprise || x.enterprise === q.enterprise) && d.auth.inScope(id, x.enterprise));
-    if (candidates.length === 0) throw new HazardlineError('HL_ERR_NOT_FOUND', `device ${q.device} not found`, 404);
-    if (candidates.length > 1) throw badRequest('enterprise', `device id ${q.device} exists in several enterprises; add enterprise=`);
-    const dev = candidates[0];
+    const sel = q.zone !== undefined ? zoneSeries(d, id, q) : deviceSeries(d, id, q);
     const to = parseTime('to', q.to, d.clock.now());
     const from = parseTime('from', q.from, to - 3_600_000);
     if (from > to) throw badRequest('from', 'must not be after to');
@@ -111,9 +131,8 @@ export function buildApi(d: ApiDeps) {
     const agg = (q.agg ?? 'mean') as Aggregate;
     if (!['mean', 'min', 'max'].includes(agg)) throw badRequest('agg', 'expected mean | min | max');
     if (every !== undefined && (to - from) / every > MAX_POINTS) throw badRequest('every', `more than ${MAX_POINTS} buckets`);
-    const measurement = q.metric === 'persons' ? 'occupancy' : dev.kind;
-    const points = await d.sink.query({ measurement, enterprise: dev.enterprise, device: dev.id, metric: q.metric, from, to, every, agg: every ? agg : undefined, limit: MAX_POINTS });
-    return { device: dev.id, enterprise: dev.enterprise, metric: q.metric, unit: METRIC_UNITS[q.metric] ?? '', ...(every ? { every, agg } : {}), points };
+    const points = await d.sink.query({ ...sel.query, metric: q.metric, from, to, every, agg: every ? agg : undefined, limit: MAX_POINTS });
+    return { ...sel.echo, metric: q.metric, unit: METRIC_UNITS[q.metric] ?? '', ...(every ? { every, agg } : {}), points };
   });
 
   app.get('/api/v1/ingest/rejected', async (req: FastifyRequest<{ Querystring: Query }>) => {

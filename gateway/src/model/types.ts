@@ -60,10 +60,16 @@ export interface Point {
 export type Aggregate = 'mean' | 'min' | 'max';
 
 /** The query behind GET /api/v1/readings. */
+/**
+ * One series selector: a device's readings (`device`), or a zone's head-count (`site` + `zone`,
+ * the `occupancy` measurement, which has no device tag: CONTRACT §5).
+ */
 export interface ReadingsQuery {
   measurement: string;
   enterprise: string;
-  device: string;
+  device?: string;
+  site?: string;
+  zone?: string;
   metric: string;
   from: number;
   to: number;

@@ -124,7 +124,8 @@ export class InfluxV1Sink implements Sink {
 /** The InfluxQL text for one readings query; identifiers and strings go through the package's escapers. */
 export function buildInfluxQL(q: ReadingsQuery): string {
   const where =
-    `"enterprise" = ${escape.stringLit(q.enterprise)} AND "device" = ${escape.stringLit(q.device)}` +
+    `"enterprise" = ${escape.stringLit(q.enterprise)} AND ` +
+    (q.device !== undefined ? `"device" = ${escape.stringLit(q.device)}` : `"site" = ${escape.stringLit(q.site ?? '')} AND "zone" = ${escape.stringLit(q.zone ?? '')} AND "device" = ''`) +
     ` AND time >= ${Math.ceil(q.from)}ms AND time <= ${Math.floor(q.to)}ms`;
   const limit = Math.max(1, Math.floor(q.limit ?? DEFAULT_LIMIT));
   const field = escape.quoted(q.metric);

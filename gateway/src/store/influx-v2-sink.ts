@@ -123,10 +123,14 @@ export function buildFluxQuery(bucket: string, q: ReadingsQuery): string {
   // range(stop:) is exclusive; the readings API's `to` is inclusive.
   const stop = Math.floor(q.to) + 1;
   const limit = Math.max(1, Math.floor(q.limit ?? DEFAULT_LIMIT));
+  const series =
+    q.device !== undefined
+      ? flux`r.enterprise == ${q.enterprise} and r.device == ${q.device}`
+      : flux`r.enterprise == ${q.enterprise} and r.site == ${q.site ?? ''} and r.zone == ${q.zone ?? ''} and not exists r.device`;
   let text = flux`from(bucket: ${bucket})
   |> range(start: ${new Date(from)}, stop: ${new Date(stop)})
   |> filter(fn: (r) => r._measurement == ${q.measurement} and r._field == ${q.metric})
-  |> filter(fn: (r) => r.enterprise == ${q.enterprise} and r.device == ${q.device})
+  |> filter(fn: (r) => ${series})
   |> group()`.toString();
   // group(): a device has several series when its zone tag changed; merge them into one table.
   if (q.every !== undefined) {

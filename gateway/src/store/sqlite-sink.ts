@@ -28,8 +28,10 @@ CREATE TABLE IF NOT EXISTS points (
 ) WITHOUT ROWID;
 `;
 
-// Every series of one device: there can be several when its zone tag changed over time.
-const SERIES_OF_DEVICE = 'SELECT id FROM series WHERE measurement = @measurement AND enterprise = @enterprise AND device = @device';
+// Every series of one device (there can be several when its zone tag changed over time), or
+// the zone's own series (occupancy: no device tag).
+const SERIES_OF_DEVICE = `SELECT id FROM series WHERE measurement = @measurement AND enterprise = @enterprise
+  AND CASE WHEN @device IS NOT NULL THEN device = @device ELSE device IS NULL AND site = @site AND zone = @zone END`;
 
 const RAW_SQL = `SELECT ts, value FROM points
   WHERE series_id IN (${SERIES_OF_DEVICE}) AND field = @metric AND ts BETWEEN @from AND @to AND value IS NOT NULL
@@ -170,7 +172,9 @@ export class SqliteSink implements Sink {
     const params = {
       measurement: q.measurement,
       enterprise: q.enterprise,
-      device: q.device,
+      device: q.device ?? null,
+      site: q.site ?? null,
+      zone: q.zone ?? null,
       metric: q.metric,
       from: Math.ceil(q.from),
       to: Math.floor(q.to),
