@@ -13,6 +13,8 @@ export interface AlarmHealth {
   per10Min: number;
   /** activations in the latest 10 minutes */
   last10Min: number;
+  /** activations in every fixed, aligned 10-minute window of the period, oldest first: [window start ms, count] */
+  series: [number, number][];
   /** 10-minute windows (fixed, aligned) with ≥ 10 activations */
   floods: { start: string; activations: number }[];
   /** alarms activated ≥ 3 times within one minute */
@@ -58,11 +60,14 @@ export function alarmHealth(transitions: AlarmTransition[], alarms: Map<string, 
   }
   for (const s of Object.keys(mix)) mix[s] = raises.length ? +(mix[s] / raises.length).toFixed(3) : 0;
   const stale = open.filter((a) => a.active && now - a.raisedAt > 24 * 3_600_000).map((a) => ({ alarmId: a.id, rule: a.rule, subject: subjectOf(a), activeHours: +((now - a.raisedAt) / 3_600_000).toFixed(1) }));
+  const series: [number, number][] = [];
+  for (let b = Math.floor(since / TEN_MIN); b <= Math.floor(now / TEN_MIN); b++) series.push([b * TEN_MIN, buckets.get(b) ?? 0]);
   return {
     windowHours,
     activations: raises.length,
     per10Min: +((raises.length / (windowHours * 6)) || 0).toFixed(2),
     last10Min: raises.filter((t) => t.ts > now - TEN_MIN).length,
+    series,
     floods,
     chattering,
     stale,
