@@ -11,8 +11,18 @@ export function subjectKey(s: Subject): string {
 export const fmt = (v: number, decimals = 1): string => (Number.isFinite(v) ? v.toFixed(decimals) : String(v));
 export const fmtTh = (v: number): string => String(Math.round(v * 1e6) / 1e6);
 
+/** A stored series a condition is judged on (device + metric, or a zone's `persons`): the evidence a console draws. */
+export interface EvidenceSeries {
+  site: string;
+  device?: string;
+  zone?: string;
+  metric: string;
+}
+
 export class Emitter {
   readonly key: string;
+  /** evidence.series of every raise, when the subject alone does not name the readings (enterprise-level rules) */
+  private series?: EvidenceSeries[];
 
   constructor(
     private readonly host: Host,
@@ -26,6 +36,12 @@ export class Emitter {
     this.key = `${info.id}|${subjectKey(subject)}${metric ? `|${metric}` : ''}${part ? `|${part}` : ''}`;
   }
 
+  /** the readings behind this rule's conditions (e.g. the main meter's kW behind 明停暗开) */
+  evidenceFrom(series: EvidenceSeries[]): this {
+    this.series = series;
+    return this;
+  }
+
   raise(sev: Severity, ts: number, message: Text, value?: number, threshold?: number, evidence?: Record<string, unknown>): void {
     const c: Condition = { rule: this.info.id, key: this.key, subject: this.subject, active: true, severity: sev, ts, message };
     if (this.metric) c.metric = this.metric;
@@ -33,7 +49,7 @@ export class Emitter {
     if (threshold !== undefined) c.threshold = threshold;
     const hz = this.def.hazard;
     if (hz && severityRank(sev) >= severityRank(hz.minSeverity)) c.hazard = hz.level;
-    if (evidence) c.evidence = evidence;
+    if (evidence || this.series) c.evidence = this.series ? { ...evidence, series: this.series } : evidence;
     this.host.emit(c);
   }
 

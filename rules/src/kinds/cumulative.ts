@@ -144,7 +144,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       if (!matches(def, d.kind)) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       if (!p || (metric !== p.counterMetric && metric !== p.rateMetric)) return undefined;
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }).evidenceFrom([{ site: d.site, device: d.id, metric: p.rateMetric ?? p.counterMetric }]);
       const acc = table.get(em.key, () => new Acc(d.enterprise, host, em, p));
       if (metric === p.counterMetric)
         return {
