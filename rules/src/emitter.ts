@@ -17,6 +17,8 @@ export interface EvidenceSeries {
   device?: string;
   zone?: string;
   metric: string;
+  /** the condition's threshold is in this series' unit (draw it on the chart) */
+  threshold?: boolean;
 }
 
 export class Emitter {

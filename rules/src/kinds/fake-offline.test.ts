@@ -41,7 +41,7 @@ describe('fake-offline (power.fake-offline) [DOMAIN.md §6]', () => {
       { rule: RULE, severity: 'red', active: true, ts: T0 + 21 * MIN }, // first seen offline at the 11:00 meter reading
       { rule: RULE, severity: 'red', active: false, ts: T0 + 40 * MIN },
     ]);
-    expect(r.out.find((c) => c.rule === RULE)).toMatchObject({ key: 'power.fake-offline|ent-a|s1/meter-1', subject: { enterprise: 'ent-a' }, value: 1500, threshold: 1320, evidence: { offline: ALL, monitoring: 3, series: [{ site: 's1', device: 'meter-1', metric: 'kw' }] } });
+    expect(r.out.find((c) => c.rule === RULE)).toMatchObject({ key: 'power.fake-offline|ent-a|s1/meter-1', subject: { enterprise: 'ent-a' }, value: 1500, threshold: 1320, evidence: { offline: ALL, monitoring: 3, series: [{ site: 's1', device: 'meter-1', metric: 'kw', threshold: true }] } });
   });
 
   it('not raised while the meter is idle (400 kW) or below production level (1000 kW, 41 %)', () => {

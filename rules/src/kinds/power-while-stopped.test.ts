@@ -32,7 +32,7 @@ describe('power-while-stopped (power.secret-operation) [DOMAIN.md §6]', () => {
     ]);
     expect(r.out.find((c) => c.rule === RULE)).toMatchObject({ key: 'power.secret-operation|ent-a|s1/meter-1', subject: { enterprise: 'ent-a' }, value: 1000, threshold: 810 });
     // the enterprise-level alarm names the meter whose readings are its evidence (regulator console)
-    expect(r.out.find((c) => c.rule === RULE)!.evidence).toMatchObject({ series: [{ site: 's1', device: 'meter-1', metric: 'kw' }] });
+    expect(r.out.find((c) => c.rule === RULE)!.evidence).toMatchObject({ series: [{ site: 's1', device: 'meter-1', metric: 'kw', threshold: true }] });
   });
 
   it('rectifying counts (rule statuses [stopped, rectifying]); declaring producing again clears after the off-delay', () => {

@@ -108,7 +108,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       if (!matches(def, d.kind, metric, ['kw'])) return undefined;
       const p = ctx.params({ enterprise: d.enterprise, site: d.site, device: d.id });
       if (!p) return undefined;
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise }, undefined, `${d.site}/${d.id}`).evidenceFrom([{ site: d.site, device: d.id, metric }]);
+      const em = new Emitter(host, info, def, { enterprise: d.enterprise }, undefined, `${d.site}/${d.id}`).evidenceFrom([{ site: d.site, device: d.id, metric, threshold: true }]);
       const m = table.get(em.key, () => new Meter(d.enterprise, host, em, p));
       return {
         push(v, ts, late) {
