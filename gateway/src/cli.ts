@@ -1,10 +1,10 @@
 // The `hazardline` command line (CONTRACT §1). Exit codes: 0 ok, 1 bad config or
 // arguments (message on stderr, no stack trace), 2 runtime failure.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, parseConfigText, loadConfigFile } from './config/load.ts';
+import { parseConfig, loadConfigFile } from './config/load.ts';
+import { DEMO_CONFIG_FILE, demoConfig } from './config/demo.ts';
 import { formatTransitions, replayFrames, storedFeed } from './alarms/replay.ts';
 import { openRecordStore } from './records/record-store.ts';
 import type { DeclaredStatus } from './model/assets.ts';
@@ -22,8 +22,6 @@ import { TRANSPORTS, opcuaSpeed, runScenario, scenarioRunConfig, type TransportN
 import { ScaleSimulator, scaleGatewayConfig } from '../../simulators/src/scale.ts';
 import { stringify as toYaml } from 'yaml';
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const DEMO_CONFIG_FILE = join(here, 'config', 'demo.yaml');
 
 const USAGE = `usage: hazardline <command> [options]
 
@@ -51,13 +49,6 @@ function configFile(opt: string | undefined): string | undefined {
   if (existsSync(f)) return f;
   if (opt || process.env.HAZARDLINE_CONFIG) throw new ConfigError([`(file): ${f} does not exist`]);
   return undefined;
-}
-
-export function demoConfig(over: { port?: number; mqttPort?: number } = {}): Config {
-  const cfg = parseConfigText(readFileSync(DEMO_CONFIG_FILE, 'utf8'));
-  if (over.port !== undefined) cfg.gateway.http.port = over.port;
-  if (over.mqttPort !== undefined) cfg.mqtt.embedded = { host: cfg.mqtt.embedded?.host ?? '127.0.0.1', port: over.mqttPort };
-  return cfg;
 }
 
 function portArg(name: string, v: string | undefined): number | undefined {

@@ -40,24 +40,61 @@ export interface AlarmJson {
   overdue: boolean;
   hazardId: string | null;
   count: number;
+  evidence?: { series?: EvidenceSeries[] } & Record<string, unknown>;
 }
 
-/** The alarm stream: snapshot first, then transitions; reconnects with back-off. */
-export function alarmStream(token: string, on: { snapshot(a: AlarmJson[]): void; alarm(a: AlarmJson & { action: string }): void; status(connected: boolean): void }): () => void {
+/** a stored series behind an alarm: a device's metric, or a zone's head-count (`persons`) */
+export interface EvidenceSeries {
+  site?: string | null;
+  device?: string;
+  zone?: string;
+  metric: string;
+  /** the alarm's threshold is in this series' unit */
+  threshold?: boolean;
+}
+
+export async function get<T>(path: string, token: string): Promise<T> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  const json = await res.json();
+  if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+  return json as T;
+}
+
+export interface StreamHandlers {
+  status(connected: boolean): void;
+  snapshot?(alarms: AlarmJson[]): void;
+  alarm?(a: AlarmJson & { action: string }): void;
+  hazard?(h: { id: string; enterprise: string; state: string; action: string }): void;
+  occupancy?(o: { enterprise: string; site: string; zone: string; persons: number; maxPersons: number | null; ts: string }): void;
+  reading?(r: { enterprise: string; device: string; metric: string; ts: number; value: number | null }): void;
+}
+
+export interface LiveStream {
+  /** replace the subscribed topics (CONTRACT §9); kept across reconnects */
+  subscribe(topics: string[]): void;
+  close(): void;
+}
+
+/** The WebSocket stream (CONTRACT §9): snapshot first, then the subscribed topics; reconnects with back-off. */
+export function liveStream(token: string, topics: string[], on: StreamHandlers): LiveStream {
   let ws: WebSocket | undefined;
   let closed = false;
   let delay = 500;
+  let current = topics;
   const open = () => {
     ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream?token=${encodeURIComponent(token)}`);
     ws.onopen = () => {
       delay = 500;
       on.status(true);
-      ws!.send(JSON.stringify({ subscribe: ['alarms'] }));
+      ws!.send(JSON.stringify({ subscribe: current }));
     };
     ws.onmessage = (m) => {
       const msg = JSON.parse(String(m.data));
-      if (msg.type === 'snapshot') on.snapshot(msg.data.alarms);
-      else if (msg.type === 'alarm') on.alarm(msg.data);
+      if (msg.type === 'snapshot') on.snapshot?.(msg.data.alarms);
+      else if (msg.type === 'alarm') on.alarm?.(msg.data);
+      else if (msg.type === 'hazard') on.hazard?.(msg.data);
+      else if (msg.type === 'occupancy') on.occupancy?.(msg.data);
+      else if (msg.type === 'reading') on.reading?.(msg.data);
     };
     ws.onclose = () => {
       on.status(false);
@@ -65,8 +102,14 @@ export function alarmStream(token: string, on: { snapshot(a: AlarmJson[]): void;
     };
   };
   open();
-  return () => {
-    closed = true;
-    ws?.close();
+  return {
+    subscribe(next) {
+      current = next;
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ subscribe: current }));
+    },
+    close() {
+      closed = true;
+      ws?.close();
+    },
   };
 }

@@ -22,6 +22,7 @@ const TEXT = {
   token: { zh: '请输入令牌', en: 'Enter your token' },
   login: { zh: '进入', en: 'Enter' },
   linked: { zh: '已转隐患', en: 'Hazard' },
+  trend: { zh: '报警趋势', en: 'Alarm trend' },
 } as const;
 
 export type TextKey = keyof typeof TEXT;

@@ -1,11 +1,15 @@
 // 监管端 — the regulator's online-inspection board (线上巡查 + 线下核查, issue 6): every enterprise
 // of its jurisdictions with its risk colour and the reasons, declared status next to what the
 // meters show; the anomaly queue with the evidence; verification tasks opened from a finding and
-// their on-site results; supervised (督办) major and overdue hazards.
+// their on-site results; supervised (督办) major and overdue hazards. Alarm and hazard events are
+// pushed over the WebSocket and reload the board (debounced); a finding's evidence — the readings
+// that triggered it — opens as a chart under it.
 import { render } from 'preact';
+import { Fragment } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { post, sessionToken } from './api.ts';
+import { liveStream, post, sessionToken } from './api.ts';
 import { hazardState, SEVERITY, type Lang } from './i18n.ts';
+import { Trend } from './trend.tsx';
 
 const DECLARED: Record<string, { zh: string; en: string }> = { producing: { zh: '生产', en: 'producing' }, stopped: { zh: '停产', en: 'stopped' }, rectifying: { zh: '停产整顿', en: 'rectifying' } };
 const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
@@ -16,6 +20,8 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
   const [verify, setVerify] = useState<{ alarm: any } | null>(null);
   const [result, setResult] = useState<{ task: any; confirmed: boolean } | null>(null);
   const [text, setText] = useState('');
+  const [connected, setConnected] = useState(false);
+  const [evidence, setEvidence] = useState<string | null>(null);
   const load = useCallback(async () => {
     const res = await fetch('/api/v1/inspection', { headers: { authorization: `Bearer ${token}` } });
     const json = await res.json();
@@ -24,8 +30,16 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
   }, [token]);
   useEffect(() => {
     void load();
-    const timer = setInterval(() => void load(), 5000);
-    return () => clearInterval(timer);
+    // pushed events reload the board (at most every 0.5 s); the slow poll covers what is not pushed (live meter values)
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const soon = () => void (pending ??= setTimeout(() => ((pending = undefined), void load()), 500));
+    const stream = liveStream(token, ['alarms', 'hazards'], { status: setConnected, snapshot: soon, alarm: soon, hazard: soon });
+    const timer = setInterval(() => void load(), 30_000);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(pending);
+      stream.close();
+    };
   }, [load]);
   const run = async (fn: () => Promise<unknown>) => {
     try {
@@ -42,7 +56,10 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
   if (!board) return <p>{error ?? '…'}</p>;
   return (
     <main>
-      <h1>{L(lang, '监管端 · 线上巡查', 'Regulator · online inspection')}</h1>
+      <header>
+        <h1>{L(lang, '监管端 · 线上巡查', 'Regulator · online inspection')}</h1>
+        <span class={connected ? 'live' : 'down'} data-testid="connection">{connected ? L(lang, '实时推送', 'live') : L(lang, '推送中断，正在重连…', 'disconnected, reconnecting…')}</span>
+      </header>
       {error && <p class="error" role="alert">{error}</p>}
       <table class="alarms enterprises">
         <tbody>
@@ -63,11 +80,17 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
       <table class="alarms">
         <tbody>
           {board.anomalies.map((a: any) => (
-            <tr key={a.id} data-anomaly={a.id} class={`sev-${a.severity}`}>
-              <td class="sev">{a.finding[lang]}</td>
-              <td class="msg"><div>{lang === 'zh' ? a.message : a.messageEn}</div><small>{a.enterprise} · {new Date(a.raisedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}</small></td>
-              <td class="actions"><div><button data-action="verify" onClick={() => { setVerify({ alarm: a }); setText(a.message); }}>{L(lang, '发起核查', 'Verify on site')}</button></div></td>
-            </tr>
+            <Fragment key={a.id}>
+              <tr data-anomaly={a.id} class={`sev-${a.severity}`}>
+                <td class="sev">{a.finding[lang]}</td>
+                <td class="msg"><div>{lang === 'zh' ? a.message : a.messageEn}</div><small>{a.enterprise} · {new Date(a.raisedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}</small></td>
+                <td class="actions"><div>
+                  <button data-action="evidence" onClick={() => setEvidence(evidence === a.id ? null : a.id)}>{L(lang, '查看证据', 'Evidence')}</button>
+                  <button data-action="verify" onClick={() => { setVerify({ alarm: a }); setText(a.message); }}>{L(lang, '发起核查', 'Verify on site')}</button>
+                </div></td>
+              </tr>
+              {evidence === a.id && <tr class="evidence"><td colSpan={3}><Trend alarm={a} token={token} lang={lang} title={L(lang, '证据：触发该线索的数据', 'Evidence: the readings behind this finding')} /></td></tr>}
+            </Fragment>
           ))}
         </tbody>
       </table>
