@@ -9,7 +9,7 @@ import type { RecordStore } from '../gateway/src/records/record-store.ts';
 
 /** 2026-11-02T01:00:00Z: an epoch ms past 2^32 seconds-as-ms and past 2^40, to catch int32/float truncation */
 export const BIG_MS = 1_793_581_200_000;
-const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log', '0005-hazards', '0006-verifications'];
+const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log', '0005-hazards', '0006-verifications', '0007-alarm-origin'];
 
 export function fullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {
@@ -45,6 +45,7 @@ export function fullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
     escalations: 2,
     hazardId: 'hz_1',
     evidence: { readings: [[BIG_MS, 52.1], [BIG_MS + 1000, -0.5]], nested: { ok: true, none: null, s: '引号 " \\ 换行\n' } },
+    origin: 'edge-泰安-01',
     ...over,
   };
 }
@@ -71,6 +72,7 @@ export function nullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
     suppressedReason: null,
     hazardId: null,
     evidence: null,
+    origin: null,
     ...over,
   });
 }

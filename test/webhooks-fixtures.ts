@@ -42,6 +42,7 @@ export function alarm(over: Partial<Alarm> = {}): Alarm {
     escalations: 0,
     hazardId: null,
     evidence: null,
+    origin: null,
     ...over,
   };
 }

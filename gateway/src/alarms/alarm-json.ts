@@ -40,6 +40,7 @@ export function alarmJson(a: Alarm, timezone: string, now: number) {
     escalations: a.escalations,
     hazardId: a.hazardId,
     evidence: a.evidence,
+    origin: a.origin,
   };
 }
 export type AlarmJson = ReturnType<typeof alarmJson>;

@@ -11,7 +11,7 @@ import type { Clock } from '../clock.ts';
 import { HazardlineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { RecordStore } from '../records/record-store.ts';
-import type { AuditEntry } from '../audit/chain.ts';
+import { AlarmWriter } from './alarm-writer.ts';
 import { endOfLocalDay } from './local-time.ts';
 import { OPEN_STATES, type Alarm, type AlarmAction, type AlarmFilter, type AlarmState, type AlarmTransition } from './types.ts';
 
@@ -76,17 +76,16 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   /** alarms already escalated for being unhandled, and for being overdue (once each) */
   private readonly unhandledDone = new Set<string>();
   private readonly overdueDone = new Set<string>();
-  private chain: Promise<void> = Promise.resolve();
-  private readonly queue: { alarm: Alarm; transition: AlarmTransition | null; insert: boolean }[] = [];
-  /** alarms whose only change since their last queued write is value or peak (coalesced) */
-  private readonly dirty = new Map<string, Alarm>();
-  private writing = false;
-  writeFailures = 0;
-  writesRefused = 0;
+  private readonly writer: AlarmWriter;
 
   constructor(private readonly o: AlarmManagerOptions) {
     super();
     this.rules = new Map(o.rules.map((r) => [r.id, r]));
+    this.writer = new AlarmWriter({ store: o.store, log: o.log, maxPending: o.maxPendingWrites });
+  }
+
+  get writeFailures(): number {
+    return this.writer.writeFailures;
   }
 
   /** Loads the open alarms and recent activations: a restart re-fires nothing. */
@@ -110,10 +109,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
 
   /** Waits for every accepted change to be in the records database. */
   async flush(): Promise<void> {
-    while (this.writing || this.queue.length > 0 || this.dirty.size > 0) {
-      if (!this.writing) this.chain = this.writeQueued();
-      await this.chain;
-    }
+    await this.writer.flush();
   }
 
   openAlarms(): Alarm[] {
@@ -184,6 +180,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
       escalations: severity !== c.severity ? 1 : 0,
       hazardId: null,
       evidence: c.evidence ?? null,
+      origin: null,
     };
     this.open.set(alarm.key, alarm);
     this.byId.set(alarm.id, alarm);
@@ -384,65 +381,10 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private commit(a: Alarm, prev: Alarm | null, action: AlarmAction, ts: number, actor: string, note: string | null, keep: boolean): void {
     const transition: AlarmTransition = { alarmId: a.id, ts, action, fromState: prev?.state ?? null, toState: a.state, severity: a.severity, actor, note, value: a.value };
     const snapshot = { ...a };
-    if (this.queue.length >= (this.o.maxPendingWrites ?? 50_000)) {
-      // the records database is down or far behind: refuse to grow without bound, loudly
-      this.writesRefused++;
-      this.o.log.error({ alarm: a.id, action }, 'records database not keeping up: alarm change kept in memory only');
-    } else if (!keep && prev !== null) {
-      // a new peak or value only: the latest row is enough, written with the next batch
-      this.dirty.set(a.id, snapshot);
-      if (!this.writing) this.chain = this.writeQueued();
-    } else {
-      this.dirty.delete(a.id); // this change's row is newer than any pending peak update
-      this.queue.push({ alarm: snapshot, transition: keep ? transition : null, insert: prev === null });
-      if (!this.writing) this.chain = this.writeQueued();
-    }
+    if (!keep && prev !== null) this.writer.update(snapshot);
+    else this.writer.write(snapshot, keep ? transition : null, prev === null);
     if (keep || action === 'update') this.emit('transition', { alarm: snapshot, previous: prev, transition });
   }
-
-  /**
-   * Group commit: every change queued while the previous transaction ran goes in the next one,
-   * so a flood of alarms costs one fsync per batch, not one per alarm (SQLite commits block the
-   * event loop). Order is kept; an alarm never changes without its transition.
-   */
-  private async writeQueued(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length > 0 || this.dirty.size > 0) {
-        const batch = this.queue.splice(0, 1000);
-        const updates = batch.length < 1000 ? [...this.dirty.values()] : [];
-        for (const u of updates) this.dirty.delete(u.id);
-        try {
-          await this.o.store.transaction(async (tx) => {
-            for (const w of batch) {
-              if (w.transition) await tx.saveAlarmWithTransition(w.alarm, w.transition, w.insert);
-              else if (w.insert) await tx.insertAlarm(w.alarm);
-              else await tx.updateAlarm(w.alarm);
-            }
-            for (const u of updates) await tx.updateAlarm(u);
-            // every transition also goes to the tamper-evident audit chain, in the same transaction
-            await tx.appendAudit(batch.filter((w) => w.transition).map((w) => auditEntry(w.alarm, w.transition!)));
-          });
-        } catch (err) {
-          this.writeFailures += batch.length + updates.length;
-          this.o.log.error({ err, changes: batch.length + updates.length }, 'alarm write to the records database failed');
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-}
-
-function auditEntry(a: Alarm, t: AlarmTransition): AuditEntry {
-  return {
-    kind: 'alarm',
-    ref: a.id,
-    action: t.action,
-    actor: t.actor,
-    at: t.ts,
-    payload: { rule: a.rule, enterprise: a.enterprise, site: a.site, zone: a.zone, device: a.device, severity: t.severity, from: t.fromState, to: t.toState, note: t.note, value: t.value },
-  };
 }
 
 function peakOf(a: Alarm, v: number): number {

@@ -48,6 +48,8 @@ export interface Alarm {
   escalations: number;
   hazardId: string | null;
   evidence: Record<string, unknown> | null;
+  /** central mode: the edge gateway whose rules raised it (mirrored over the uplink, docs/uplink.md); null: raised here */
+  origin: string | null;
 }
 
 export type AlarmAction = 'raise' | 'update' | 'escalate' | 'ack' | 'clear' | 'close' | 'shelve' | 'unshelve' | 'suppress' | 'unsuppress' | 'hazard';

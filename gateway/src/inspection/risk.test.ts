@@ -15,7 +15,7 @@ function alarm(rule: string, severity: Severity, over: Partial<Alarm> = {}): Ala
     enterprise: 'ent-a', site: 's1', zone: null, device: `d${seq}`, metric: null, value: null, peak: null, threshold: null,
     message: '', messageEn: '', count: 1, raisedAt: NOW - 3_600_000, updatedAt: NOW - 3_600_000,
     ackedAt: null, ackedBy: null, ackNote: null, clearedAt: null, closedAt: null, shelvedUntil: null, shelveReason: null,
-    suppressedReason: null, dueBy: NOW + 3_600_000, retroactive: false, escalations: 0, hazardId: null, evidence: null,
+    suppressedReason: null, dueBy: NOW + 3_600_000, retroactive: false, escalations: 0, hazardId: null, evidence: null, origin: null,
     ...over,
   };
 }

@@ -46,6 +46,7 @@ export function alarmToRow(a: Alarm, flavor: Flavor): Insertable<AlarmsTable> {
     escalations: a.escalations,
     hazard_id: a.hazardId,
     evidence: a.evidence === null ? null : JSON.stringify(a.evidence),
+    origin: a.origin,
   };
 }
 
@@ -83,6 +84,7 @@ export function rowToAlarm(r: AlarmRow): Alarm {
     escalations: r.escalations,
     hazardId: r.hazard_id,
     evidence: r.evidence === null ? null : (JSON.parse(r.evidence) as Record<string, unknown>),
+    origin: r.origin ?? null,
   };
 }
 

@@ -45,6 +45,8 @@ export interface AlarmsTable {
   hazard_id: string | null;
   /** JSON text */
   evidence: string | null;
+  /** the edge gateway an alarm was mirrored from (null: raised here) */
+  origin: string | null;
 }
 
 export interface AlarmTransitionsTable {

@@ -9,6 +9,7 @@ import statusDeclarations from './0003-status-declarations.ts';
 import auditLog from './0004-audit-log.ts';
 import hazards from './0005-hazards.ts';
 import verifications from './0006-verifications.ts';
+import alarmOrigin from './0007-alarm-origin.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -18,6 +19,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0004-audit-log': auditLog,
   '0005-hazards': hazards,
   '0006-verifications': verifications,
+  '0007-alarm-origin': alarmOrigin,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
