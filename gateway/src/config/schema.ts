@@ -104,7 +104,11 @@ const deviceCred = z.strictObject({
   site: id,
   device: id.optional(),
 });
-const edgeCred = z.strictObject({ username: str, password: str, enterprises: z.array(id).default([]) });
+/** central mode: an edge gateway allowed to uplink for these enterprises (and, when given, only these sites: `enterprise/site`) */
+const edgeCred = z.strictObject({ username: id, password: str, enterprises: z.array(id).min(1, { error: 'expected at least one enterprise' }), sites: z.array(z.string().regex(/^[^/]+\/[^/]+$/, { error: 'expected enterprise/site' })).optional() });
+
+/** TLS files (PEM), read at start */
+const tlsFiles = z.strictObject({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() });
 
 export const configSchema = z
   .strictObject({
@@ -119,7 +123,14 @@ export const configSchema = z
       .default({ id: 'gw-01', mode: 'standalone', http: { host: '127.0.0.1', port: 8080 }, dataDir: './.hazardline', timezone: 'Asia/Shanghai' }),
     mqtt: z
       .strictObject({
-        embedded: z.strictObject({ port: port.default(1883), host: z.string().default('0.0.0.0') }).optional(),
+        embedded: z
+          .strictObject({
+            port: port.default(1883),
+            host: z.string().default('0.0.0.0'),
+            /** an MQTT-over-TLS listener beside the plain one (edges uplinking over the internet) */
+            tls: z.strictObject({ port: port.default(8883), cert: str, key: str, ca: z.string().optional() }).optional(),
+          })
+          .optional(),
         url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, { error: 'expected an mqtt://, mqtts://, ws:// or wss:// URL' }).optional(),
         clientId: z.string().optional(),
         username: z.string().optional(),
@@ -152,9 +163,37 @@ export const configSchema = z
         batchSize: int(1).default(5000),
       })
       .default({ maxBytes: 1024 * 1024 * 1024, segmentBytes: 16 * 1024 * 1024, fsync: true, overflow: 'reject-new', batchSize: 5000 }),
+    /** edge mode: the central gateway this edge forwards to (docs/uplink.md) */
     uplink: z
-      .strictObject({ url: str, username: z.string().optional(), password: z.string().optional() })
+      .strictObject({
+        url: z.string().regex(/^(mqtts?|tcp|ssl):\/\//, { error: 'expected an mqtt:// or mqtts:// URL' }),
+        username: id,
+        password: z.string().optional(),
+        clientId: z.string().optional(),
+        /** mqtts: CA of the central's certificate, and a client certificate if the central asks for one */
+        tls: tlsFiles.extend({ rejectUnauthorized: z.boolean().default(true) }).optional(),
+        /** the disk-backed forward queue in dataDir/uplink: bulk readings beyond it are dropped oldest first (alarms and hazards never) */
+        queueMaxBytes: int(1024 * 1024).default(2 * 1024 * 1024 * 1024),
+        /** backlog drain rate cap, readings per second (alarms and hazards are not counted and go first) */
+        maxReadingsPerSecond: int(1).default(50_000),
+        /** readings per uplink message at most (one message, one acknowledgement) */
+        batchReadings: int(1).default(5000),
+        keepaliveSeconds: int(5).default(30),
+        /** wait before reconnecting after the link drops */
+        reconnectSeconds: num(0.1).default(2),
+        /** the link counts as down in /healthz after this long without a connection */
+        degradedAfterSeconds: int(1).default(300),
+      })
       .optional(),
+    /** central mode: edges that stop sending are a finding (docs/uplink.md) */
+    central: z
+      .strictObject({
+        /** no data from an edge's enterprise for this long (disconnected, or connected but silent) raises `uplink.edge-silent` */
+        silentAfterSeconds: int(10).default(300),
+        /** largest uplink message accepted (compressed bytes) */
+        maxMessageBytes: int(64 * 1024).default(16 * 1024 * 1024),
+      })
+      .default({ silentAfterSeconds: 300, maxMessageBytes: 16 * 1024 * 1024 }),
     auth: z
       .strictObject({
         tokens: z.array(tokenEntry).default([]),
@@ -213,6 +252,8 @@ export type DeviceConfig = z.infer<typeof device>;
 export type OpcuaConfig = z.infer<typeof opcua>;
 export type TokenConfig = z.infer<typeof tokenEntry>;
 export type DeviceCredential = z.infer<typeof deviceCred>;
+export type EdgeCredential = z.infer<typeof edgeCred>;
+export type UplinkConfig = NonNullable<z.infer<typeof configSchema>['uplink']>;
 export type TelemetryStoreConfig = z.infer<typeof sqliteStore> | z.infer<typeof influxV1Store> | z.infer<typeof influxV2Store>;
 
 type Ctx = z.RefinementCtx;
@@ -239,6 +280,24 @@ function crossCheck(c: Raw, ctx: Ctx): void {
   dup(c.auth.edges, (d) => d.username, 'auth.edges', 'username', 'username');
   if (c.wal.maxBytes < 4 * c.wal.segmentBytes) add(['wal', 'maxBytes'], `expected at least 4 × wal.segmentBytes (${4 * c.wal.segmentBytes})`);
   if (c.gateway.mode === 'edge' && !c.uplink) add(['uplink'], 'required when gateway.mode is edge');
+  if (c.gateway.mode !== 'edge' && c.uplink) add(['uplink'], 'only for gateway.mode edge');
+  if (c.gateway.mode === 'central' && c.mqtt.url) add(['mqtt', 'url'], 'a central gateway takes its edges on the embedded broker: use mqtt.embedded');
+  if (c.gateway.mode !== 'central' && c.auth.edges.length > 0) add(['auth', 'edges'], 'only for gateway.mode central');
+  if (c.mqtt.embedded?.tls && c.mqtt.embedded.tls.port === c.mqtt.embedded.port && c.mqtt.embedded.port !== 0) add(['mqtt', 'embedded', 'tls', 'port'], 'must differ from mqtt.embedded.port');
+  const edgeUsers = new Set(c.auth.edges.map((e) => e.username));
+  c.auth.devices.forEach((d, i) => {
+    if (edgeUsers.has(d.username)) add(['auth', 'devices', i, 'username'], `"${d.username}" is also an edge username (auth.edges)`);
+  });
+  c.auth.edges.forEach((e, i) => {
+    e.enterprises.forEach((ent, j) => {
+      if (!c.enterprises.some((x) => x.id === ent)) add(['auth', 'edges', i, 'enterprises', j], `unknown enterprise "${ent}"`);
+    });
+    e.sites?.forEach((es, j) => {
+      const [ent, site] = es.split('/');
+      if (!e.enterprises.includes(ent)) add(['auth', 'edges', i, 'sites', j], `enterprise "${ent}" is not in this edge's enterprises`);
+      else if (!c.enterprises.find((x) => x.id === ent)?.sites.some((s) => s.id === site)) add(['auth', 'edges', i, 'sites', j], `unknown site "${es}"`);
+    });
+  });
   const sites = new Map<string, Set<string>>();
   const entIds = new Set<string>();
   c.enterprises.forEach((e, ei) => {
