@@ -41,7 +41,18 @@ export type DeviceFrame =
   | ({ type: 'status'; transport: Transport; ts: number; online: boolean; reason?: string } & SubjectRef);
 
 /** Device frames, and points the gateway derives itself (the `alarm` measurement, CONTRACT §5), stored like readings. */
-export type Frame = DeviceFrame | { type: 'points'; points: Point[] };
+export type Frame = DeviceFrame | { type: 'points'; points: Point[] } | UplinkMark;
+
+/**
+ * Central mode: written with the frames of an uplink batch, in the same WAL append, so that after
+ * a crash the central still knows which rows of the edge's lane it has (docs/uplink.md).
+ */
+export interface UplinkMark {
+  type: 'uplink';
+  edge: string;
+  lane: 'p' | 'b';
+  seq: number;
+}
 
 /** A frame once it is durable: `seq` is its position in the WAL, unique and increasing. */
 export interface WalEntry {
