@@ -35,10 +35,27 @@ export class Metrics {
   readonly alarmsChattering = new Gauge({ name: 'hazardline_alarms_chattering', help: 'Alarms activated >= 3 times within one minute during the last hour (DOMAIN.md §8)', registers: [this.registry] });
   readonly rulesErrors = new Counter({ name: 'hazardline_rules_errors_total', help: 'Frames or ticks the rule engine failed on (logged; evaluation goes on)', registers: [this.registry] });
   readonly alarmsOpen = new Gauge({ name: 'hazardline_alarms_open', help: 'Open alarms by severity', labelNames: ['severity'], registers: [this.registry] });
+  // edge → central uplink (issue 7, docs/uplink.md)
+  readonly uplinkConnected = new Gauge({ name: 'hazardline_uplink_connected', help: 'Edge: 1 while the uplink to the central gateway is connected', registers: [this.registry] });
+  readonly uplinkQueueRows = new Gauge({ name: 'hazardline_uplink_queue_rows', help: 'Edge: forward-queue rows not yet acknowledged by the central, by lane (p priority, b bulk)', labelNames: ['lane'], registers: [this.registry] });
+  readonly uplinkQueueReadings = new Gauge({ name: 'hazardline_uplink_queue_readings', help: 'Edge: readings in the forward queue', registers: [this.registry] });
+  readonly uplinkQueueBytes = new Gauge({ name: 'hazardline_uplink_queue_bytes', help: 'Edge: bytes in the forward queue (bound: uplink.queueMaxBytes)', registers: [this.registry] });
+  readonly uplinkQueueAge = new Gauge({ name: 'hazardline_uplink_queue_oldest_age_seconds', help: 'Edge: age of the oldest forward-queue entry', registers: [this.registry] });
+  readonly uplinkSent = new Counter({ name: 'hazardline_uplink_sent_messages_total', help: 'Edge: uplink batches acknowledged by the central, by lane', labelNames: ['lane'], registers: [this.registry] });
+  readonly uplinkSentReadings = new Counter({ name: 'hazardline_uplink_sent_readings_total', help: 'Edge: readings acknowledged by the central', registers: [this.registry] });
+  readonly uplinkDropped = new Counter({ name: 'hazardline_uplink_dropped_readings_total', help: 'Edge: readings dropped from a full forward queue (oldest bulk first; alarms and hazards never)', registers: [this.registry] });
+  readonly uplinkReconnects = new Counter({ name: 'hazardline_uplink_disconnects_total', help: 'Edge: uplink connection losses', registers: [this.registry] });
+  readonly edgeConnected = new Gauge({ name: 'hazardline_edge_connected', help: 'Central: 1 while the edge is connected', labelNames: ['edge'], registers: [this.registry] });
+  readonly edgeLag = new Gauge({ name: 'hazardline_edge_lag_seconds', help: 'Central: wall time minus the newest event time received from the edge (数据延迟)', labelNames: ['edge'], registers: [this.registry] });
+  readonly edgeBacklog = new Gauge({ name: 'hazardline_edge_backlog_readings', help: "Central: readings waiting in the edge's forward queue, as its last hello said", labelNames: ['edge'], registers: [this.registry] });
+  readonly edgeRows = new Counter({ name: 'hazardline_edge_rows_total', help: 'Central: uplink rows applied, by edge and lane', labelNames: ['edge', 'lane'], registers: [this.registry] });
+  readonly edgeDuplicates = new Counter({ name: 'hazardline_edge_duplicate_rows_total', help: 'Central: uplink rows received again and ignored (idempotent ingest)', labelNames: ['edge'], registers: [this.registry] });
+  readonly edgeGaps = new Counter({ name: 'hazardline_edge_gap_rows_total', help: 'Central: uplink rows missing from an edge sequence, by cause (dropped: the edge queue overflowed; missing: never received)', labelNames: ['edge', 'cause'], registers: [this.registry] });
+  readonly edgeRefused = new Counter({ name: 'hazardline_edge_refused_total', help: 'Central: uplink items refused, by edge and reason (acl_denied: outside its enterprises or sites)', labelNames: ['edge', 'reason'], registers: [this.registry] });
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     for (const r of RejectReasons) this.rejected.inc({ reason: r }, 0);
-    for (const t of ['mqtt', 'sparkplug', 'opcua']) {
+    for (const t of ['mqtt', 'sparkplug', 'opcua', 'uplink']) {
       this.readings.inc({ transport: t }, 0);
       this.messages.inc({ transport: t }, 0);
     }

@@ -1,0 +1,169 @@
+// Edge mode (issue 7, docs/uplink.md): everything the central gateway needs goes through the
+// forward queue — device frames as they become durable in the WAL (bulk lane, in WAL order),
+// alarm transitions and hazard records as they happen (priority lane), and at start the open
+// alarms and hazards (`sync`), so a change lost in a crash is made good. Frames that were durable
+// but not yet queued when the edge died are queued again at start from the WAL (`walSeq`).
+import { join } from 'node:path';
+import type { AlarmEvent } from '../alarms/alarm-manager.ts';
+import type { Alarm } from '../alarms/types.ts';
+import type { Clock } from '../clock.ts';
+import type { UplinkConfig } from '../config/schema.ts';
+import type { HazardEvent } from '../hazards/hazard-service.ts';
+import type { Hazard, HazardHistoryEntry } from '../hazards/types.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { StoredEntry, Wal } from '../wal/wal.ts';
+import { encodeFrame } from '../wal/codec.ts';
+import { ForwardQueue, type Dropped } from './forward-queue.ts';
+import type { Hello } from './protocol.ts';
+import { UplinkClient } from './uplink-client.ts';
+
+export interface EdgeUplinkOptions {
+  config: UplinkConfig;
+  gatewayId: string;
+  dataDir: string;
+  wal: Wal;
+  metrics: Metrics;
+  log: Logger;
+  clock: Clock;
+  /** rule ids this edge evaluates (hello) */
+  rules: () => string[];
+  /** a full queue dropped bulk rows (alarmed by the caller) */
+  onDropped?: (d: Dropped) => void;
+}
+
+/** The reporter's identity and report code stay at the enterprise: never on the uplink. */
+function hazardForUplink(h: Hazard): Hazard {
+  const { reportCode: _code, reporterId: _reporter, possibleDuplicates: _dups, ...rest } = h;
+  return rest;
+}
+function entryForUplink(e: HazardHistoryEntry): HazardHistoryEntry {
+  return e.actor.role === 'worker' ? { ...e, actor: { role: 'worker', id: 'worker' } } : e;
+}
+
+export class EdgeUplink {
+  readonly queue: ForwardQueue;
+  readonly client: UplinkClient;
+  private readonly startedAt: number;
+  private readonly onDurable = (entries: StoredEntry[]) => this.forward(entries);
+
+  constructor(private readonly o: EdgeUplinkOptions) {
+    this.queue = new ForwardQueue({ file: join(o.dataDir, 'uplink', 'queue.db'), maxBytes: o.config.queueMaxBytes, now: () => o.clock.now() });
+    this.startedAt = o.clock.now();
+    this.client = new UplinkClient({ config: o.config, queue: this.queue, metrics: o.metrics, log: o.log, clock: o.clock, hello: () => this.hello() });
+  }
+
+  /** `recovered`: the WAL entries the telemetry store has not confirmed (Wal.read at start). */
+  start(recovered: StoredEntry[]): void {
+    this.queue.open();
+    const missed = recovered.filter((e) => e.seq > this.queue.walSeq());
+    if (missed.length) this.o.log.info({ from: missed[0].seq, entries: missed.length }, 'uplink: queueing WAL entries that were durable but not yet queued');
+    this.forward(missed);
+    this.o.wal.on('durable', this.onDurable);
+    this.client.start();
+    this.gauges();
+  }
+
+  private forward(entries: StoredEntry[]): void {
+    if (entries.length === 0) return;
+    const rows: { items: string[]; readings: number }[] = [];
+    let row = { items: [] as string[], readings: 0 };
+    for (const { frame } of entries) {
+      if (frame.type === 'points' || frame.type === 'uplink') continue; // derived here (alarm, occupancy): the central derives its own
+      const readings = frame.type === 'readings' ? frame.readings.length : 0;
+      if (row.items.length > 0 && row.readings + readings > this.o.config.batchReadings) {
+        rows.push(row);
+        row = { items: [], readings: 0 };
+      }
+      row.items.push(encodeFrame(frame));
+      row.readings += readings;
+    }
+    if (row.items.length) rows.push(row);
+    if (rows.length === 0) return;
+    this.enqueue('b', rows, entries[entries.length - 1].seq);
+  }
+
+  private enqueue(lane: 'p' | 'b', rows: { items: string[]; readings: number }[], walSeq?: number): void {
+    const dropped = this.queue.enqueue(lane, rows, walSeq);
+    if (dropped) {
+      this.o.metrics.uplinkDropped.inc(dropped.readings);
+      this.o.onDropped?.(dropped);
+    }
+    this.client.wake();
+  }
+
+  /** An alarm transition of this edge (AlarmManager 'transition'). */
+  alarm(ev: AlarmEvent): void {
+    this.enqueue('p', [{ items: [JSON.stringify({ k: 'alarm', alarm: ev.alarm, transition: ev.transition })], readings: 0 }]);
+  }
+
+  /** A hazard record changed (HazardService 'event'). */
+  hazard(ev: HazardEvent): void {
+    this.enqueue('p', [{ items: [JSON.stringify({ k: 'hazard', hazard: hazardForUplink(ev.hazard), entry: entryForUplink(ev.entry) })], readings: 0 }]);
+  }
+
+  /** The open alarms and hazards as they are now (at start). */
+  sync(alarms: Alarm[], hazards: Hazard[]): void {
+    this.enqueue('p', [{ items: [JSON.stringify({ k: 'sync', at: this.o.clock.now(), alarms, hazards: hazards.map(hazardForUplink) })], readings: 0 }]);
+  }
+
+  hello(): Hello {
+    const s = this.queue.stats();
+    return {
+      v: 1,
+      gateway: this.o.gatewayId,
+      rules: this.o.rules(),
+      startedAt: this.startedAt,
+      sentAt: this.o.clock.now(),
+      queue: { p: { rows: s.p.rows, oldestAt: s.p.oldestAt, nextSeq: s.p.nextSeq }, b: { rows: s.b.rows, readings: s.b.readings, oldestAt: s.b.oldestAt, nextSeq: s.b.nextSeq }, bytes: this.queue.bytes(), droppedReadings: this.queue.droppedReadings },
+    };
+  }
+
+  /** queue depth, age of the oldest entry, link state (/metrics, /healthz, GET /api/v1/uplink) */
+  status() {
+    const s = this.queue.stats();
+    const now = this.o.clock.now();
+    const oldest = Math.min(s.p.oldestAt ?? Infinity, s.b.oldestAt ?? Infinity);
+    return {
+      mode: 'edge' as const,
+      edge: this.client.edge,
+      url: this.o.config.url,
+      connected: this.client.connected,
+      since: new Date(this.client.since).toISOString(),
+      lastError: this.client.lastError,
+      queue: {
+        priorityRows: s.p.rows,
+        bulkRows: s.b.rows,
+        readings: s.b.readings,
+        bytes: this.queue.bytes(),
+        maxBytes: this.o.config.queueMaxBytes,
+        oldestAgeSeconds: oldest === Infinity ? 0 : Math.max(0, (now - oldest) / 1000),
+        droppedReadings: this.queue.droppedReadings,
+      },
+    };
+  }
+
+  gauges(): void {
+    const s = this.queue.stats();
+    const m = this.o.metrics;
+    m.uplinkQueueRows.set({ lane: 'p' }, s.p.rows);
+    m.uplinkQueueRows.set({ lane: 'b' }, s.b.rows);
+    m.uplinkQueueReadings.set(s.b.readings);
+    m.uplinkQueueBytes.set(this.queue.bytes());
+    m.uplinkQueueAge.set(this.status().queue.oldestAgeSeconds);
+    m.uplinkConnected.set(this.client.connected ? 1 : 0);
+  }
+
+  /** degraded: disconnected for longer than `degradedAfterSeconds`, or the queue 90 % full */
+  health() {
+    const st = this.status();
+    const down = !st.connected && this.o.clock.now() - this.client.since > this.o.config.degradedAfterSeconds * 1000;
+    return { name: 'uplink', ok: !down && st.queue.bytes < 0.9 * st.queue.maxBytes, detail: st };
+  }
+
+  async stop(): Promise<void> {
+    this.o.wal.off('durable', this.onDurable);
+    await this.client.stop();
+    this.queue.close();
+  }
+}

@@ -1,0 +1,227 @@
+// The edge's link to the central gateway (issue 7, docs/uplink.md): one MQTT connection (mqtt.js,
+// TLS when the URL is mqtts://), a hello on connect and every 15 s, then the forward queue drained
+// one QoS 1 batch at a time — priority lane first, bulk oldest first at no more than
+// `maxReadingsPerSecond` — and a batch's rows deleted only once the central acknowledged it (its
+// PUBACK comes after the central made the rows durable). One batch in flight keeps every lane in
+// order. A lost connection leaves the rows queued; the next connection starts again at the oldest.
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Clock } from '../clock.ts';
+import type { UplinkConfig } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { ForwardQueue, Lane } from './forward-queue.ts';
+import { encodeBatch, uplinkTopic, type Hello } from './protocol.ts';
+
+const HELLO_EVERY_MS = 15_000;
+const MAX_BACKOFF_MS = 30_000;
+
+export interface UplinkClientOptions {
+  config: UplinkConfig;
+  queue: ForwardQueue;
+  metrics: Metrics;
+  log: Logger;
+  clock: Clock;
+  hello: () => Hello;
+}
+
+/** Readings-per-second budget: refills continuously, one second of burst; a batch may take it below zero. */
+class TokenBucket {
+  private tokens: number;
+  private at: number;
+  constructor(private readonly rate: number, now: number) {
+    this.tokens = rate;
+    this.at = now;
+  }
+  available(now: number): number {
+    this.tokens = Math.min(this.rate, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    return this.tokens;
+  }
+  take(n: number): void {
+    this.tokens -= n;
+  }
+  /** ms until the budget is positive again */
+  waitMs(now: number): number {
+    const t = this.available(now);
+    return t > 0 ? 0 : Math.ceil((-t / this.rate) * 1000) + 1;
+  }
+}
+
+export class UplinkClient {
+  readonly edge: string;
+  connected = false;
+  /** wall time the current connection came up, or the last one went down */
+  since: number;
+  lastError: string | null = null;
+  private client?: MqttClient;
+  private generation = 0;
+  private stopped = true;
+  private backoff = 0;
+  private reconnectTimer?: NodeJS.Timeout;
+  private helloTimer?: NodeJS.Timeout;
+  private wakeUp?: () => void;
+  private readonly bucket: TokenBucket;
+
+  constructor(private readonly o: UplinkClientOptions) {
+    this.edge = o.config.username;
+    this.since = o.clock.now();
+    this.bucket = new TokenBucket(o.config.maxReadingsPerSecond, o.clock.now());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  /** New rows were queued: a waiting drain loop looks again at once. */
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = undefined;
+    w?.();
+  }
+
+  private options(): IClientOptions {
+    const c = this.o.config;
+    const opts: IClientOptions = {
+      clientId: c.clientId ?? `hazardline-edge-${c.username}`,
+      username: c.username,
+      password: c.password,
+      clean: true,
+      keepalive: c.keepaliveSeconds,
+      reconnectPeriod: 0, // reconnects are ours: each connection starts again at the queue's oldest row
+      connectTimeout: 10_000,
+      will: { topic: uplinkTopic(this.edge, 'state'), payload: Buffer.from('offline'), qos: 1, retain: true },
+    };
+    if (c.tls) {
+      if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
+      if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
+      if (c.tls.key) opts.key = readFileSync(c.tls.key);
+      opts.rejectUnauthorized = c.tls.rejectUnauthorized;
+    }
+    return opts;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const gen = ++this.generation;
+    let client: MqttClient;
+    try {
+      client = mqtt.connect(this.o.config.url, this.options());
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.o.log.error({ err }, 'uplink: cannot connect');
+      return this.scheduleReconnect();
+    }
+    this.client = client;
+    let lost!: () => void;
+    const closed = new Promise<never>((_, reject) => (lost = () => reject(new Error('uplink connection closed'))));
+    closed.catch(() => {});
+    client.on('connect', () => {
+      if (gen !== this.generation) return;
+      this.connected = true;
+      this.since = this.o.clock.now();
+      this.backoff = 0;
+      this.lastError = null;
+      this.o.metrics.uplinkConnected.set(1);
+      this.o.log.info({ url: this.o.config.url }, 'uplink connected');
+      void this.run(client, gen, closed).catch((err: Error) => {
+        if (gen === this.generation) this.o.log.warn({ err: err.message }, 'uplink: drain stopped');
+        client.end(true);
+      });
+    });
+    client.on('error', (err) => {
+      this.lastError = err.message;
+      this.o.log.warn({ err: err.message }, 'uplink error');
+    });
+    client.on('close', () => {
+      lost();
+      if (gen !== this.generation) return;
+      this.generation++;
+      clearInterval(this.helloTimer);
+      this.wake();
+      if (this.connected) {
+        this.connected = false;
+        this.since = this.o.clock.now();
+        this.o.metrics.uplinkConnected.set(0);
+        this.o.metrics.uplinkReconnects.inc();
+        this.o.log.warn('uplink lost: queueing until it is back');
+      }
+      client.end(true);
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const base = this.o.config.reconnectSeconds * 1000;
+    const delay = Math.min(MAX_BACKOFF_MS, base * 2 ** this.backoff);
+    this.backoff = Math.min(this.backoff + 1, 16);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** hello, then the drain loop, for as long as this connection lives */
+  private async run(client: MqttClient, gen: number, closed: Promise<never>): Promise<void> {
+    const publish = (topic: string, payload: Buffer | string, retain = false) => Promise.race([client.publishAsync(topic, payload, { qos: 1, retain }), closed]);
+    await publish(uplinkTopic(this.edge, 'state'), 'online', true);
+    await publish(uplinkTopic(this.edge, 'hello'), JSON.stringify(this.o.hello()));
+    this.helloTimer = setInterval(() => void publish(uplinkTopic(this.edge, 'hello'), JSON.stringify(this.o.hello())).catch(() => {}), HELLO_EVERY_MS);
+    this.helloTimer.unref();
+    const { queue, config, metrics } = this.o;
+    while (gen === this.generation) {
+      let lane: Lane = 'p';
+      let rows = queue.peek('p', 0, 256);
+      if (rows.length === 0 && queue.stats().b.rows > 0) {
+        const wait = this.bucket.waitMs(this.o.clock.now());
+        if (wait > 0) {
+          await this.idle(wait);
+          continue;
+        }
+        lane = 'b';
+        rows = queue.peek('b', 0, 10_000, Math.max(1, Math.min(config.batchReadings, Math.floor(this.bucket.available(this.o.clock.now())))));
+      }
+      if (rows.length === 0) {
+        await this.idle(1000);
+        continue;
+      }
+      await publish(uplinkTopic(this.edge, lane), encodeBatch(this.edge, lane, rows));
+      // acknowledged: the central has these rows durably, whatever happens to this connection now
+      const readings = rows.reduce((n, r) => n + r.readings, 0);
+      queue.ack(lane, rows[rows.length - 1].seq);
+      metrics.uplinkSent.inc({ lane });
+      if (lane === 'b') {
+        this.bucket.take(readings);
+        metrics.uplinkSentReadings.inc(readings);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.generation++;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.helloTimer);
+    this.wake();
+    const c = this.client;
+    this.client = undefined;
+    if (!c) return;
+    // a clean disconnect: the retained state says offline (the Last Will is for crashes)
+    if (this.connected) await Promise.race([c.publishAsync(uplinkTopic(this.edge, 'state'), 'offline', { qos: 1, retain: true }), new Promise((r) => setTimeout(r, 1000))]).catch(() => {});
+    await c.endAsync(true).catch(() => {});
+    this.connected = false;
+    this.o.metrics.uplinkConnected.set(0);
+  }
+}
