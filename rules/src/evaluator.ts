@@ -211,7 +211,7 @@ class Engine implements RuleEvaluator, Host {
   clock(enterprise: string, now: number): number {
     const e = this.ents.get(enterprise);
     if (!e || e.eventTs === -Infinity) return -Infinity;
-    const est = e.eventTs + Math.max(0, now - e.arrival);
+    const est = this.env.dataClockOnly?.(enterprise) ? e.eventTs : e.eventTs + Math.max(0, now - e.arrival);
     if (est > e.floor) e.floor = est;
     return e.floor;
   }

@@ -73,6 +73,11 @@ export interface RuleEnv {
   declaredStatusAt(enterprise: string, ts: number): DeclaredStatus;
   /** IANA time zone of local days and months (default Asia/Shanghai) */
   timezone: string;
+  /**
+   * The enterprise's event clock follows its data only, not the wall clock in between (central
+   * mode: an edge forwards it, possibly hours late, and a silent link is not silent devices).
+   */
+  dataClockOnly?: (enterprise: string) => boolean;
 }
 
 export interface Evaluator {

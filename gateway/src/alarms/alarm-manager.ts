@@ -42,6 +42,21 @@ export interface AlarmManagerOptions {
   maxPendingWrites?: number;
   /** an alarm still unacknowledged this long after it was raised is escalated once (wall clock; default 30 min) */
   escalateUnackedAfterMs?: number;
+  /** central mode: the edges that forward enterprises here (docs/uplink.md) */
+  edges?: EdgeAlarmPolicy;
+}
+
+/**
+ * Central mode: an enterprise an edge forwards has its alarms raised by the edge's rules and
+ * mirrored here. This gateway's own rules only fill in what the edge did not raise (a condition
+ * inside a mirrored alarm's time is the same alarm), and what they raise from data older than the
+ * edge's reconnection is backfill: recorded as retroactive, not pushed as a fresh live alarm.
+ */
+export interface EdgeAlarmPolicy {
+  /** the edge forwarding this enterprise, if any */
+  originOf(enterprise: string): string | undefined;
+  /** event time before which this enterprise's data is backfill (-Infinity: none) */
+  backfillBefore(enterprise: string): number;
 }
 
 const isOpen = (s: AlarmState) => OPEN_STATES.includes(s);
@@ -77,6 +92,8 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private readonly unhandledDone = new Set<string>();
   private readonly overdueDone = new Set<string>();
   private readonly writer: AlarmWriter;
+  /** central: event-time spans of closed mirrored alarms per key (7 days), so our own rules do not raise them again */
+  private readonly mirroredSpans = new Map<string, [number, number][]>();
 
   constructor(private readonly o: AlarmManagerOptions) {
     super();
@@ -133,6 +150,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   /** A Condition from the rule engine (event time). */
   handle(c: Condition): void {
     const a = this.open.get(c.key);
+    if (this.o.edges?.originOf(c.subject.enterprise) !== undefined) {
+      // the edge's own alarm is authoritative for this key while it is open, and for its time once closed
+      if (a?.origin) return;
+      if (!a && c.active && this.mirroredSpans.get(c.key)?.some(([from, to]) => c.ts >= from && c.ts <= to)) return;
+    }
     if (c.active) {
       if (!a) return this.raise(c);
       return this.retrigger(a, c);
@@ -176,7 +198,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
       shelveReason: null,
       suppressedReason: suppressed?.reason ?? null,
       dueBy: endOfLocalDay(c.ts, this.o.timezone),
-      retroactive: false,
+      retroactive: c.ts < (this.o.edges?.backfillBefore(c.subject.enterprise) ?? -Infinity),
       escalations: severity !== c.severity ? 1 : 0,
       hazardId: null,
       evidence: c.evidence ?? null,
@@ -260,6 +282,55 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     return a;
   }
 
+  /**
+   * Central mode: an alarm change as an edge recorded it (docs/uplink.md). Idempotent: a change
+   * already applied (same state, counts and times) changes nothing. An open alarm of ours with the
+   * same key is adopted, so one condition is one alarm here too. Returns the alarm as stored here.
+   */
+  async mirror(edge: string, e: Alarm, t: AlarmTransition): Promise<Alarm> {
+    const own = this.open.get(e.key);
+    const existing = this.byId.get(e.id) ?? (own && (own.origin === null || own.origin === edge) ? own : undefined) ?? (await this.o.store.getAlarm(e.id));
+    if (existing && sameChange(existing, e)) return existing;
+    const prev = existing ? { ...existing } : null;
+    const a: Alarm = existing ?? { ...e, origin: edge, retroactive: e.raisedAt < (this.o.edges?.backfillBefore(e.enterprise) ?? -Infinity), hazardId: e.hazardId };
+    if (existing) {
+      const { id, raisedAt, dueBy, retroactive } = existing;
+      Object.assign(a, e, { id, raisedAt: Math.min(raisedAt, e.raisedAt), dueBy, retroactive, origin: edge, hazardId: e.hazardId ?? existing.hazardId });
+    }
+    if (isOpen(a.state)) {
+      this.open.set(a.key, a);
+      this.byId.set(a.id, a);
+      if (!this.createdAt.has(a.id)) this.createdAt.set(a.id, this.o.clock.now());
+    } else {
+      if (this.open.get(a.key)?.id === a.id) this.open.delete(a.key);
+      this.byId.delete(a.id);
+      this.createdAt.delete(a.id);
+      const spans = (this.mirroredSpans.get(a.key) ?? []).filter(([, to]) => to > a.raisedAt - 7 * 86_400_000);
+      spans.push([a.raisedAt, a.clearedAt ?? a.closedAt ?? a.updatedAt]);
+      this.mirroredSpans.set(a.key, spans);
+    }
+    if (t.action === 'raise' || t.action === 'escalate') this.remember(a.key, t.ts, a.severity);
+    this.commit(a, prev, t.action, t.ts, `edge:${edge}/${t.actor}`, t.note, t.action !== 'update' || prev === null);
+    return a;
+  }
+
+  /**
+   * Central mode: the edge's open alarms as it listed them when it started (docs/uplink.md `sync`).
+   * Each is mirrored; an open alarm mirrored from this edge that the list no longer has was closed
+   * at the edge while a change went missing: it is closed here too.
+   */
+  async syncFromEdge(edge: string, open: Alarm[], at: number): Promise<void> {
+    const keys = new Set(open.map((x) => x.key));
+    for (const e of open) await this.mirror(edge, e, { alarmId: e.id, ts: e.updatedAt, action: 'update', fromState: null, toState: e.state, severity: e.severity, actor: 'sync', note: null, value: e.value });
+    for (const a of [...this.open.values()]) {
+      if (a.origin !== edge || keys.has(a.key)) continue;
+      const prev = { ...a };
+      a.active = false;
+      this.close(a, at);
+      this.commit(a, prev, 'close', at, `edge:${edge}/sync`, 'closed at the edge (sync)', true);
+    }
+  }
+
   /** Timed shelving with a reason (ISA-18.2): out of the live list until `until`. */
   shelve(id: string, actor: string, until: number, reason: string): Alarm {
     const a = this.mustOpen(id);
@@ -287,7 +358,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   tick(): void {
     const now = this.o.clock.now();
     for (const a of this.open.values()) {
-      if (a.ackedAt !== null || a.state === 'shelved' || a.state === 'suppressed') continue;
+      if (a.ackedAt !== null || a.state === 'shelved' || a.state === 'suppressed' || a.origin) continue;
       const created = this.createdAt.get(a.id) ?? a.raisedAt;
       if (!this.unhandledDone.has(a.id) && now - created > this.unackedLimit()) {
         this.unhandledDone.add(a.id);
@@ -385,6 +456,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     else this.writer.write(snapshot, keep ? transition : null, prev === null);
     if (keep || action === 'update') this.emit('transition', { alarm: snapshot, previous: prev, transition });
   }
+}
+
+/** the edge's alarm as mirrored already: nothing to apply */
+function sameChange(a: Alarm, e: Alarm): boolean {
+  return a.state === e.state && a.severity === e.severity && a.active === e.active && a.count === e.count && a.updatedAt === e.updatedAt && a.ackedAt === e.ackedAt && a.clearedAt === e.clearedAt && a.closedAt === e.closedAt && a.shelvedUntil === e.shelvedUntil && a.escalations === e.escalations && a.value === e.value && a.peak === e.peak && (e.hazardId === null || a.hazardId === e.hazardId);
 }
 
 function peakOf(a: Alarm, v: number): number {

@@ -211,6 +211,28 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     return h;
   }
 
+  /**
+   * Central mode: a hazard record as the edge keeps it, with the step that changed it (docs/uplink.md).
+   * Idempotent: a record already stored as it is changes nothing. The regulator's scoping uses this
+   * gateway's jurisdiction of the enterprise. Reporter identities and report codes never travel.
+   */
+  async mirror(edge: string, incoming: Hazard, entry: HazardHistoryEntry | null): Promise<void> {
+    const ent = this.o.assets.enterprises.get(incoming.enterprise);
+    const { reportCode: _code, reporterId: _reporter, ...rest } = incoming;
+    const h: Hazard = { ...rest, jurisdiction: ent?.jurisdiction ?? incoming.jurisdiction, origin: edge };
+    const stored = await this.o.store.getHazard<Hazard>(h.id);
+    if (stored && JSON.stringify(stored) === JSON.stringify(h)) return;
+    const now = this.o.clock.now();
+    const e = entry ? { ...entry, actor: { role: entry.actor.role, id: `edge:${edge}/${entry.actor.id}` } } : null;
+    await this.o.store.transaction(async (tx) => {
+      await tx.saveHazard(h, now, !stored);
+      if (e) await this.record(tx, h, e);
+    });
+    if (!e) return;
+    const effects: WorkflowEffect[] = e.action === 'confirm' && h.level === 'major' ? [{ kind: 'direct-report', hazardId: h.id, enterprise: h.enterprise, jurisdiction: h.jurisdiction }] : [];
+    this.emit('event', { hazard: h, entry: e, previousState: stored?.state ?? null, effects });
+  }
+
   private async record(tx: RecordStore, h: Hazard, e: HazardHistoryEntry): Promise<void> {
     await tx.addHazardHistory({ hazardId: h.id, at: e.at, action: e.action, fromState: e.from, toState: e.to, actor: `${e.actor.role}:${e.actor.id}`, entry: e });
     // the audit chain keeps the step, not the reporter: ids only (全程留痕)

@@ -107,6 +107,8 @@ export interface Hazard {
   evidence?: string;
   reward?: Reward;
   reportedAt: number;
+  /** central mode: the edge gateway this record is mirrored from (docs/uplink.md) */
+  origin?: string;
   verifiedAt?: number;
   confirmedAt?: number;
   rejectedAt?: number;

@@ -1,14 +1,26 @@
 // The embedded MQTT broker (aedes). A QoS 1 PUBACK is written by aedes only after
 // authorizePublish calls back, so the WAL append happens there: acknowledged = durable
 // (CONTRACT §5, [MQTT-4.3.2-2] the receiver owns the message once PUBACK is sent).
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import type { Clock } from '../clock.ts';
 import { PortInUseError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { DeviceAuth } from './device-auth.ts';
-import type { Emit, Principal, Source, SourceHealth } from './source.ts';
+import type { Emit, IngestResult, Principal, Source, SourceHealth } from './source.ts';
+import type { EdgePrincipal } from '../uplink/edge-registry.ts';
+import { UPLINK_PREFIX } from '../uplink/protocol.ts';
+
+/** central mode: edge gateways on the same broker (docs/uplink.md) */
+export interface EdgeEndpoint {
+  check(username: string | undefined, password: Buffer | undefined): EdgePrincipal | undefined;
+  accept(p: EdgePrincipal, topic: string, payload: Buffer, clientId?: string): Promise<IngestResult>;
+  connected(edge: string): void;
+  disconnected(edge: string): void;
+}
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -17,9 +29,12 @@ export interface EmbeddedBrokerOptions {
   metrics: Metrics;
   log: Logger;
   clock: Clock;
+  edges?: EdgeEndpoint;
+  /** MQTT over TLS beside the plain listener (PEM files) */
+  tls?: { port: number; cert: string; key: string; ca?: string };
 }
 
-type HlClient = Client & { hlPrincipal?: Principal };
+type HlClient = Client & { hlPrincipal?: Principal; hlEdge?: EdgePrincipal };
 
 /** Rejected messages are not forwarded to subscribers: they are moved to a `$` topic no wildcard matches [MQTT-4.7.2-1]. */
 const REJECTED_TOPIC = '$hazardline/rejected';
@@ -28,8 +43,10 @@ export class EmbeddedBrokerSource implements Source {
   readonly name = 'mqtt-embedded';
   private broker?: Aedes;
   private server?: Server;
+  private tlsServer?: Server;
   private listening = false;
   port = 0;
+  tlsPort = 0;
 
   constructor(private readonly o: EmbeddedBrokerOptions) {}
 
@@ -39,6 +56,11 @@ export class EmbeddedBrokerSource implements Source {
       id: 'hazardline',
       concurrency: 1000,
       authenticate: (client: HlClient, username, password, done) => {
+        const edge = this.o.edges?.check(username, password);
+        if (edge) {
+          client.hlEdge = edge;
+          return done(null, true);
+        }
         const res = auth.check(username, password);
         if (res.ok) {
           client.hlPrincipal = res.principal;
@@ -52,7 +74,15 @@ export class EmbeddedBrokerSource implements Source {
       },
       authorizePublish: (client: HlClient | null, packet: PublishPacket, done) => {
         if (packet.topic.startsWith('$')) return done(new Error('$ topics are reserved'));
-        emit({ kind: 'mqtt', topic: packet.topic, payload: packet.payload as Buffer, principal: client?.hlPrincipal, clientId: client?.id, arrival: clock.now() }).then(
+        // an edge publishes only its uplink, and only an edge publishes there
+        const edge = client?.hlEdge;
+        const result: Promise<IngestResult> = edge
+          ? this.o.edges!.accept(edge, packet.topic, packet.payload as Buffer, client?.id)
+          : packet.topic.startsWith(UPLINK_PREFIX)
+            ? Promise.resolve({ ok: false, reason: 'acl_denied', message: 'only an edge gateway (auth.edges) publishes uplink topics' })
+            : emit({ kind: 'mqtt', topic: packet.topic, payload: packet.payload as Buffer, principal: client?.hlPrincipal, clientId: client?.id, arrival: clock.now() });
+        if (!edge && packet.topic.startsWith(UPLINK_PREFIX)) metrics.rejected.inc({ reason: 'acl_denied' });
+        result.then(
           (res) => {
             if (res.ok) return done(null);
             // WAL full: no PUBACK, the client keeps the message and sends it again after reconnecting
@@ -68,14 +98,20 @@ export class EmbeddedBrokerSource implements Source {
         );
       },
       authorizeSubscribe: (client: HlClient | null, sub, done) => {
-        if (auth.maySubscribe(client?.hlPrincipal, sub.topic)) return done(null, sub);
+        if (!client?.hlEdge && auth.maySubscribe(client?.hlPrincipal, sub.topic)) return done(null, sub);
         // a null subscription answers SUBACK 0x80 for this topic and keeps the connection [MQTT-3.9.3-2]
         log.debug({ clientId: client?.id, topic: sub.topic }, 'subscription refused');
         done(null, null);
       },
     });
-    broker.on('client', () => metrics.mqttClients.inc());
-    broker.on('clientDisconnect', () => metrics.mqttClients.dec());
+    broker.on('client', (c: HlClient) => {
+      metrics.mqttClients.inc();
+      if (c.hlEdge) this.o.edges?.connected(c.hlEdge.edge);
+    });
+    broker.on('clientDisconnect', (c: HlClient) => {
+      metrics.mqttClients.dec();
+      if (c.hlEdge) this.o.edges?.disconnected(c.hlEdge.edge);
+    });
     broker.on('clientError', (client, err) => log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
     this.broker = broker;
     // noDelay: a PUBACK is a 4-byte write; with Nagle it can wait for the peer's delayed ACK
@@ -86,10 +122,21 @@ export class EmbeddedBrokerSource implements Source {
       });
       this.server!.listen(this.o.port, this.o.host, () => resolve());
     });
-    this.listening = true;
     const addr = this.server.address();
     this.port = typeof addr === 'object' && addr ? addr.port : this.o.port;
-    log.info({ host: this.o.host, port: this.port }, 'embedded mqtt broker listening');
+    if (this.o.tls) {
+      const t = this.o.tls;
+      const server = createTlsServer({ cert: readFileSync(t.cert), key: readFileSync(t.key), ...(t.ca ? { ca: readFileSync(t.ca), requestCert: true, rejectUnauthorized: true } : {}) }, broker.handle);
+      this.tlsServer = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(t.port, 'mqtt.embedded.tls.port', this.o.host) : err));
+        server.listen(t.port, this.o.host, () => resolve());
+      });
+      const a = server.address();
+      this.tlsPort = typeof a === 'object' && a ? a.port : t.port;
+    }
+    this.listening = true;
+    log.info({ host: this.o.host, port: this.port, tlsPort: this.tlsPort || undefined }, 'embedded mqtt broker listening');
   }
 
   health(): SourceHealth {
@@ -98,6 +145,7 @@ export class EmbeddedBrokerSource implements Source {
 
   async stop(): Promise<void> {
     this.listening = false;
+    this.tlsServer?.close();
     if (this.server) {
       this.server.close();
       // destroy open device connections so close() does not wait for them
@@ -106,5 +154,6 @@ export class EmbeddedBrokerSource implements Source {
     if (this.broker) await new Promise<void>((r) => this.broker!.close(() => r()));
     this.broker = undefined;
     this.server = undefined;
+    this.tlsServer = undefined;
   }
 }

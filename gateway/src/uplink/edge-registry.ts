@@ -1,0 +1,164 @@
+// Central mode (issue 7, docs/uplink.md): the edges allowed to uplink (auth.edges), what the
+// central knows of each — connected or not, since when, its last hello (rules, queue), the
+// newest event time received per enterprise, the highest row applied per lane and the gaps seen
+// — and the findings that follow: an edge the central has not heard from, or whose oldest
+// unsent data is older than `silentAfterSeconds`, raises `uplink.edge-silent` (数据延迟) for each
+// of its enterprises.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Condition } from '../../../rules/src/types.ts';
+import type { EdgeCredential } from '../config/schema.ts';
+import type { Lane } from './forward-queue.ts';
+import type { Hello } from './protocol.ts';
+
+const digest = (s: string | Buffer) => createHash('sha256').update(s).digest();
+
+export interface EdgePrincipal {
+  edge: string;
+  enterprises: ReadonlySet<string>;
+  /** `enterprise/site` when the credential is limited to some sites */
+  sites?: ReadonlySet<string>;
+}
+
+export interface Gap {
+  lane: Lane;
+  from: number;
+  to: number;
+  /** dropped: the edge's queue overflowed and said so; missing: never received */
+  cause: 'dropped' | 'missing';
+  at: number;
+}
+
+export interface EdgeState {
+  principal: EdgePrincipal;
+  hash: Buffer;
+  connected: boolean;
+  clients: number;
+  /** wall time the current (or last) connection came up; -Infinity: not since this gateway started */
+  connectedAt: number;
+  lastHeardAt: number;
+  hello?: Hello;
+  helloAt: number;
+  hwm: Record<Lane, number>;
+  gaps: Gap[];
+  /** bulk rows the edge said it dropped (loss notices), not yet seen as gaps */
+  dropped: [number, number][];
+  lastEventTs: Map<string, number>;
+  silent: Set<string>;
+}
+
+export class EdgeRegistry {
+  readonly edges = new Map<string, EdgeState>();
+  private readonly byEnterprise = new Map<string, EdgeState>();
+  private readonly startedAt: number;
+
+  constructor(creds: EdgeCredential[], private readonly now: () => number) {
+    this.startedAt = now();
+    for (const c of creds) {
+      const principal: EdgePrincipal = { edge: c.username, enterprises: new Set(c.enterprises), ...(c.sites ? { sites: new Set(c.sites) } : {}) };
+      const st: EdgeState = { principal, hash: digest(c.password), connected: false, clients: 0, connectedAt: -Infinity, lastHeardAt: -Infinity, helloAt: -Infinity, hwm: { p: 0, b: 0 }, gaps: [], dropped: [], lastEventTs: new Map(), silent: new Set() };
+      this.edges.set(c.username, st);
+      for (const e of c.enterprises) this.byEnterprise.set(e, st);
+    }
+  }
+
+  /** MQTT credentials of an edge (constant-time compare); undefined: not an edge */
+  check(username: string | undefined, password: Buffer | undefined): EdgePrincipal | undefined {
+    const st = username ? this.edges.get(username) : undefined;
+    if (!st || password === undefined) return undefined;
+    return timingSafeEqual(st.hash, digest(password)) ? st.principal : undefined;
+  }
+
+  allows(p: EdgePrincipal, enterprise: string, site: string | null | undefined): boolean {
+    if (!p.enterprises.has(enterprise)) return false;
+    return !p.sites || (site != null && p.sites.has(`${enterprise}/${site}`));
+  }
+
+  connected(edge: string): void {
+    const st = this.edges.get(edge);
+    if (!st) return;
+    st.clients++;
+    if (!st.connected) st.connectedAt = this.now();
+    st.connected = true;
+    st.lastHeardAt = this.now();
+  }
+
+  disconnected(edge: string): void {
+    const st = this.edges.get(edge);
+    if (!st) return;
+    st.clients = Math.max(0, st.clients - 1);
+    st.connected = st.clients > 0;
+  }
+
+  /** the edge forwarding this enterprise (AlarmManager edges policy) */
+  originOf(enterprise: string): string | undefined {
+    return this.byEnterprise.get(enterprise)?.principal.edge;
+  }
+
+  /** data of this enterprise with event time before the edge's link came back is backfill */
+  backfillBefore(enterprise: string): number {
+    return this.byEnterprise.get(enterprise)?.connectedAt ?? -Infinity;
+  }
+
+  /** how far behind the centre is for this edge, seconds: its oldest unsent data, or the silence since it was last heard */
+  behindSeconds(st: EdgeState, now = this.now()): number {
+    const heard = Math.max(st.lastHeardAt, this.startedAt);
+    if (!st.connected) return Math.max(0, (now - heard) / 1000);
+    const q = st.hello?.queue;
+    const oldest = Math.min(q?.p.oldestAt ?? Infinity, q?.b.oldestAt ?? Infinity);
+    // the edge's clock: its queue age as of its hello, plus the time since that hello
+    const age = oldest === Infinity || !st.hello ? 0 : st.hello.sentAt - oldest + (now - st.helloAt);
+    return Math.max(0, age / 1000, (now - heard) / 1000 - 30);
+  }
+
+  /** `uplink.edge-silent` for every enterprise whose edge changed between silent and not (orange, DOMAIN.md §2 data gaps) */
+  silentConditions(silentAfterMs: number, now = this.now()): Condition[] {
+    const out: Condition[] = [];
+    for (const st of this.edges.values()) {
+      const behind = this.behindSeconds(st, now);
+      const silent = behind * 1000 > silentAfterMs;
+      for (const enterprise of st.principal.enterprises) {
+        if (silent === st.silent.has(enterprise)) continue;
+        if (silent) st.silent.add(enterprise);
+        else st.silent.delete(enterprise);
+        const why = st.connected
+          ? { zh: `边缘网关 ${st.principal.edge} 数据延迟 ${fmtDuration(behind, 'zh')}`, en: `edge ${st.principal.edge}: data ${fmtDuration(behind, 'en')} behind` }
+          : { zh: `边缘网关 ${st.principal.edge} 已失联 ${fmtDuration(behind, 'zh')}`, en: `edge ${st.principal.edge} not heard for ${fmtDuration(behind, 'en')}` };
+        out.push({
+          rule: 'uplink.edge-silent',
+          key: `uplink.edge-silent|${enterprise}|${st.principal.edge}`,
+          subject: { enterprise },
+          active: silent,
+          severity: 'orange',
+          ts: now,
+          message: silent ? { zh: `边缘网关失联或数据延迟：${why.zh}`, en: `Edge silent or behind: ${why.en}` } : { zh: `边缘网关 ${st.principal.edge} 数据恢复`, en: `edge ${st.principal.edge}: data flowing again` },
+          evidence: { edge: st.principal.edge, behindSeconds: Math.round(behind), connected: st.connected },
+        });
+      }
+    }
+    return out;
+  }
+
+  /** the highest rows applied per edge and lane, and the gaps seen (saved in the records database) */
+  exportState(): Record<string, { hwm: Record<Lane, number>; gaps: Gap[]; dropped: [number, number][] }> {
+    const out: Record<string, { hwm: Record<Lane, number>; gaps: Gap[]; dropped: [number, number][] }> = {};
+    for (const [id, st] of this.edges) out[id] = { hwm: { ...st.hwm }, gaps: st.gaps, dropped: st.dropped };
+    return out;
+  }
+
+  importState(s: unknown): void {
+    for (const [id, x] of Object.entries((s ?? {}) as Record<string, { hwm?: Partial<Record<Lane, number>>; gaps?: Gap[]; dropped?: [number, number][] }>)) {
+      const st = this.edges.get(id);
+      if (!st) continue;
+      st.hwm.p = Math.max(st.hwm.p, x.hwm?.p ?? 0);
+      st.hwm.b = Math.max(st.hwm.b, x.hwm?.b ?? 0);
+      st.gaps = x.gaps ?? [];
+      st.dropped = x.dropped ?? [];
+    }
+  }
+}
+
+export function fmtDuration(s: number, lang: 'zh' | 'en'): string {
+  if (s < 120) return lang === 'zh' ? `${Math.round(s)} 秒` : `${Math.round(s)} s`;
+  if (s < 7200) return lang === 'zh' ? `${Math.round(s / 60)} 分钟` : `${Math.round(s / 60)} min`;
+  return lang === 'zh' ? `${(s / 3600).toFixed(1)} 小时` : `${(s / 3600).toFixed(1)} h`;
+}
