@@ -13,6 +13,7 @@ import { createSink } from './store/registry.ts';
 import { RunningSink } from './store/running-sink.ts';
 import { Ingest } from './ingest/ingest.ts';
 import type { Source } from './ingest/source.ts';
+import type { EdgePrincipal } from './uplink/edge-registry.ts';
 import { DeviceAuth } from './ingest/device-auth.ts';
 import { EmbeddedBrokerSource } from './ingest/embedded-broker-source.ts';
 import { ExternalBrokerSource } from './ingest/external-broker-source.ts';
@@ -34,6 +35,8 @@ import { PhotoStore } from './hazards/photos.ts';
 import { hazardRoutes } from './api/hazard-routes.ts';
 import { formatLocal } from './alarms/local-time.ts';
 import { alarmNotifyEvent } from './notify/notifier.ts';
+import { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
+import { uplinkRoutes } from './api/uplink-routes.ts';
 import { createEvaluator } from '../../rules/src/evaluator.ts';
 import { RuleConfigError } from '../../rules/src/compile.ts';
 import type { RuleEvaluator } from '../../rules/src/evaluator.ts';
@@ -66,6 +69,10 @@ export class Gateway {
   evaluator?: RuleEvaluator;
   ruleRunner?: RuleRunner;
   declared?: DeclaredStatusBook;
+  /** gateway.mode central: the edges uplinking here (docs/uplink.md) */
+  readonly central?: CentralMode;
+  /** gateway.mode edge: the forward queue and the link to the central gateway */
+  readonly edge?: EdgeMode;
   httpPort = 0;
   mqttPort = 0;
   private started = false;
@@ -105,6 +112,11 @@ export class Gateway {
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       autoRegister: config.mqtt.autoRegister,
     });
+    const uplinkLog = c('uplink');
+    if (config.gateway.mode === 'central') {
+      this.central = new CentralMode({ config, wal: this.wal, metrics: this.metrics, log: uplinkLog, clock: this.clock, assets: this.assets, deadLetters: this.deadLetters, alarms: () => this.alarms, hazards: () => this.hazards, store: () => this.records });
+    }
+    if (config.gateway.mode === 'edge') this.edge = new EdgeMode({ config, wal: this.wal, metrics: this.metrics, log: uplinkLog, clock: this.clock, dataDir: this.dataDir });
     this.buildSources();
     this.auth = new TokenAuth(config.auth.tokens, this.assets);
     const tz = config.gateway.timezone;
@@ -147,6 +159,7 @@ export class Gateway {
       },
     });
     alarmRoutes(this.api, () => this.alarmDeps);
+    uplinkRoutes(this.api, { auth: this.auth, edge: this.edge, central: this.central });
     inspectionRoutes(this.api, () => (this.inspection && this.alarmDeps ? { inspection: this.inspection, auth: this.auth } : undefined));
     hazardRoutes(this.api, () => (this.hazards && this.alarms && this.alarmDeps ? { hazards: this.hazards, alarms: this.alarms, auth: this.auth } : undefined), { photoMaxBytes: config.hazards.photoMaxBytes });
   }
@@ -166,14 +179,20 @@ export class Gateway {
         files: config.rules.files,
         overrides: config.rules.overrides,
         tagTtlSeconds: config.positioning.tagTtlSeconds,
-        env: { assets: this.assets, timezone: tz, declaredStatusAt: (e: string, ts: number) => this.declared!.at(e, ts) },
+        env: {
+          assets: this.assets,
+          timezone: tz,
+          declaredStatusAt: (e: string, ts: number) => this.declared!.at(e, ts),
+          // an edge's enterprises run on the time of their data: a dead link is not dead devices
+          dataClockOnly: this.central ? (e: string) => this.central!.registry.originOf(e) !== undefined : undefined,
+        },
       });
     } catch (err) {
       if (err instanceof RuleConfigError) throw new ConfigError(err.problems);
       throw err;
     }
     const maintenance = config.alarms.maintenance.map((m) => ({ ...m, from: Date.parse(m.from), to: Date.parse(m.to) }));
-    this.alarms = new AlarmManager({ store: this.records, rules: this.evaluator.rules, timezone: tz, clock: this.clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000 });
+    this.alarms = new AlarmManager({ store: this.records, rules: this.evaluator.rules, timezone: tz, clock: this.clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000, edges: this.central?.registry });
     await this.alarms.start();
     this.alarms.on('transition', (ev) => {
       const json = alarmJson(ev.alarm, tz, this.clock.now());
@@ -202,11 +221,15 @@ export class Gateway {
       // a confirmed major hazard goes to the regulator at once (直报, CONTRACT §8)
       for (const e of ev.effects) if (e.kind === 'direct-report') this.notify.handle({ kind: 'hazard', hazard: { ...notice, action: 'direct-report' }, action: 'direct-report' });
     });
-    this.inspection = new InspectionService({ store: this.records, assets: this.assets, alarms: this.alarms, hazards: this.hazards, live: this.live, clock: this.clock, timezone: tz, rules: this.evaluator });
+    this.inspection = new InspectionService({ store: this.records, assets: this.assets, alarms: this.alarms, hazards: this.hazards, live: this.live, clock: this.clock, timezone: tz, rules: this.evaluator, edgeOf: this.central ? (e) => this.central!.edgeOf(e) : undefined });
+    // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
+    await this.edge?.start(this.wal.read(Number.MAX_SAFE_INTEGER), this.alarms, this.hazards, this.records, this.evaluator.rules.map((r) => r.id));
+    await this.central?.start(this.wal.read(Number.MAX_SAFE_INTEGER));
     this.evaluator.onCondition((cond) => {
       this.alarms!.handle(cond);
       // rules that open a hazard report themselves (pack `hazard:`, e.g. red over-capacity, ≥ 10 in a high-risk zone)
-      if (cond.active && cond.hazard) void this.autoHazard(cond.key, cond.hazard);
+      // (an edge opens its own, mirrored here)
+      if (cond.active && cond.hazard && !this.central?.registry.originOf(cond.subject.enterprise)) void this.autoHazard(cond.key, cond.hazard);
     });
     // zone head-counts: the `occupancy` measurement (CONTRACT §5) and the live site view
     this.evaluator.onOccupancy((o) => {
@@ -290,8 +313,15 @@ export class Gateway {
       );
     } else {
       const e = config.mqtt.embedded ?? { port: 1883, host: '0.0.0.0' };
+      const central = this.central;
+      const edges = central && {
+        check: (u: string | undefined, p: Buffer | undefined) => central.registry.check(u, p),
+        accept: (p: EdgePrincipal, topic: string, payload: Buffer, clientId?: string) => central.receiver.accept(p, topic, payload, clientId),
+        connected: (edge: string) => central.registry.connected(edge),
+        disconnected: (edge: string) => central.registry.disconnected(edge),
+      };
       this.sources.push(
-        new EmbeddedBrokerSource({ host: e.host, port: e.port, auth: new DeviceAuth(config.auth.devices, config.auth.allowAnonymous), metrics: this.metrics, log: c('mqtt', 'embedded'), clock: this.clock }),
+        new EmbeddedBrokerSource({ host: e.host, port: e.port, tls: e.tls, edges, auth: new DeviceAuth(config.auth.devices, config.auth.allowAnonymous), metrics: this.metrics, log: c('mqtt', 'embedded'), clock: this.clock }),
       );
     }
   }
@@ -316,6 +346,8 @@ export class Gateway {
     const { maxBytes } = this.config.wal;
     const recentOverflow = this.lastWalOverflow !== undefined && this.clock.now() - this.lastWalOverflow < 600_000;
     const walOk = this.wal.bytes() < 0.9 * maxBytes && !recentOverflow;
+    if (this.edge) checks.push(this.edge.uplink.health());
+    if (this.central) checks.push({ name: 'edges', ok: true, detail: { edges: [...this.central.registry.edges.values()].map((e) => this.central!.view(e)) } });
     checks.push({ name: 'wal', ok: walOk, detail: { depth: this.wal.depth(), ageSeconds: this.wal.oldestAgeSeconds(), bytes: this.wal.bytes(), maxBytes, ...(this.lastWalOverflow ? { lastOverflow: new Date(this.lastWalOverflow).toISOString() } : {}) } });
     return checks;
   }
@@ -368,6 +400,8 @@ export class Gateway {
     clearInterval(this.overdueTimer);
     await step('rules stop', () => this.ruleRunner?.stop());
     await step('alarms flush', () => this.alarms?.flush());
+    await step('uplink stop', () => this.edge?.stop());
+    await step('edges state save', () => this.central?.stop());
     await step('notify close', () => this.notify.close(5000));
     this.alarmDeps = undefined;
     await step('drain', () => this.runningSink.stop());

@@ -41,12 +41,12 @@ export interface RuleGauges {
 }
 
 /** the anomaly queue: findings a regulator verifies on site (issue 6) */
-const ANOMALY_RULES = new Set(['power.secret-operation', 'power.fake-offline', 'belt.running-while-stopped', 'belt.over-capacity-day', 'belt.over-capacity-month', 'personnel.overcrowding', 'personnel.stopped-site', 'data.flatline', 'data.counter-backwards', 'data.replay', 'hazard.overdue-rectification']);
+const ANOMALY_RULES = new Set(['power.secret-operation', 'power.fake-offline', 'belt.running-while-stopped', 'belt.over-capacity-day', 'belt.over-capacity-month', 'personnel.overcrowding', 'personnel.stopped-site', 'data.flatline', 'data.counter-backwards', 'data.replay', 'hazard.overdue-rectification', 'uplink.edge-silent']);
 const iso = (t: number) => new Date(t).toISOString();
 
 export class InspectionService {
   constructor(
-    private readonly o: { store: RecordStore; assets: AssetModel; alarms: AlarmManager; hazards: HazardService; live: LiveValues; clock: Clock; timezone: string; rules?: RuleGauges },
+    private readonly o: { store: RecordStore; assets: AssetModel; alarms: AlarmManager; hazards: HazardService; live: LiveValues; clock: Clock; timezone: string; rules?: RuleGauges; edgeOf?: (enterprise: string) => unknown },
   ) {}
 
   /**
@@ -96,6 +96,8 @@ export class InspectionService {
       alarms: { open: alarms.length, bySeverity },
       hazards: { open: hazards.length, major: hazards.filter((h) => h.level === 'major').length, overdue: hazards.filter((h) => h.flags?.overdueRectification).length },
       devices: { total: devices.length, offline: offline.size },
+      // central mode: the edge that forwards this enterprise, connected or not, how far behind (数据延迟)
+      edge: this.o.edgeOf?.(e.id) ?? null,
       riskColour: risk.colour,
       risk,
     };
@@ -203,5 +205,6 @@ function findingOf(a: Alarm): { zh: string; en: string } {
   if (a.rule.startsWith('belt.over-capacity')) return { zh: '超能力生产', en: 'over capacity' };
   if (a.rule === 'personnel.overcrowding') return { zh: '超员', en: 'overcrowding' };
   if (a.rule.startsWith('data.')) return { zh: '数据造假嫌疑', en: 'suspect data' };
+  if (a.rule === 'uplink.edge-silent') return { zh: '数据中断/延迟', en: 'edge silent / data behind' };
   return { zh: '逾期未整改', en: 'overdue rectification' };
 }

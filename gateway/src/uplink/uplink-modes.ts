@@ -1,0 +1,177 @@
+// Wiring of the two uplink modes (issue 7, docs/uplink.md), kept out of main.ts:
+//   EdgeMode    — the forward queue fed by the WAL, the alarm manager and the hazard service; the
+//                 link; an `uplink.queue-overflow` alarm while the queue drops readings.
+//   CentralMode — the edges' registry and receiver; their state saved with the records; the
+//                 `uplink.edge-silent` findings; gauges per edge.
+import type { AlarmManager } from '../alarms/alarm-manager.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config/schema.ts';
+import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
+import type { HazardService } from '../hazards/hazard-service.ts';
+import { OPEN_STATES, type Hazard } from '../hazards/types.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { AssetModel } from '../model/assets.ts';
+import type { RecordStore } from '../records/record-store.ts';
+import type { StoredEntry, Wal } from '../wal/wal.ts';
+import { EdgeRegistry, fmtDuration, type EdgeState } from './edge-registry.ts';
+import { EdgeUplink } from './edge-uplink.ts';
+import { UplinkReceiver } from './uplink-receiver.ts';
+
+interface Common {
+  config: Config;
+  wal: Wal;
+  metrics: Metrics;
+  log: Logger;
+  clock: Clock;
+}
+
+export class EdgeMode {
+  readonly uplink: EdgeUplink;
+  private timer?: NodeJS.Timeout;
+  private overflowing = false;
+
+  constructor(private readonly o: Common & { dataDir: string }) {
+    const up = o.config.uplink!;
+    this.uplink = new EdgeUplink({
+      config: up,
+      gatewayId: o.config.gateway.id,
+      dataDir: o.dataDir,
+      wal: o.wal,
+      metrics: o.metrics,
+      log: o.log,
+      clock: o.clock,
+      rules: () => this.rules,
+      onDropped: (d) => {
+        o.log.error({ readings: d.readings, rows: d.rows }, 'uplink queue full: oldest readings dropped (alarms and hazards are kept)');
+        this.overflow(true);
+      },
+    });
+  }
+
+  private rules: string[] = [];
+  private alarms?: AlarmManager;
+
+  /** after the alarm manager and hazard service, before the sources */
+  async start(recovered: StoredEntry[], alarms: AlarmManager, hazards: HazardService, store: RecordStore, rules: string[]): Promise<void> {
+    this.rules = rules;
+    this.alarms = alarms;
+    this.uplink.start(recovered);
+    // what the central may have missed while this edge was down: its open alarms and hazards
+    this.uplink.sync(alarms.openAlarms(), await store.listHazards<Hazard>({ states: [...OPEN_STATES], limit: 100_000 }));
+    alarms.on('transition', (ev) => this.uplink.alarm(ev));
+    hazards.on('event', (ev) => this.uplink.hazard(ev));
+    this.timer = setInterval(() => {
+      this.uplink.gauges();
+      // the overflow alarm clears once the queue is back under half its bound
+      if (this.overflowing && this.uplink.queue.bytes() < 0.5 * this.o.config.uplink!.queueMaxBytes) this.overflow(false);
+    }, 5000);
+    this.timer.unref();
+  }
+
+  /** `uplink.queue-overflow` (orange) for every enterprise of this edge: its data is being lost */
+  private overflow(active: boolean): void {
+    if (active === this.overflowing || !this.alarms) return;
+    this.overflowing = active;
+    const s = this.uplink.status();
+    for (const e of this.o.config.enterprises) {
+      this.alarms.handle({
+        rule: 'uplink.queue-overflow',
+        key: `uplink.queue-overflow|${e.id}`,
+        subject: { enterprise: e.id },
+        active,
+        severity: 'orange',
+        ts: this.o.clock.now(),
+        message: active
+          ? { zh: `上传队列已满：最早的监测数据被丢弃（已丢弃 ${s.queue.droppedReadings} 条，链路${s.connected ? '在线' : '中断'}）`, en: `Uplink queue full: oldest readings dropped (${s.queue.droppedReadings} so far, link ${s.connected ? 'up' : 'down'})` }
+          : { zh: '上传队列恢复正常', en: 'uplink queue back to normal' },
+        evidence: { droppedReadings: s.queue.droppedReadings, queueBytes: s.queue.bytes },
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.uplink.stop();
+  }
+}
+
+const STATE = 'uplink';
+
+export class CentralMode {
+  readonly registry: EdgeRegistry;
+  readonly receiver: UplinkReceiver;
+  private timer?: NodeJS.Timeout;
+  private savedState = '';
+
+  constructor(private readonly o: Common & { assets: AssetModel; deadLetters: DeadLetterStore; alarms: () => AlarmManager | undefined; hazards: () => HazardService | undefined; store: () => RecordStore | undefined }) {
+    this.registry = new EdgeRegistry(o.config.auth.edges, () => o.clock.now());
+    this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, wal: o.wal, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, alarms: o.alarms, hazards: o.hazards });
+  }
+
+  /** the rows applied per edge: the saved state, then the marks still in the WAL (a crash after the last save) */
+  async start(recovered: StoredEntry[]): Promise<void> {
+    const saved = await this.o.store()?.loadState(STATE);
+    if (saved) this.registry.importState(saved.state);
+    for (const { frame } of recovered) {
+      if (frame.type !== 'uplink') continue;
+      const st = this.registry.edges.get(frame.edge);
+      if (st && frame.seq > st.hwm[frame.lane]) st.hwm[frame.lane] = frame.seq;
+    }
+    this.savedState = JSON.stringify(this.registry.exportState());
+    this.timer = setInterval(() => this.tick(), 10_000);
+    this.timer.unref();
+  }
+
+  tick(): void {
+    const alarms = this.o.alarms();
+    if (alarms) for (const c of this.registry.silentConditions(this.o.config.central.silentAfterSeconds * 1000)) alarms.handle(c);
+    const now = this.o.clock.now();
+    for (const st of this.registry.edges.values()) {
+      this.o.metrics.edgeConnected.set({ edge: st.principal.edge }, st.connected ? 1 : 0);
+      const newest = Math.max(...st.lastEventTs.values(), -Infinity);
+      if (newest > -Infinity) this.o.metrics.edgeLag.set({ edge: st.principal.edge }, Math.max(0, (now - newest) / 1000));
+    }
+    void this.save();
+  }
+
+  private async save(): Promise<void> {
+    const state = this.registry.exportState();
+    const text = JSON.stringify(state);
+    if (text === this.savedState) return;
+    this.savedState = text;
+    await this.o.store()?.saveState(STATE, 0, state).catch((err: Error) => this.o.log.error({ err }, 'saving the uplink state failed'));
+  }
+
+  /** one edge as the consoles and GET /api/v1/uplink show it */
+  view(st: EdgeState) {
+    const now = this.o.clock.now();
+    const behind = this.registry.behindSeconds(st, now);
+    const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : null);
+    return {
+      id: st.principal.edge,
+      gateway: st.hello?.gateway ?? null,
+      enterprises: [...st.principal.enterprises],
+      connected: st.connected,
+      connectedAt: iso(st.connectedAt),
+      lastHeardAt: iso(st.lastHeardAt),
+      behindSeconds: Math.round(behind),
+      behind: { zh: fmtDuration(behind, 'zh'), en: fmtDuration(behind, 'en') },
+      lastEventAt: Object.fromEntries([...st.lastEventTs].map(([e, t]) => [e, iso(t)])),
+      backlog: st.hello ? { readings: st.hello.queue.b.readings, rows: st.hello.queue.b.rows + st.hello.queue.p.rows, droppedReadings: st.hello.queue.droppedReadings, asOf: iso(st.helloAt) } : null,
+      rows: { ...st.hwm },
+      gaps: st.gaps.map((g) => ({ ...g, at: iso(g.at) })),
+    };
+  }
+
+  /** the edge forwarding an enterprise, as its view */
+  edgeOf(enterprise: string) {
+    const id = this.registry.originOf(enterprise);
+    return id ? this.view(this.registry.edges.get(id)!) : null;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.save();
+  }
+}
