@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../gateway/src/config/load.ts';
 import { createLogger } from '../gateway/src/log.ts';
 import { Gateway } from '../gateway/src/main.ts';
-import { tempDir } from './helpers/gateway.ts';
+import type { Hazard } from '../gateway/src/hazards/types.ts';
 import { waitFor } from './helpers/ports.ts';
 import { centralConfig, EDGE, edgeConfig } from './helpers/uplink.ts';
 
@@ -56,7 +56,7 @@ describe('hazard records over the uplink', () => {
     const { hazard, reportCode } = res.json();
     await edge.api.inject({ method: 'POST', url: `/api/v1/hazards/${hazard.id}/actions`, headers: { authorization: 'Bearer tk-officer' }, payload: { action: 'verify' } });
     const mirrored = await waitFor(async () => {
-      const h = await central.records!.getHazard<Record<string, unknown>>(hazard.id);
+      const h = await central.records!.getHazard<Hazard>(hazard.id);
       return h?.state === 'verifying' ? h : undefined;
     }, 10_000, 'mirrored hazard');
     expect(mirrored).toMatchObject({ title: '皮带托辊脱落', origin: 'edge-a', jurisdiction: 'taian', reporterAlias: '职工 刘*' });

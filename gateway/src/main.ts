@@ -93,7 +93,9 @@ export class Gateway {
       throw new ConfigError([`gateway.dataDir: cannot use ${this.dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
     }
     const c = (component: string) => this.log.child({ component });
-    this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics });
+    // central: confirmed segments stay while they hold uplink marks the saved state does not cover
+    const retain = config.gateway.mode === 'central' ? (seq: number) => this.central?.retainWal(seq) ?? true : undefined;
+    this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics, retain });
     const overflowLog = new RateLimitedLog(this.log.child({ component: 'wal' }), 10_000, () => this.clock.now());
     this.wal.on('overflow', ({ policy, frames }) => {
       this.lastWalOverflow = this.clock.now();
@@ -149,6 +151,7 @@ export class Gateway {
       health: () => this.health(),
       beforeScrape: () => {
         this.metrics.walAge.set(this.wal.oldestAgeSeconds());
+        if (this.evaluator) this.metrics.rulesLate.set(this.evaluator.stats().late);
         this.updateAlarmGauges();
         const g = this.alarms?.gauges();
         if (!g) return;
@@ -224,7 +227,7 @@ export class Gateway {
     this.inspection = new InspectionService({ store: this.records, assets: this.assets, alarms: this.alarms, hazards: this.hazards, live: this.live, clock: this.clock, timezone: tz, rules: this.evaluator, edgeOf: this.central ? (e) => this.central!.edgeOf(e) : undefined });
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
     await this.edge?.start(this.wal.read(Number.MAX_SAFE_INTEGER), this.alarms, this.hazards, this.records, this.evaluator.rules.map((r) => r.id));
-    await this.central?.start(this.wal.read(Number.MAX_SAFE_INTEGER));
+    await this.central?.start();
     this.evaluator.onCondition((cond) => {
       this.alarms!.handle(cond);
       // rules that open a hazard report themselves (pack `hazard:`, e.g. red over-capacity, ≥ 10 in a high-risk zone)

@@ -33,6 +33,7 @@ export class Metrics {
   readonly alarmsStale = new Gauge({ name: 'hazardline_alarms_stale', help: 'Open alarms active for more than 24 h (DOMAIN.md §8)', registers: [this.registry] });
   readonly alarmsOverdue = new Gauge({ name: 'hazardline_alarms_overdue', help: 'Open alarms not acknowledged by the end of their local day (DOMAIN.md §0)', registers: [this.registry] });
   readonly alarmsChattering = new Gauge({ name: 'hazardline_alarms_chattering', help: 'Alarms activated >= 3 times within one minute during the last hour (DOMAIN.md §8)', registers: [this.registry] });
+  readonly rulesLate = new Gauge({ name: 'hazardline_rules_late_readings', help: 'Readings older than what their device and metric had already given the rules (counted in windows, never re-arming a threshold); a backfill in order adds none', registers: [this.registry] });
   readonly rulesErrors = new Counter({ name: 'hazardline_rules_errors_total', help: 'Frames or ticks the rule engine failed on (logged; evaluation goes on)', registers: [this.registry] });
   readonly alarmsOpen = new Gauge({ name: 'hazardline_alarms_open', help: 'Open alarms by severity', labelNames: ['severity'], registers: [this.registry] });
   // edge → central uplink (issue 7, docs/uplink.md)

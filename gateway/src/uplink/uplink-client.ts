@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ForwardQueue, Lane } from './forward-queue.ts';
 import { encodeBatch, uplinkTopic, type Hello } from './protocol.ts';
+import { crashPoint } from '../crash-point.ts';
 
 const HELLO_EVERY_MS = 15_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -186,6 +187,7 @@ export class UplinkClient {
       }
       await publish(uplinkTopic(this.edge, lane), encodeBatch(this.edge, lane, rows));
       // acknowledged: the central has these rows durably, whatever happens to this connection now
+      crashPoint('edge-after-puback'); // acknowledged, not yet deleted: sent again after a restart
       const readings = rows.reduce((n, r) => n + r.readings, 0);
       queue.ack(lane, rows[rows.length - 1].seq);
       metrics.uplinkSent.inc({ lane });

@@ -103,24 +103,36 @@ export class CentralMode {
   readonly receiver: UplinkReceiver;
   private timer?: NodeJS.Timeout;
   private savedState = '';
+  /** WAL entries up to here are reflected in the saved state; later segments are kept (-1: not loaded yet, keep all) */
+  private savedCovered = -1;
 
   constructor(private readonly o: Common & { assets: AssetModel; deadLetters: DeadLetterStore; alarms: () => AlarmManager | undefined; hazards: () => HazardService | undefined; store: () => RecordStore | undefined }) {
     this.registry = new EdgeRegistry(o.config.auth.edges, () => o.clock.now());
     this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, wal: o.wal, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, alarms: o.alarms, hazards: o.hazards });
   }
 
-  /** the rows applied per edge: the saved state, then the marks still in the WAL (a crash after the last save) */
-  async start(recovered: StoredEntry[]): Promise<void> {
+  /**
+   * The rows applied per edge: the saved state, then every uplink mark still on disk in the WAL —
+   * the WAL keeps the segments whose marks the saved state does not cover yet (`retainWal`), even
+   * once the telemetry store confirmed them, so a crash between a batch's WAL append and the next
+   * save never makes the centre apply a batch again when the edge resends it.
+   */
+  async start(): Promise<void> {
     const saved = await this.o.store()?.loadState(STATE);
     if (saved) this.registry.importState(saved.state);
-    for (const { frame } of recovered) {
+    for (const { frame } of this.o.wal.scan()) {
       if (frame.type !== 'uplink') continue;
       const st = this.registry.edges.get(frame.edge);
       if (st && frame.seq > st.hwm[frame.lane]) st.hwm[frame.lane] = frame.seq;
     }
-    this.savedState = JSON.stringify(this.registry.exportState());
-    this.timer = setInterval(() => this.tick(), 10_000);
+    await this.save(true);
+    this.timer = setInterval(() => this.tick(), 5000);
     this.timer.unref();
+  }
+
+  /** Wal `retain`: a confirmed segment may go once the saved state covers its marks */
+  retainWal(segmentLastSeq: number): boolean {
+    return this.savedCovered < 0 || segmentLastSeq > this.savedCovered;
   }
 
   tick(): void {
@@ -135,12 +147,23 @@ export class CentralMode {
     void this.save();
   }
 
-  private async save(): Promise<void> {
+  private async save(force = false): Promise<void> {
+    const covered = this.o.wal.lastDurableSeq();
     const state = this.registry.exportState();
     const text = JSON.stringify(state);
-    if (text === this.savedState) return;
-    this.savedState = text;
-    await this.o.store()?.saveState(STATE, 0, state).catch((err: Error) => this.o.log.error({ err }, 'saving the uplink state failed'));
+    if (text === this.savedState && !force) {
+      this.savedCovered = covered;
+      return;
+    }
+    const store = this.o.store();
+    if (!store) return;
+    try {
+      await store.saveState(STATE, covered, state);
+      this.savedState = text;
+      this.savedCovered = covered;
+    } catch (err) {
+      this.o.log.error({ err }, 'saving the uplink state failed: WAL segments are kept until it works');
+    }
   }
 
   /** one edge as the consoles and GET /api/v1/uplink show it */

@@ -18,6 +18,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel } from '../model/assets.ts';
 import type { DeviceFrame, Frame, Reading } from '../model/types.ts';
 import type { Wal } from '../wal/wal.ts';
+import { crashPoint } from '../crash-point.ts';
 import type { EdgePrincipal, EdgeRegistry, EdgeState } from './edge-registry.ts';
 import type { Lane } from './forward-queue.ts';
 import { decodeBatch, frameOfItem, parseUplinkTopic, UplinkFormatError, type BatchRow, type Hello } from './protocol.ts';
@@ -104,6 +105,7 @@ export class UplinkReceiver {
       throw err;
     }
     st.hwm[lane] = hwm;
+    crashPoint('central-after-durable'); // durable here, not yet acknowledged to the edge
     if (readings) {
       this.o.metrics.readings.inc({ transport: 'uplink' }, readings);
       this.o.metrics.messages.inc({ transport: 'uplink' });
@@ -113,7 +115,7 @@ export class UplinkReceiver {
 
   private gap(st: EdgeState, lane: Lane, from: number, to: number): void {
     // rows the edge said it dropped (queue full) are a loss at the edge, not on the way
-    const announced = lane === 'b' && st.dropped.some(([a, b]) => a <= from && b >= to);
+    const announced = lane === 'b' && covers(st.dropped, from, to);
     const cause = announced ? 'dropped' : 'missing';
     st.gaps.push({ lane, from, to, cause, at: this.o.clock.now() });
     if (st.gaps.length > 100) st.gaps.splice(0, st.gaps.length - 100);
@@ -213,4 +215,15 @@ export class UplinkReceiver {
     this.o.log.warn({ edge: p.edge, topic, reason, message }, 'uplink message refused');
     return refused(reason, message);
   }
+}
+
+/** the union of the announced ranges covers [from, to] (one overflow drops in several steps) */
+function covers(ranges: [number, number][], from: number, to: number): boolean {
+  let next = from;
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    if (a > next) break;
+    if (b >= next) next = b + 1;
+    if (next > to) return true;
+  }
+  return false;
 }

@@ -189,4 +189,33 @@ describe('WAL (CONTRACT §5)', () => {
     expect(kept[0]).toBe(dropped + 1);
     await wal.close();
   });
+
+  it('retain keeps confirmed segments on disk (also across a restart) and scan reads every entry still there', async () => {
+    let keepAfter = 0;
+    const opts = { segmentBytes: 64 * 1024, retain: (lastSeq: number) => lastSeq > keepAfter };
+    const { wal, dir } = makeWal(undefined, opts);
+    await wal.open();
+    // several segments of uplink marks and readings
+    for (let i = 1; i <= 400; i++) await wal.append([frame(i, 20), { type: 'uplink', edge: 'e1', lane: 'b', seq: i }]);
+    const files = () => readdirSync(dir).filter((f) => f.endsWith('.wal')).length;
+    const before = files();
+    expect(before).toBeGreaterThan(3);
+    wal.commit(800); // the store confirmed everything
+    expect(files()).toBe(before); // but nothing is covered elsewhere yet: all kept
+    const marks = [...wal.scan()].filter((e) => e.frame.type === 'uplink').map((e) => (e.frame as { seq: number }).seq);
+    expect(marks).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
+    expect(seqs(wal)).toEqual([]); // read() still starts at the checkpoint
+    await wal.close();
+    const again = makeWal(dir, opts).wal;
+    await again.open();
+    expect(files()).toBe(before + 1); // and a fresh segment to write to
+    expect([...again.scan()].length).toBe(800);
+    keepAfter = 600; // covered up to 600: segments ending at or before it may go
+    again.commit(800);
+    expect(files()).toBeLessThan(before);
+    const left = [...again.scan()].map((e) => e.seq);
+    expect(left[0]).toBeGreaterThan(1);
+    expect(left.at(-1)).toBe(800);
+    await again.close();
+  });
 });

@@ -29,6 +29,11 @@ export interface WalOptions {
   overflow: 'reject-new' | 'drop-oldest';
   /** readings kept in memory for the drainer; beyond it entries are re-read from disk */
   memReadings?: number;
+  /**
+   * A segment the telemetry store has fully confirmed is deleted unless this says to keep it
+   * (central mode: it may hold uplink marks not yet saved elsewhere, docs/uplink.md).
+   */
+  retain?: (segmentLastSeq: number) => boolean;
   log: Logger;
   metrics: Metrics;
   now?: () => number;
@@ -93,7 +98,7 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
       this.segNo = Math.max(this.segNo, Number(f.slice(0, -4)));
       const seg = this.recoverSegment(join(this.o.dir, f));
       if (!seg) continue;
-      if (seg.lastSeq <= this.checkpointSeq) {
+      if (seg.lastSeq <= this.checkpointSeq && !this.o.retain?.(seg.lastSeq)) {
         unlinkSync(seg.file);
         continue;
       }
@@ -326,7 +331,7 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
   /** The telemetry store has everything up to `seq`: move the checkpoint, drop drained segments. */
   commit(seq: number): void {
     this.advanceCheckpoint(seq);
-    while (this.segments.length > 1 && this.segments[0].lastSeq <= this.checkpointSeq) {
+    while (this.segments.length > 1 && this.segments[0].lastSeq <= this.checkpointSeq && !this.o.retain?.(this.segments[0].lastSeq)) {
       const seg = this.segments.shift()!;
       unlinkSync(seg.file);
       this.totalBytes -= seg.bytes;
@@ -366,6 +371,31 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
           this.persistCheckpoint();
         }
       });
+  }
+
+  /** the last seq that is durable */
+  lastDurableSeq(): number {
+    return this.durableSeq;
+  }
+
+  /**
+   * Every durable entry still on disk, confirmed by the store or not, oldest first: for what must
+   * outlive the checkpoint (the central's uplink marks after a crash).
+   */
+  *scan(): Generator<StoredEntry> {
+    for (const seg of this.segments) {
+      if (seg.bytes === 0) continue;
+      for (const line of readFileSync(seg.file, 'utf8').split('\n')) {
+        if (!line) continue;
+        let e: StoredEntry;
+        try {
+          e = decodeLine(line);
+        } catch {
+          continue;
+        }
+        if (e.seq <= this.durableSeq) yield e;
+      }
+    }
   }
 
   /** frames durable but not yet in the telemetry store */
