@@ -76,6 +76,8 @@ describe('what the centre refuses or ignores', () => {
   const t0 = Date.UTC(2026, 10, 20, 0, 0, 0);
   const readings = (enterprise: string, site: string, device: string, value: number) => encodeFrame({ type: 'readings', transport: 'mqtt', readings: [{ ts: t0, enterprise, site, device, kind: 'gas', metric: 'lel', value, quality: 'good' }] });
   const rows = (seq: number, items: string[]) => [{ lane: 'b' as const, seq, at: t0, readings: items.length, body: `[${items.join(',')}]` }];
+  // the real edge's queue: rows of these crafted batches continue its numbering
+  const EPOCH = () => edge.edge!.uplink.queue.epoch();
   const refused = async (reason: string) => Number((await central.metrics.edgeRefused.get()).values.find((v) => v.labels.edge === 'edge-a' && v.labels.reason === reason)?.value ?? 0);
 
   it("an edge publishing for another enterprise, or under another edge's topic, is refused and counted; a device may not publish uplink topics", async () => {
@@ -83,8 +85,8 @@ describe('what the centre refuses or ignores', () => {
     const rogue = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, { ...EDGE, clientId: 'rogue-edge' });
     const before = await refused('acl_denied');
     const next = central.central!.registry.edges.get('edge-a')!.hwm.b + 1;
-    await rogue.publishAsync(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', 'b', rows(next, [readings('ent-b', 'p1', 'gas-h2s-1', 77), readings('ent-a', 's1', 'gas-02', 5)])), { qos: 1 });
-    await rogue.publishAsync(uplinkTopic('edge-other', 'b'), encodeBatch('edge-other', 'b', rows(1, [readings('ent-a', 's1', 'gas-02', 6)])), { qos: 1 });
+    await rogue.publishAsync(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', EPOCH(), 'b', rows(next, [readings('ent-b', 'p1', 'gas-h2s-1', 77), readings('ent-a', 's1', 'gas-02', 5)])), { qos: 1 });
+    await rogue.publishAsync(uplinkTopic('edge-other', 'b'), encodeBatch('edge-other', EPOCH(), 'b', rows(1, [readings('ent-a', 's1', 'gas-02', 6)])), { qos: 1 });
     await rogue.endAsync();
     expect(await refused('acl_denied')).toBe(before + 2);
     await central.wal.waitForData(0);
@@ -94,7 +96,7 @@ describe('what the centre refuses or ignores', () => {
     expect(await central.runningSink.sink.query({ measurement: 'gas', enterprise: 'ent-a', device: 'gas-02', metric: 'lel', from: t0 - 1, to: t0 + 1 })).toEqual([[t0, 5]]);
     const dev = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, { username: 'gas-01', password: 'pw-gas-01' });
     const deniedBefore = Number((await central.metrics.rejected.get()).values.find((v) => v.labels.reason === 'acl_denied')?.value ?? 0);
-    await dev.publishAsync(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', 'b', rows(next + 1, [readings('ent-a', 's1', 'gas-02', 7)])), { qos: 1 });
+    await dev.publishAsync(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', EPOCH(), 'b', rows(next + 1, [readings('ent-a', 's1', 'gas-02', 7)])), { qos: 1 });
     await dev.endAsync();
     expect(Number((await central.metrics.rejected.get()).values.find((v) => v.labels.reason === 'acl_denied')?.value)).toBe(deniedBefore + 1);
     expect(central.central!.registry.edges.get('edge-a')!.hwm.b).toBe(next);
@@ -103,7 +105,7 @@ describe('what the centre refuses or ignores', () => {
   it('a batch sent twice is applied once: the second changes nothing and is counted as duplicate rows', async () => {
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, { ...EDGE, clientId: 'replayer' });
     const next = central.central!.registry.edges.get('edge-a')!.hwm.b + 1;
-    const batch = encodeBatch('edge-a', 'b', rows(next, [readings('ent-a', 's1', 'gas-02', 8)]));
+    const batch = encodeBatch('edge-a', EPOCH(), 'b', rows(next, [readings('ent-a', 's1', 'gas-02', 8)]));
     const dupBefore = Number((await central.metrics.edgeDuplicates.get()).values.find((v) => v.labels.edge === 'edge-a')?.value ?? 0);
     const walBefore = central.wal.depth() + (central.wal as unknown as { checkpointSeq: number }).checkpointSeq;
     await c.publishAsync(uplinkTopic('edge-a', 'b'), batch, { qos: 1 });
@@ -115,5 +117,14 @@ describe('what the centre refuses or ignores', () => {
     expect(central.wal.depth() + (central.wal as unknown as { checkpointSeq: number }).checkpointSeq).toBe(walAfterFirst);
     expect(walAfterFirst).toBe(walBefore + 2); // the frame and its mark
     expect(central.central!.registry.edges.get('edge-a')!.hwm.b).toBe(next);
+  });
+
+  it("a new queue at the edge (its file lost, the box replaced) numbers rows from 1 again: the centre starts over instead of calling them duplicates", async () => {
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, { ...EDGE, clientId: 'new-box' });
+    expect(central.central!.registry.edges.get('edge-a')!.hwm.b).toBeGreaterThan(1);
+    await c.publishAsync(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', EPOCH() + 1, 'b', rows(1, [readings('ent-a', 's1', 'gas-02', 9.5)])), { qos: 1 });
+    await c.endAsync();
+    expect(central.central!.registry.edges.get('edge-a')).toMatchObject({ epoch: EPOCH() + 1, hwm: { b: 1, p: 0 } });
+    await waitFor(async () => (await central.runningSink.sink.query({ measurement: 'gas', enterprise: 'ent-a', device: 'gas-02', metric: 'lel', from: t0 - 1, to: t0 + 1 }))[0]?.[1] === 9.5, 5000, 'applied');
   });
 });

@@ -43,6 +43,7 @@ export class Metrics {
   readonly uplinkQueueBytes = new Gauge({ name: 'hazardline_uplink_queue_bytes', help: 'Edge: bytes in the forward queue (bound: uplink.queueMaxBytes)', registers: [this.registry] });
   readonly uplinkQueueAge = new Gauge({ name: 'hazardline_uplink_queue_oldest_age_seconds', help: 'Edge: age of the oldest forward-queue entry', registers: [this.registry] });
   readonly uplinkSent = new Counter({ name: 'hazardline_uplink_sent_messages_total', help: 'Edge: uplink batches acknowledged by the central, by lane', labelNames: ['lane'], registers: [this.registry] });
+  readonly uplinkSentBytes = new Counter({ name: 'hazardline_uplink_sent_bytes_total', help: 'Edge: compressed bytes of the uplink batches acknowledged by the central', registers: [this.registry] });
   readonly uplinkSentReadings = new Counter({ name: 'hazardline_uplink_sent_readings_total', help: 'Edge: readings acknowledged by the central', registers: [this.registry] });
   readonly uplinkDropped = new Counter({ name: 'hazardline_uplink_dropped_readings_total', help: 'Edge: readings dropped from a full forward queue (oldest bulk first; alarms and hazards never)', registers: [this.registry] });
   readonly uplinkReconnects = new Counter({ name: 'hazardline_uplink_disconnects_total', help: 'Edge: uplink connection losses', registers: [this.registry] });

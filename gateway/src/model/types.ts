@@ -52,6 +52,8 @@ export interface UplinkMark {
   edge: string;
   lane: 'p' | 'b';
   seq: number;
+  /** the edge queue's identity (rows are numbered within it) */
+  epoch: number;
 }
 
 /** A frame once it is durable: `seq` is its position in the WAL, unique and increasing. */

@@ -38,7 +38,16 @@ export interface EdgeState {
   lastHeardAt: number;
   hello?: Hello;
   helloAt: number;
+  /** the edge queue's identity whose rows `hwm` counts (0: none seen yet) */
+  epoch: number;
+  /** rows durable here, per lane */
   hwm: Record<Lane, number>;
+  /** rows handed to the WAL (durable, or their write in flight) */
+  claimed: Record<Lane, number>;
+  /** the last write in flight per lane */
+  pending: Record<Lane, Promise<void>>;
+  /** a batch of this connection was not applied (store full): later ones would leave a hole, so they are refused too until it reconnects */
+  stalled: boolean;
   gaps: Gap[];
   /** bulk rows the edge said it dropped (loss notices), not yet seen as gaps */
   dropped: [number, number][];
@@ -55,7 +64,7 @@ export class EdgeRegistry {
     this.startedAt = now();
     for (const c of creds) {
       const principal: EdgePrincipal = { edge: c.username, enterprises: new Set(c.enterprises), ...(c.sites ? { sites: new Set(c.sites) } : {}) };
-      const st: EdgeState = { principal, hash: digest(c.password), connected: false, clients: 0, connectedAt: -Infinity, lastHeardAt: -Infinity, helloAt: -Infinity, hwm: { p: 0, b: 0 }, gaps: [], dropped: [], lastEventTs: new Map(), silent: new Set() };
+      const st: EdgeState = { principal, hash: digest(c.password), connected: false, clients: 0, connectedAt: -Infinity, lastHeardAt: -Infinity, helloAt: -Infinity, epoch: 0, hwm: { p: 0, b: 0 }, claimed: { p: 0, b: 0 }, pending: { p: Promise.resolve(), b: Promise.resolve() }, stalled: false, gaps: [], dropped: [], lastEventTs: new Map(), silent: new Set() };
       this.edges.set(c.username, st);
       for (const e of c.enterprises) this.byEnterprise.set(e, st);
     }
@@ -77,6 +86,7 @@ export class EdgeRegistry {
     const st = this.edges.get(edge);
     if (!st) return;
     st.clients++;
+    st.stalled = false;
     if (!st.connected) st.connectedAt = this.now();
     st.connected = true;
     st.lastHeardAt = this.now();
@@ -86,6 +96,7 @@ export class EdgeRegistry {
     const st = this.edges.get(edge);
     if (!st) return;
     st.clients = Math.max(0, st.clients - 1);
+    st.stalled = false;
     st.connected = st.clients > 0;
   }
 
@@ -138,22 +149,42 @@ export class EdgeRegistry {
     return out;
   }
 
+  /**
+   * The edge's queue is a new one (its file was lost, the box replaced): its rows are numbered from
+   * 1 again, so what was applied of the old one no longer says what is a duplicate.
+   */
+  newEpoch(st: EdgeState, epoch: number): void {
+    st.epoch = epoch;
+    st.hwm = { p: 0, b: 0 };
+    st.claimed = { p: 0, b: 0 };
+    st.dropped = [];
+  }
+
   /** the highest rows applied per edge and lane, and the gaps seen (saved in the records database) */
-  exportState(): Record<string, { hwm: Record<Lane, number>; gaps: Gap[]; dropped: [number, number][] }> {
-    const out: Record<string, { hwm: Record<Lane, number>; gaps: Gap[]; dropped: [number, number][] }> = {};
-    for (const [id, st] of this.edges) out[id] = { hwm: { ...st.hwm }, gaps: st.gaps, dropped: st.dropped };
+  exportState(): Record<string, { epoch: number; hwm: Record<Lane, number>; gaps: Gap[]; dropped: [number, number][] }> {
+    const out: Record<string, { epoch: number; hwm: Record<Lane, number>; gaps: Gap[]; dropped: [number, number][] }> = {};
+    for (const [id, st] of this.edges) out[id] = { epoch: st.epoch, hwm: { ...st.hwm }, gaps: st.gaps, dropped: st.dropped };
     return out;
   }
 
   importState(s: unknown): void {
-    for (const [id, x] of Object.entries((s ?? {}) as Record<string, { hwm?: Partial<Record<Lane, number>>; gaps?: Gap[]; dropped?: [number, number][] }>)) {
+    for (const [id, x] of Object.entries((s ?? {}) as Record<string, { epoch?: number; hwm?: Partial<Record<Lane, number>>; gaps?: Gap[]; dropped?: [number, number][] }>)) {
       const st = this.edges.get(id);
       if (!st) continue;
-      st.hwm.p = Math.max(st.hwm.p, x.hwm?.p ?? 0);
-      st.hwm.b = Math.max(st.hwm.b, x.hwm?.b ?? 0);
+      st.epoch = x.epoch ?? 0;
+      st.hwm = { p: x.hwm?.p ?? 0, b: x.hwm?.b ?? 0 };
+      st.claimed = { ...st.hwm };
       st.gaps = x.gaps ?? [];
       st.dropped = x.dropped ?? [];
     }
+  }
+
+  /** a mark found in the WAL at start (in WAL order): later than the saved state */
+  applyMark(edge: string, epoch: number, lane: Lane, seq: number): void {
+    const st = this.edges.get(edge);
+    if (!st) return;
+    if (epoch !== st.epoch) this.newEpoch(st, epoch);
+    if (seq > st.hwm[lane]) st.hwm[lane] = st.claimed[lane] = seq;
   }
 }
 

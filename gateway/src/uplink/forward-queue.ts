@@ -6,6 +6,7 @@
 // Bounded by `maxBytes`: when full, the oldest bulk rows are dropped first (counted, and a `dropped`
 // notice goes into the priority lane in the same transaction, so the central knows the gap is a
 // loss and not a link fault); priority rows are never dropped, even past the bound.
+import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -53,6 +54,7 @@ export class ForwardQueue {
   private st!: Record<string, Database.Statement>;
   private readonly lanes: Record<Lane, LaneStats> = { p: { rows: 0, readings: 0, bytes: 0, oldestAt: null, nextSeq: 1 }, b: { rows: 0, readings: 0, bytes: 0, oldestAt: null, nextSeq: 1 } };
   private walSeqValue = 0;
+  private epochValue = 0;
   droppedRows = 0;
   droppedReadings = 0;
 
@@ -86,6 +88,12 @@ export class ForwardQueue {
       l.oldestAt = this.oldestAt(lane);
     }
     this.walSeqValue = Number(this.st.getMeta.get('walSeq') ?? 0);
+    // a new queue (first start, or its file lost) numbers its rows from 1 again: the epoch tells the central
+    this.epochValue = Number(this.st.getMeta.get('epoch') ?? 0);
+    if (!this.epochValue) {
+      this.epochValue = randomInt(1, 2 ** 47);
+      this.st.setMeta.run('epoch', this.epochValue);
+    }
     this.droppedRows = Number(this.st.getMeta.get('dropped.rows') ?? 0);
     this.droppedReadings = Number(this.st.getMeta.get('dropped.readings') ?? 0);
     this.db = db;
@@ -94,6 +102,11 @@ export class ForwardQueue {
   private oldestAt(lane: Lane): number | null {
     const r = this.st.oldest.get(lane, 1) as { at: number } | undefined;
     return r?.at ?? null;
+  }
+
+  /** this queue's identity: rows are numbered from 1 within it */
+  epoch(): number {
+    return this.epochValue;
   }
 
   /** the last gateway-WAL seq whose device frames are in the bulk lane (replayed from there at start) */
@@ -187,10 +200,10 @@ export class ForwardQueue {
   /** Up to `maxRows` rows of a lane after `afterSeq`, oldest first, at most `maxReadings` readings (at least one row). */
   peek(lane: Lane, afterSeq: number, maxRows: number, maxReadings = Infinity): QueueRow[] {
     if (!this.db) return [];
-    const rows = this.st.peek.all(lane, afterSeq, maxRows) as QueueRow[];
+    // iterated, not fetched: a batch reads only the rows it takes, however long the backlog
     const out: QueueRow[] = [];
     let n = 0;
-    for (const r of rows) {
+    for (const r of this.st.peek.iterate(lane, afterSeq, maxRows) as IterableIterator<QueueRow>) {
       if (out.length > 0 && n + r.readings > maxReadings) break;
       out.push(r);
       n += r.readings;

@@ -39,14 +39,16 @@ export interface BatchRow {
 export interface Batch {
   v: 1;
   edge: string;
+  /** the edge queue's identity: a new queue (its file lost, a new box) numbers rows from 1 again */
+  epoch: number;
   lane: Lane;
   rows: BatchRow[];
 }
 
 /** Rows as they sit in the queue (their bodies are already JSON arrays), compressed for the link. */
-export function encodeBatch(edge: string, lane: Lane, rows: QueueRow[]): Buffer {
+export function encodeBatch(edge: string, epoch: number, lane: Lane, rows: QueueRow[]): Buffer {
   const body = rows.map((r) => `{"seq":${r.seq},"at":${r.at},"items":${r.body}}`).join(',');
-  return deflateRawSync(`{"v":1,"edge":${JSON.stringify(edge)},"lane":"${lane}","rows":[${body}]}`, { level: 6 });
+  return deflateRawSync(`{"v":1,"edge":${JSON.stringify(edge)},"epoch":${epoch},"lane":"${lane}","rows":[${body}]}`, { level: 6 });
 }
 
 export class UplinkFormatError extends Error {}
@@ -64,7 +66,7 @@ export function decodeBatch(payload: Buffer, maxInflatedBytes: number): Batch {
   } catch {
     throw new UplinkFormatError('batch is not JSON');
   }
-  if (!b || b.v !== 1 || (b.lane !== 'p' && b.lane !== 'b') || !Array.isArray(b.rows)) throw new UplinkFormatError('expected {v: 1, edge, lane: "p" | "b", rows: [...]}');
+  if (!b || b.v !== 1 || (b.lane !== 'p' && b.lane !== 'b') || !Number.isSafeInteger(b.epoch) || !Array.isArray(b.rows)) throw new UplinkFormatError('expected {v: 1, edge, epoch, lane: "p" | "b", rows: [...]}');
   let last = 0;
   for (const r of b.rows) {
     if (!r || !Number.isSafeInteger(r.seq) || r.seq <= last || !Array.isArray(r.items)) throw new UplinkFormatError('rows need increasing integer seq and an items array');

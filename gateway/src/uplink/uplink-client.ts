@@ -2,8 +2,9 @@
 // TLS when the URL is mqtts://), a hello on connect and every 15 s, then the forward queue drained
 // one QoS 1 batch at a time — priority lane first, bulk oldest first at no more than
 // `maxReadingsPerSecond` — and a batch's rows deleted only once the central acknowledged it (its
-// PUBACK comes after the central made the rows durable). One batch in flight keeps every lane in
-// order. A lost connection leaves the rows queued; the next connection starts again at the oldest.
+// PUBACK comes after the central made the rows durable). Up to `inflight` batches are on the wire
+// at once: one connection delivers them in order, and the central applies them in that order. A
+// lost connection leaves the unacknowledged rows queued; the next one starts again at the oldest.
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Clock } from '../clock.ts';
@@ -120,6 +121,8 @@ export class UplinkClient {
     closed.catch(() => {});
     client.on('connect', () => {
       if (gen !== this.generation) return;
+      // several batches in flight: Nagle would hold each behind the previous one's acknowledgement
+      (client.stream as { setNoDelay?: (v: boolean) => void } | undefined)?.setNoDelay?.(true);
       this.connected = true;
       this.since = this.o.clock.now();
       this.backoff = 0;
@@ -169,33 +172,51 @@ export class UplinkClient {
     this.helloTimer = setInterval(() => void publish(uplinkTopic(this.edge, 'hello'), JSON.stringify(this.o.hello())).catch(() => {}), HELLO_EVERY_MS);
     this.helloTimer.unref();
     const { queue, config, metrics } = this.o;
-    while (gen === this.generation) {
+    // up to `inflight` batches on the wire; rows after `sent` are the ones not yet handed over
+    const sent: Record<Lane, number> = { p: 0, b: 0 };
+    const inflight = new Set<Promise<void>>();
+    let failed: Error | undefined;
+    const epoch = queue.epoch();
+    while (gen === this.generation && !failed) {
+      if (inflight.size >= config.inflight) {
+        await Promise.race(inflight);
+        continue;
+      }
       let lane: Lane = 'p';
-      let rows = queue.peek('p', 0, 256);
+      let rows = queue.peek('p', sent.p, 256);
       if (rows.length === 0 && queue.stats().b.rows > 0) {
         const wait = this.bucket.waitMs(this.o.clock.now());
         if (wait > 0) {
-          await this.idle(wait);
+          await Promise.race([this.idle(wait), ...inflight]);
           continue;
         }
         lane = 'b';
-        rows = queue.peek('b', 0, 10_000, Math.max(1, Math.min(config.batchReadings, Math.floor(this.bucket.available(this.o.clock.now())))));
+        rows = queue.peek('b', sent.b, 10_000, Math.max(1, Math.min(config.batchReadings, Math.floor(this.bucket.available(this.o.clock.now())))));
       }
       if (rows.length === 0) {
-        await this.idle(1000);
+        await Promise.race([this.idle(1000), ...inflight]);
         continue;
       }
-      await publish(uplinkTopic(this.edge, lane), encodeBatch(this.edge, lane, rows));
-      // acknowledged: the central has these rows durably, whatever happens to this connection now
-      crashPoint('edge-after-puback'); // acknowledged, not yet deleted: sent again after a restart
+      const last = rows[rows.length - 1].seq;
       const readings = rows.reduce((n, r) => n + r.readings, 0);
-      queue.ack(lane, rows[rows.length - 1].seq);
-      metrics.uplinkSent.inc({ lane });
-      if (lane === 'b') {
-        this.bucket.take(readings);
-        metrics.uplinkSentReadings.inc(readings);
-      }
+      sent[lane] = last;
+      if (lane === 'b') this.bucket.take(readings);
+      const payload = encodeBatch(this.edge, epoch, lane, rows);
+      const done = publish(uplinkTopic(this.edge, lane), payload).then(
+        () => {
+          // acknowledged: the central has these rows durably, whatever happens to this connection now
+          crashPoint('edge-after-puback'); // acknowledged, not yet deleted: sent again after a restart
+          queue.ack(lane, last);
+          metrics.uplinkSent.inc({ lane });
+          metrics.uplinkSentBytes.inc(payload.length);
+          if (lane === 'b') metrics.uplinkSentReadings.inc(readings);
+        },
+        (err: Error) => void (failed ??= err),
+      );
+      inflight.add(done);
+      void done.finally(() => inflight.delete(done));
     }
+    if (failed) throw failed;
   }
 
   private idle(ms: number): Promise<void> {

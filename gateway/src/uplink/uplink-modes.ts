@@ -120,11 +120,7 @@ export class CentralMode {
   async start(): Promise<void> {
     const saved = await this.o.store()?.loadState(STATE);
     if (saved) this.registry.importState(saved.state);
-    for (const { frame } of this.o.wal.scan()) {
-      if (frame.type !== 'uplink') continue;
-      const st = this.registry.edges.get(frame.edge);
-      if (st && frame.seq > st.hwm[frame.lane]) st.hwm[frame.lane] = frame.seq;
-    }
+    for (const { frame } of this.o.wal.scan()) if (frame.type === 'uplink') this.registry.applyMark(frame.edge, frame.epoch, frame.lane, frame.seq);
     await this.save(true);
     this.timer = setInterval(() => this.tick(), 5000);
     this.timer.unref();

@@ -39,78 +39,118 @@ export interface UplinkReceiverOptions {
 type Result = IngestResult;
 const refused = (reason: RejectReason, message: string): Result => ({ ok: false, reason, message });
 
+/** what `begin` decided, in the edge's order: the answer, and what the next batch must wait for */
+interface Begun {
+  result: Promise<Result>;
+  /** priority batches (mirrors in the records database) hold the next batch until done; bulk ones only until appended */
+  gate?: Promise<unknown>;
+}
+
 export class UplinkReceiver {
-  /** one batch at a time per edge: its rows are applied in order */
+  /** batches of one edge are begun in arrival order: rows decided, frames handed to the WAL in that order */
   private readonly chains = new Map<string, Promise<unknown>>();
 
   constructor(private readonly o: UplinkReceiverOptions) {}
 
+  /**
+   * The PUBACK waits for the returned promise. Bulk batches of one edge are pipelined: the next is
+   * decided and appended while the previous one's WAL write is still being made durable (they share
+   * a group commit), so the drain is not one fsync per batch.
+   */
   accept(p: EdgePrincipal, topic: string, payload: Buffer, clientId?: string): Promise<Result> {
     const prev = this.chains.get(p.edge) ?? Promise.resolve();
-    const next = prev.then(() => this.apply(p, topic, payload, clientId));
-    this.chains.set(p.edge, next.catch(() => {}));
-    return next;
+    const begun = prev.then(() => this.begin(p, topic, payload, clientId));
+    this.chains.set(p.edge, begun.then((b) => b.gate).catch(() => {}));
+    return begun.then((b) => b.result);
   }
 
-  private async apply(p: EdgePrincipal, topic: string, payload: Buffer, clientId?: string): Promise<Result> {
+  private begin(p: EdgePrincipal, topic: string, payload: Buffer, clientId?: string): Begun {
+    const done = (r: Result): Begun => ({ result: Promise.resolve(r) });
     const t = parseUplinkTopic(topic);
     const st = this.o.registry.edges.get(p.edge)!;
-    if (!t || t.edge !== p.edge) return this.refuse(p, 'acl_denied', `edge ${p.edge} may publish only under hl/uplink/v1/${p.edge}/`, topic, payload, clientId);
-    if (payload.length > this.o.maxMessageBytes) return this.refuse(p, 'too_large', `uplink message of ${payload.length} bytes > central.maxMessageBytes`, topic, payload, clientId);
+    if (!t || t.edge !== p.edge) return done(this.refuse(p, 'acl_denied', `edge ${p.edge} may publish only under hl/uplink/v1/${p.edge}/`, topic, payload, clientId));
+    if (payload.length > this.o.maxMessageBytes) return done(this.refuse(p, 'too_large', `uplink message of ${payload.length} bytes > central.maxMessageBytes`, topic, payload, clientId));
     st.lastHeardAt = this.o.clock.now();
-    if (t.what === 'state') return { ok: true, readings: 0 };
+    if (t.what === 'state') return done({ ok: true, readings: 0 });
     if (t.what === 'hello') {
       try {
         st.hello = JSON.parse(payload.toString('utf8')) as Hello;
         st.helloAt = this.o.clock.now();
         this.o.metrics.edgeBacklog.set({ edge: p.edge }, st.hello.queue?.b?.readings ?? 0);
       } catch {
-        return this.refuse(p, 'malformed', 'hello is not JSON', topic, payload, clientId);
+        return done(this.refuse(p, 'malformed', 'hello is not JSON', topic, payload, clientId));
       }
-      return { ok: true, readings: 0 };
+      return done({ ok: true, readings: 0 });
     }
-    if (t.what !== 'p' && t.what !== 'b') return this.refuse(p, 'unknown_topic', `unknown uplink topic ${topic}`, topic, payload, clientId);
+    if (t.what !== 'p' && t.what !== 'b') return done(this.refuse(p, 'unknown_topic', `unknown uplink topic ${topic}`, topic, payload, clientId));
     let batch;
     try {
       batch = decodeBatch(payload, this.o.maxMessageBytes * 64);
       if (batch.edge !== p.edge || batch.lane !== t.what) throw new UplinkFormatError('batch edge or lane does not match its topic');
     } catch (err) {
-      return this.refuse(p, 'malformed', (err as Error).message, topic, payload, clientId);
+      return done(this.refuse(p, 'malformed', (err as Error).message, topic, payload, clientId));
     }
     const lane = batch.lane;
-    let hwm = st.hwm[lane];
+    if (batch.epoch !== st.epoch) {
+      if (st.epoch !== 0) this.o.log.warn({ edge: p.edge, from: st.epoch, to: batch.epoch }, "the edge's forward queue is a new one: its rows are numbered from 1 again");
+      this.o.registry.newEpoch(st, batch.epoch);
+    }
+    // `claimed`: rows handed to the WAL, durable or about to be; `hwm`: rows durable
+    let claimed = st.claimed[lane];
+    const first = batch.rows.find((r) => r.seq > claimed);
+    // an earlier batch of this connection was not applied: this one would leave a hole; the edge
+    // sends everything again, in order, once the connection is renewed (a refusal drops it)
+    if (st.stalled && first && first.seq > claimed + 1) return done(refused('wal_full', 'an earlier batch was not applied: resend in order'));
     const frames: Frame[] = [];
     const mirrors: (() => Promise<void>)[] = [];
     let readings = 0;
+    const last = batch.rows.length ? batch.rows[batch.rows.length - 1].seq : 0;
     for (const row of batch.rows) {
-      if (row.seq <= hwm) {
+      if (row.seq <= claimed) {
         this.o.metrics.edgeDuplicates.inc({ edge: p.edge });
         continue;
       }
-      if (row.seq > hwm + 1) this.gap(st, lane, hwm + 1, row.seq - 1);
-      hwm = row.seq;
+      if (row.seq > claimed + 1) this.gap(st, lane, claimed + 1, row.seq - 1);
+      claimed = row.seq;
       this.o.metrics.edgeRows.inc({ edge: p.edge, lane });
       if (lane === 'b') readings += this.bulkRow(st, row, frames, clientId);
       else this.priorityRow(st, row, mirrors);
     }
-    if (hwm === st.hwm[lane]) return { ok: true, readings: 0 }; // all of it seen before
-    try {
+    const pending = st.pending[lane];
+    if (claimed === st.claimed[lane]) {
+      // nothing new: acknowledged once what it repeats is durable (a write still in flight may fail)
+      const result = pending.then(() => (st.hwm[lane] >= last ? { ok: true as const, readings: 0 } : refused('wal_full', 'not durable yet: resend')));
+      return { result, gate: lane === 'p' ? result : undefined };
+    }
+    st.claimed[lane] = claimed;
+    frames.push({ type: 'uplink', edge: p.edge, lane, seq: claimed, epoch: batch.epoch });
+    const epoch = batch.epoch;
+    const applied = (async () => {
       for (const m of mirrors) await m();
       if (mirrors.length) await this.o.alarms()?.flush();
-      frames.push({ type: 'uplink', edge: p.edge, lane, seq: hwm });
       await this.o.wal.append(frames);
-    } catch (err) {
-      // nothing is acknowledged: the edge sends the rows again (the mirrors are idempotent)
-      if (err instanceof RejectError) return refused(err.reason, err.message);
-      throw err;
-    }
-    st.hwm[lane] = hwm;
-    crashPoint('central-after-durable'); // durable here, not yet acknowledged to the edge
-    if (readings) {
-      this.o.metrics.readings.inc({ transport: 'uplink' }, readings);
-      this.o.metrics.messages.inc({ transport: 'uplink' });
-    }
-    return { ok: true, readings };
+    })();
+    const result = applied.then(
+      () => {
+        // durable in order (one WAL, one writer); after a failure nothing later counts until the edge resends
+        if (!st.stalled && st.epoch === epoch) st.hwm[lane] = Math.max(st.hwm[lane], claimed);
+        crashPoint('central-after-durable'); // durable here, not yet acknowledged to the edge
+        if (readings) {
+          this.o.metrics.readings.inc({ transport: 'uplink' }, readings);
+          this.o.metrics.messages.inc({ transport: 'uplink' });
+        }
+        return { ok: true as const, readings };
+      },
+      (err: Error) => {
+        // nothing is acknowledged: the edge sends the rows again (the mirrors are idempotent)
+        st.stalled = true;
+        st.claimed[lane] = st.hwm[lane];
+        if (err instanceof RejectError) return refused(err.reason, err.message);
+        throw err;
+      },
+    );
+    st.pending[lane] = result.then(() => undefined, () => undefined);
+    return { result, gate: lane === 'p' ? result : undefined };
   }
 
   private gap(st: EdgeState, lane: Lane, from: number, to: number): void {
