@@ -40,6 +40,10 @@ export interface AlarmJson {
   overdue: boolean;
   hazardId: string | null;
   count: number;
+  /** raised from data backfilled after an outage: recorded, not a fresh live alarm */
+  retroactive?: boolean;
+  /** central mode: the edge gateway it was mirrored from */
+  origin?: string | null;
   evidence?: { series?: EvidenceSeries[] } & Record<string, unknown>;
 }
 

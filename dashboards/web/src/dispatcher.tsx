@@ -10,6 +10,7 @@ import { liveStream, post, sessionToken, type AlarmJson, type LiveStream } from 
 import { HealthPanel } from './health-panel.tsx';
 import { SEVERITY, STATE, t, type Lang } from './i18n.ts';
 import { SiteView } from './site-view.tsx';
+import { UplinkBadge } from './uplink-badge.tsx';
 import { Trend } from './trend.tsx';
 
 const RANK: Record<string, number> = { red: 3, orange: 2, yellow: 1, blue: 0 };
@@ -58,7 +59,7 @@ const Row = memo(function Row({ a, lang, minute, selected, onSelect, onDialog, o
       <td class="sev">{SEVERITY[a.severity][lang]}</td>
       <td class="msg">
         <div>{lang === 'zh' ? a.message : a.messageEn}</div>
-        <small>{[a.enterprise, a.site, a.zone, a.device].filter(Boolean).join(' / ')} · {new Date(a.raisedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' })}{a.count > 1 ? ` · ×${a.count}` : ''}</small>
+        <small>{[a.enterprise, a.site, a.zone, a.device].filter(Boolean).join(' / ')} · {new Date(a.raisedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' })}{a.count > 1 ? ` · ×${a.count}` : ''}{a.retroactive ? ` · ${t(lang, 'retroactive')}` : ''}{a.origin ? ` · ${t(lang, 'fromEdge')} ${a.origin}` : ''}</small>
       </td>
       <td class="state">{STATE[a.state]?.[lang] ?? a.state}</td>
       <td class="due">{a.overdue ? t(lang, 'overdue') : `${t(lang, 'dueIn')} ${countdown(a.dueBy, minute * 60_000)}`}</td>
@@ -137,7 +138,8 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
       alarm: (a) => {
         pending.push(a);
         timer ??= setTimeout(flush, 100);
-        if (a.action === 'raise' && a.severity === 'red' && !mutedRef.current) beep();
+        // backfilled after an outage (retroactive): recorded and shown, never sounded as a new alarm
+        if (a.action === 'raise' && a.severity === 'red' && !a.retroactive && !mutedRef.current) beep();
       },
       occupancy: (data) => feed.emit({ type: 'occupancy', data }),
       reading: (data) => feed.emit({ type: 'reading', data }),
@@ -170,6 +172,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
         <h1>hazardline {t(lang, 'title')}</h1>
         <span class={connected ? 'live' : 'down'} data-testid="connection">{t(lang, connected ? 'connected' : 'disconnected')}</span>
         <button onClick={() => setMuted(!muted)}>{t(lang, muted ? 'unmute' : 'mute')}</button>
+        <UplinkBadge token={token} lang={lang} />
       </header>
       {error && <p class="error" role="alert">{error}</p>}
       <div class="layout">

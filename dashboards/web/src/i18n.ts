@@ -23,6 +23,8 @@ const TEXT = {
   login: { zh: '进入', en: 'Enter' },
   linked: { zh: '已转隐患', en: 'Hazard' },
   trend: { zh: '报警趋势', en: 'Alarm trend' },
+  retroactive: { zh: '补录（链路中断期间）', en: 'backfilled (raised during an outage)' },
+  fromEdge: { zh: '来自边缘网关', en: 'from edge' },
 } as const;
 
 export type TextKey = keyof typeof TEXT;

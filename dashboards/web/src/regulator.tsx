@@ -69,6 +69,13 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
               <td class="msg">
                 <div>{e.name ?? e.id} <small>({e.id})</small></div>
                 <small>{L(lang, '申报', 'declared')}: {DECLARED[e.declaredStatus]?.[lang]} · {L(lang, '电力', 'power')}: {e.live.powerKw.map((p: any) => `${p.value} kW`).join(', ') || '—'} · {L(lang, '皮带', 'belt')}: {e.live.beltRunning.some((b: any) => b.value >= 1) ? L(lang, '运行', 'running') : L(lang, '停止', 'stopped')} · {L(lang, '在岗人数', 'persons')}: {e.live.zones.reduce((n: number, z: any) => n + z.persons, 0)}</small>
+                {e.edge && (
+                  <small class={`edge ${e.edge.connected && e.edge.behindSeconds < 300 ? 'live' : 'down'}`} data-testid="edge">
+                    <br />
+                    {L(lang, '边缘网关', 'edge')} {e.edge.id}: {e.edge.connected ? L(lang, '在线', 'connected') : L(lang, '离线', 'offline')} · {L(lang, '数据延迟', 'behind')} {e.edge.behind[lang]}
+                    {e.edge.backlog?.readings ? ` · ${L(lang, '待上传', 'queued')} ${e.edge.backlog.readings.toLocaleString()}` : ''}
+                  </small>
+                )}
                 <details><summary>{L(lang, `风险分 ${e.risk.score}`, `risk score ${e.risk.score}`)}</summary><ul>{e.risk.reasons.map((r: any) => <li key={r.key}>{r[lang]}</li>)}</ul></details>
               </td>
               <td>{L(lang, '报警', 'alarms')} {e.alarms.open} · {L(lang, '隐患', 'hazards')} {e.hazards.open}{e.hazards.overdue ? ` (${L(lang, '逾期', 'overdue')} ${e.hazards.overdue})` : ''} · {L(lang, '离线设备', 'offline')} {e.devices.offline}/{e.devices.total}</td>

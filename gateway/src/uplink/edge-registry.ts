@@ -98,6 +98,8 @@ export class EdgeRegistry {
     st.clients = Math.max(0, st.clients - 1);
     st.stalled = false;
     st.connected = st.clients > 0;
+    // heard up to the moment the connection went
+    st.lastHeardAt = this.now();
   }
 
   /** the edge forwarding this enterprise (AlarmManager edges policy) */
