@@ -83,4 +83,25 @@ describe('config (CONTRACT §2)', () => {
     expect(assets.lookup('ent-x', 's1', 'gas-01')).toEqual({ ok: false, reason: 'unknown_enterprise' });
     expect(assets.enterprises.get('ent-a')!.approvedCapacity.tonnesPerDay).toBe(3000);
   });
+
+  it('edge and central modes (issue 7): the examples are valid; mode-specific keys are checked where they belong', () => {
+    const env = { UPLINK_PASSWORD: 'x', DISPATCH_TOKEN: 'd', S1_PW: 's', REGULATOR_TOKEN: 'r', EDGE_TAIAN_01_PW: 'e' };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const edge = parseConfigText(readFileSync(new URL('../../../examples/edge.yaml', import.meta.url), 'utf8'));
+      expect(edge.uplink).toMatchObject({ username: 'edge-taian-01', inflight: 4, batchReadings: 5000, tls: { rejectUnauthorized: true } });
+      const central = parseConfigText(readFileSync(new URL('../../../examples/central.yaml', import.meta.url), 'utf8'));
+      expect(central.auth.edges[0].enterprises).toEqual(['ent-a']);
+      expect(central.mqtt.embedded?.tls?.port).toBe(8883);
+    } finally {
+      process.env = saved;
+    }
+    const base = { enterprises: [{ id: 'ent-a', sites: [{ id: 's1' }] }] };
+    expect(problems(() => parseConfig({ ...base, gateway: { mode: 'edge' } }))).toContain('uplink: required when gateway.mode is edge');
+    expect(problems(() => parseConfig({ ...base, uplink: { url: 'mqtt://c:1883', username: 'e1' } }))).toContain('uplink: only for gateway.mode edge');
+    expect(problems(() => parseConfig({ ...base, auth: { edges: [{ username: 'e1', password: 'p', enterprises: ['ent-a'] }] } }))).toContain('auth.edges: only for gateway.mode central');
+    const p = problems(() => parseConfig({ ...base, gateway: { mode: 'central' }, mqtt: { url: 'mqtt://x:1883' }, auth: { edges: [{ username: 'e1', password: 'p', enterprises: ['ent-z'], sites: ['ent-a/s9'] }] } }));
+    expect(p).toEqual(expect.arrayContaining(['mqtt.url: a central gateway takes its edges on the embedded broker: use mqtt.embedded', 'auth.edges[0].enterprises[0]: unknown enterprise "ent-z"', 'auth.edges[0].sites[0]: enterprise "ent-a" is not in this edge\'s enterprises']));
+  });
 });
