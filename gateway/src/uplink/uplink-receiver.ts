@@ -15,7 +15,7 @@ import type { Hazard, HazardHistoryEntry } from '../hazards/types.ts';
 import type { IngestResult } from '../ingest/source.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import type { AssetModel } from '../model/assets.ts';
+import type { AssetModel, DeviceInfo } from '../model/assets.ts';
 import type { DeviceFrame, Frame, Reading } from '../model/types.ts';
 import type { Wal } from '../wal/wal.ts';
 import { crashPoint } from '../crash-point.ts';
@@ -177,13 +177,21 @@ export class UplinkReceiver {
       }
       if (f.type === 'readings') {
         const ok: Reading[] = [];
-        for (const r of f.readings) if (this.deviceOk(st, r.enterprise, r.site, r.device, r, clientId)) ok.push(r);
+        for (const r of f.readings) {
+          const d = this.device(st, r.enterprise, r.site, r.device, r, clientId);
+          if (!d) continue;
+          // stored as this gateway's asset model says (measurement = kind, zone tag), like any reading here
+          r.kind = d.kind;
+          if (d.zone) r.zone = d.zone;
+          else delete r.zone;
+          ok.push(r);
+        }
         if (ok.length === 0) continue;
         f = { ...f, readings: ok };
         n += ok.length;
         for (const r of ok) this.seen(st, r.enterprise, r.ts);
       } else {
-        if (!this.deviceOk(st, f.enterprise, f.site, f.device, f, clientId)) continue;
+        if (!this.device(st, f.enterprise, f.site, f.device, f, clientId)) continue;
         if (f.type !== 'status') this.seen(st, f.enterprise, f.ts);
       }
       frames.push(f);
@@ -195,17 +203,17 @@ export class UplinkReceiver {
     if (ts > (st.lastEventTs.get(enterprise) ?? -Infinity)) st.lastEventTs.set(enterprise, ts);
   }
 
-  private deviceOk(st: EdgeState, enterprise: string, site: string, device: string, item: unknown, clientId?: string): boolean {
+  private device(st: EdgeState, enterprise: string, site: string, device: string, item: unknown, clientId?: string): DeviceInfo | undefined {
     if (!this.o.registry.allows(st.principal, enterprise, site)) {
       this.refuseItem(st, 'acl_denied', `edge ${st.principal.edge} may not forward ${enterprise}/${site}`, item, clientId);
-      return false;
+      return undefined;
     }
     const l = this.o.assets.lookup(enterprise, site, device);
     if (!l.ok) {
       this.refuseItem(st, l.reason, `${enterprise}/${site}/${device} is not in the asset model`, item, clientId);
-      return false;
+      return undefined;
     }
-    return true;
+    return l.device;
   }
 
   /** alarm, hazard, sync and loss-notice items: applied after the row loop, in order */
@@ -231,6 +239,7 @@ export class UplinkReceiver {
         });
       } else if (item.k === 'dropped' && Number.isSafeInteger(item.from) && Number.isSafeInteger(item.to)) {
         st.dropped.push([item.from!, item.to!]);
+        if (st.dropped.length > 1000) st.dropped.splice(0, st.dropped.length - 1000);
         this.o.log.error({ edge, from: item.from, to: item.to, readings: item.readings }, "the edge's forward queue was full: it dropped its oldest readings");
       } else {
         this.refuseItem(st, 'invalid_payload', `unknown priority item ${String(item.k)}`, item);
