@@ -1,11 +1,16 @@
 // Edge and central as two gateway processes on loopback (issue 7): a long outage, time-compressed
 // (a million readings queued at the edge over 28 hours of event time), then every reading stored at
 // the centre exactly once and in order per device; and kill -9 of the edge mid-drain and of the
-// centre mid-ingest: nothing lost, nothing doubled. "Exactly once, in order" is checked where a
+// centre mid-ingest: nothing lost, nothing doubled; an edge forwarding for another enterprise:
+// refused. "Exactly once, in order" is checked where a
 // double or a reordering would show: every device's series at the centre is complete and
 // ascending, and the centre's rules saw no reading older than one they already had
 // (hazardline_rules_late_readings 0) — a row applied twice, or out of order, would count there.
+import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeBatch, uplinkTopic } from '../gateway/src/uplink/protocol.ts';
+import { encodeFrame } from '../gateway/src/wal/codec.ts';
+import { EDGE } from './helpers/uplink.ts';
 import { waitFor } from './helpers/ports.ts';
 import { DEVICES, dev, processPair, publishToEdge, value, type ChildGateway } from './helpers/uplink-pair.ts';
 
@@ -47,6 +52,16 @@ describe('edge and central processes', () => {
     expect(await p.central.metric('hazardline_rules_late_readings')).toBe(0);
     expect(await p.central.metric('hazardline_edge_gap_rows_total')).toBe(0);
     expect(await p.central.metric('hazardline_ingest_readings_total', 'transport="uplink"')).toBe(DEVICES * perDevice);
+
+    // the same edge credentials, forwarding for an enterprise that is not theirs: refused and counted
+    const { queue } = await p.edge.api('/api/v1/uplink');
+    const rogue = await mqtt.connectAsync(`mqtt://127.0.0.1:${p.cRaw.mqtt.embedded.port}`, { ...EDGE, clientId: 'rogue' });
+    const frame = encodeFrame({ type: 'readings', transport: 'mqtt', readings: [{ ts: t0, enterprise: 'ent-b', site: 'p1', device: 'gas-h2s-1', kind: 'gas', metric: 'h2s', value: 99, quality: 'good' }] });
+    await rogue.publishAsync(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', queue.epoch, 'b', [{ lane: 'b', seq: queue.nextSeq.b, at: Date.now(), readings: 1, body: `[${frame}]` }]), { qos: 1 });
+    await rogue.endAsync();
+    expect(await p.central.metric('hazardline_edge_refused_total', 'edge="edge-a",reason="acl_denied"')).toBe(1);
+    const b = await p.central.api(`/api/v1/readings?device=gas-h2s-1&enterprise=ent-b&metric=h2s&from=${t0 - 1}&to=${t0 + 1}`);
+    expect(b.points).toEqual([]);
   }, 400_000);
 
   it('kill -9 of the edge mid-drain and of the centre mid-ingest: nothing lost, nothing doubled', async () => {

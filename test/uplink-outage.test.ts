@@ -132,4 +132,30 @@ describe('link outage', () => {
     expect(pts.at(-1)![0]).toBe(t0 + (120 * 500 - 1) * 100);
     expect(pts[0][0]).toBeGreaterThan(t0);
   }, 60_000);
+
+  it("what only the centre's rules find in the backfill is raised there, as retroactive", async () => {
+    const cRaw = await centralConfig();
+    let central = await start(cRaw);
+    // this edge does not evaluate gas.lel (say, an older rule pack): the centre does
+    const eRaw = await edgeConfig(central.mqttPort);
+    eRaw.rules = { overrides: [{ rule: 'gas.lel', enterprise: 'ent-a', enabled: false }] };
+    const edge = await start(eRaw);
+    await waitFor(() => edge.edge!.uplink.client.connected, 10_000, 'uplink connected');
+    await stop(central);
+    await waitFor(() => !edge.edge!.uplink.client.connected, 10_000, 'link down');
+    const t0 = Date.now() - 30 * MIN;
+    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${edge.mqttPort}`, { username: 'gas-01', password: 'pw-gas-01' });
+    await c.publishAsync('hl/v1/ent-a/s1/gas-01/telemetry', JSON.stringify([{ ts: t0, values: { lel: 2 } }, { ts: t0 + 1000, values: { lel: 48 } }]), { qos: 1 });
+    await c.endAsync();
+    expect(edge.alarms!.openAlarms().filter((a) => a.rule === 'gas.lel')).toEqual([]);
+    central = await start(cRaw);
+    const own = await waitFor(() => central.alarms!.openAlarms().find((a) => a.rule === 'gas.lel'), 20_000, "the centre's own alarm");
+    expect(own).toMatchObject({ origin: null, retroactive: true, raisedAt: t0 + 1000, severity: 'red' });
+    // and a live one after the link is back is not retroactive
+    const live = await mqtt.connectAsync(`mqtt://127.0.0.1:${edge.mqttPort}`, { username: 'gas-02', password: 'pw-gas-02' });
+    await live.publishAsync('hl/v1/ent-a/s1/gas-02/telemetry', JSON.stringify({ ts: Date.now(), values: { lel: 47 } }), { qos: 1 });
+    await live.endAsync();
+    const fresh = await waitFor(() => central.alarms!.openAlarms().find((a) => a.rule === 'gas.lel' && a.device === 'gas-02'), 20_000, 'live alarm');
+    expect(fresh).toMatchObject({ origin: null, retroactive: false });
+  }, 60_000);
 });

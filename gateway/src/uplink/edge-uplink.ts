@@ -139,6 +139,8 @@ export class EdgeUplink {
         maxBytes: this.o.config.queueMaxBytes,
         oldestAgeSeconds: oldest === Infinity ? 0 : Math.max(0, (now - oldest) / 1000),
         droppedReadings: this.queue.droppedReadings,
+        nextSeq: { p: s.p.nextSeq, b: s.b.nextSeq },
+        epoch: this.queue.epoch(),
       },
     };
   }
