@@ -46,6 +46,8 @@ export function fullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
     hazardId: 'hz_1',
     evidence: { readings: [[BIG_MS, 52.1], [BIG_MS + 1000, -0.5]], nested: { ok: true, none: null, s: '引号 " \\ 换行\n' } },
     origin: 'edge-泰安-01',
+    originId: 'al_at_the_edge',
+    originRev: '91735262114022:1200',
     ...over,
   };
 }
@@ -204,6 +206,16 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
         // closing the open one leaves the key without an open alarm
         await store.updateAlarm(fullAlarm('o_open', { enterprise: e, key: 'k-open-1', state: 'normal', raisedAt: BIG_MS }));
         expect(await store.openAlarmByKey('k-open-1')).toBeUndefined();
+      });
+
+      it('alarmByOrigin finds a mirrored alarm by the edge id: stored under it, or adopted under ours', async () => {
+        await store.insertAlarm(fullAlarm('al_edge_1', { origin: 'edge-x', originId: undefined }));
+        await store.insertAlarm(fullAlarm('al_ours_2', { origin: 'edge-x', originId: 'al_edge_2' }));
+        await store.insertAlarm(fullAlarm('al_edge_3', { origin: 'edge-y', originId: undefined }));
+        expect((await store.alarmByOrigin('edge-x', 'al_edge_1'))?.id).toBe('al_edge_1');
+        expect(await store.alarmByOrigin('edge-x', 'al_edge_2')).toMatchObject({ id: 'al_ours_2', originId: 'al_edge_2', originRev: '91735262114022:1200' });
+        expect(await store.alarmByOrigin('edge-x', 'al_edge_3')).toBeUndefined(); // another edge's
+        expect(await store.alarmByOrigin('edge-x', 'al_none')).toBeUndefined();
       });
     });
 

@@ -120,8 +120,18 @@ describe('what the centre refuses or ignores', () => {
   });
 
   it("a new queue at the edge (its file lost, the box replaced) numbers rows from 1 again: the centre starts over instead of calling them duplicates", async () => {
+    // a batch of a queue no hello announced (a stale box on the same credentials) is not acknowledged: the connection is dropped
+    const stale = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, { ...EDGE, clientId: 'stale-box', reconnectPeriod: 0 });
+    const closed = new Promise<void>((r) => stale.once('close', () => r()));
+    stale.publish(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', EPOCH() + 7, 'b', rows(1, [readings('ent-a', 's1', 'gas-02', 1.25)])), { qos: 1 }, () => {});
+    await closed;
+    stale.end(true);
+    expect(central.central!.registry.edges.get('edge-a')!.epoch).toBe(EPOCH());
     const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${central.mqttPort}`, { ...EDGE, clientId: 'new-box' });
     expect(central.central!.registry.edges.get('edge-a')!.hwm.b).toBeGreaterThan(1);
+    // its hello announces the new queue first: a batch of an epoch nobody announced is not taken
+    const hello = { ...edge.edge!.uplink.hello(), epoch: EPOCH() + 1, queue: { p: { rows: 0, oldestAt: null, nextSeq: 1 }, b: { rows: 1, readings: 1, oldestAt: t0, nextSeq: 2 }, bytes: 100, droppedReadings: 0 } };
+    await c.publishAsync(uplinkTopic('edge-a', 'hello'), JSON.stringify(hello), { qos: 1 });
     await c.publishAsync(uplinkTopic('edge-a', 'b'), encodeBatch('edge-a', EPOCH() + 1, 'b', rows(1, [readings('ent-a', 's1', 'gas-02', 9.5)])), { qos: 1 });
     await c.endAsync();
     expect(central.central!.registry.edges.get('edge-a')).toMatchObject({ epoch: EPOCH() + 1, hwm: { b: 1, p: 0 } });

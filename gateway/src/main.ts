@@ -226,7 +226,7 @@ export class Gateway {
     });
     this.inspection = new InspectionService({ store: this.records, assets: this.assets, alarms: this.alarms, hazards: this.hazards, live: this.live, clock: this.clock, timezone: tz, rules: this.evaluator, edgeOf: this.central ? (e) => this.central!.edgeOf(e) : undefined });
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
-    await this.edge?.start(this.wal.read(Number.MAX_SAFE_INTEGER), this.alarms, this.hazards, this.records, this.evaluator.rules.map((r) => r.id));
+    await this.edge?.start(this.alarms, this.hazards, this.records, this.evaluator.rules.map((r) => r.id));
     await this.central?.start();
     this.evaluator.onCondition((cond) => {
       this.alarms!.handle(cond);

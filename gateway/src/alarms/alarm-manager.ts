@@ -11,6 +11,7 @@ import type { Clock } from '../clock.ts';
 import { HazardlineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { RecordStore } from '../records/record-store.ts';
+import { AlarmMirror, type OriginRev } from './alarm-mirror.ts';
 import { AlarmWriter } from './alarm-writer.ts';
 import { endOfLocalDay } from './local-time.ts';
 import { OPEN_STATES, type Alarm, type AlarmAction, type AlarmFilter, type AlarmState, type AlarmTransition } from './types.ts';
@@ -92,13 +93,23 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private readonly unhandledDone = new Set<string>();
   private readonly overdueDone = new Set<string>();
   private readonly writer: AlarmWriter;
-  /** central: event-time spans of closed mirrored alarms per key (7 days), so our own rules do not raise them again */
-  private readonly mirroredSpans = new Map<string, [number, number][]>();
+  private readonly mirrors: AlarmMirror;
 
   constructor(private readonly o: AlarmManagerOptions) {
     super();
     this.rules = new Map(o.rules.map((r) => [r.id, r]));
     this.writer = new AlarmWriter({ store: o.store, log: o.log, maxPending: o.maxPendingWrites });
+    this.mirrors = new AlarmMirror({
+      store: o.store,
+      open: this.open,
+      byId: this.byId,
+      createdAt: this.createdAt,
+      now: () => o.clock.now(),
+      backfillBefore: (e) => o.edges?.backfillBefore(e) ?? -Infinity,
+      remember: (key, ts, severity) => void this.remember(key, ts, severity),
+      close: (a, ts) => this.close(a, ts),
+      commit: (a, prev, action, ts, actor, note, keep) => this.commit(a, prev, action, ts, actor, note, keep),
+    });
   }
 
   get writeFailures(): number {
@@ -111,6 +122,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     for (const a of await this.o.store.openAlarms()) {
       this.open.set(a.key, a);
       this.byId.set(a.id, a);
+      this.mirrors.loaded(a);
       this.createdAt.set(a.id, a.raisedAt);
       // escalated before the restart (or while it was down): not again
       if (now - a.raisedAt > this.unackedLimit()) this.unhandledDone.add(a.id);
@@ -153,7 +165,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     if (this.o.edges?.originOf(c.subject.enterprise) !== undefined) {
       // the edge's own alarm is authoritative for this key while it is open, and for its time once closed
       if (a?.origin) return;
-      if (!a && c.active && this.mirroredSpans.get(c.key)?.some(([from, to]) => c.ts >= from && c.ts <= to)) return;
+      if (!a && c.active && this.mirrors.covers(c.key, c.ts)) return;
     }
     if (c.active) {
       if (!a) return this.raise(c);
@@ -282,53 +294,19 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     return a;
   }
 
-  /**
-   * Central mode: an alarm change as an edge recorded it (docs/uplink.md). Idempotent: a change
-   * already applied (same state, counts and times) changes nothing. An open alarm of ours with the
-   * same key is adopted, so one condition is one alarm here too. Returns the alarm as stored here.
-   */
-  async mirror(edge: string, e: Alarm, t: AlarmTransition): Promise<Alarm> {
-    const own = this.open.get(e.key);
-    const existing = this.byId.get(e.id) ?? (own && (own.origin === null || own.origin === edge) ? own : undefined) ?? (await this.o.store.getAlarm(e.id));
-    if (existing && sameChange(existing, e)) return existing;
-    const prev = existing ? { ...existing } : null;
-    const a: Alarm = existing ?? { ...e, origin: edge, retroactive: e.raisedAt < (this.o.edges?.backfillBefore(e.enterprise) ?? -Infinity), hazardId: e.hazardId };
-    if (existing) {
-      const { id, raisedAt, dueBy, retroactive } = existing;
-      Object.assign(a, e, { id, raisedAt: Math.min(raisedAt, e.raisedAt), dueBy, retroactive, origin: edge, hazardId: e.hazardId ?? existing.hazardId });
-    }
-    if (isOpen(a.state)) {
-      this.open.set(a.key, a);
-      this.byId.set(a.id, a);
-      if (!this.createdAt.has(a.id)) this.createdAt.set(a.id, this.o.clock.now());
-    } else {
-      if (this.open.get(a.key)?.id === a.id) this.open.delete(a.key);
-      this.byId.delete(a.id);
-      this.createdAt.delete(a.id);
-      const spans = (this.mirroredSpans.get(a.key) ?? []).filter(([, to]) => to > a.raisedAt - 7 * 86_400_000);
-      spans.push([a.raisedAt, a.clearedAt ?? a.closedAt ?? a.updatedAt]);
-      this.mirroredSpans.set(a.key, spans);
-    }
-    if (t.action === 'raise' || t.action === 'escalate') this.remember(a.key, t.ts, a.severity);
-    this.commit(a, prev, t.action, t.ts, `edge:${edge}/${t.actor}`, t.note, t.action !== 'update' || prev === null);
-    return a;
+  /** Central mode: an edge's alarm change, idempotently (alarm-mirror.ts). */
+  mirror(edge: string, e: Alarm, t: AlarmTransition, rev: OriginRev): Promise<Alarm | undefined> {
+    return this.mirrors.mirror(edge, e, t, rev);
   }
 
-  /**
-   * Central mode: the edge's open alarms as it listed them when it started (docs/uplink.md `sync`).
-   * Each is mirrored; an open alarm mirrored from this edge that the list no longer has was closed
-   * at the edge while a change went missing: it is closed here too.
-   */
-  async syncFromEdge(edge: string, open: Alarm[], at: number): Promise<void> {
-    const keys = new Set(open.map((x) => x.key));
-    for (const e of open) await this.mirror(edge, e, { alarmId: e.id, ts: e.updatedAt, action: 'update', fromState: null, toState: e.state, severity: e.severity, actor: 'sync', note: null, value: e.value });
-    for (const a of [...this.open.values()]) {
-      if (a.origin !== edge || keys.has(a.key)) continue;
-      const prev = { ...a };
-      a.active = false;
-      this.close(a, at);
-      this.commit(a, prev, 'close', at, `edge:${edge}/sync`, 'closed at the edge (sync)', true);
-    }
+  /** Central mode: the edge's open alarms as it listed them when it started (alarm-mirror.ts). */
+  syncFromEdge(edge: string, open: Alarm[], at: number, rev: OriginRev): Promise<void> {
+    return this.mirrors.sync(edge, open, at, rev);
+  }
+
+  /** changes the records database failed to take (or refused, full): the uplink acknowledges nothing while it grows */
+  writeProblems(): number {
+    return this.writer.writeFailures + this.writer.writesRefused;
   }
 
   /** Timed shelving with a reason (ISA-18.2): out of the live list until `until`. */
@@ -428,6 +406,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private close(a: Alarm, ts: number): void {
     a.state = 'normal';
     a.closedAt = ts;
+    this.mirrors.closed(a);
     this.open.delete(a.key);
     this.unhandledDone.delete(a.id);
     this.overdueDone.delete(a.id);
@@ -456,11 +435,6 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     else this.writer.write(snapshot, keep ? transition : null, prev === null);
     if (keep || action === 'update') this.emit('transition', { alarm: snapshot, previous: prev, transition });
   }
-}
-
-/** the edge's alarm as mirrored already: nothing to apply */
-function sameChange(a: Alarm, e: Alarm): boolean {
-  return a.state === e.state && a.severity === e.severity && a.active === e.active && a.count === e.count && a.updatedAt === e.updatedAt && a.ackedAt === e.ackedAt && a.clearedAt === e.clearedAt && a.closedAt === e.closedAt && a.shelvedUntil === e.shelvedUntil && a.escalations === e.escalations && a.value === e.value && a.peak === e.peak && (e.hazardId === null || a.hazardId === e.hazardId);
 }
 
 function peakOf(a: Alarm, v: number): number {

@@ -50,6 +50,10 @@ export interface Alarm {
   evidence: Record<string, unknown> | null;
   /** central mode: the edge gateway whose rules raised it (mirrored over the uplink, docs/uplink.md); null: raised here */
   origin: string | null;
+  /** mirrored: the alarm's id at the edge, when it differs from `id` (this gateway's own alarm, adopted) */
+  originId?: string;
+  /** mirrored: the edge queue row that last changed it, `epoch:seq` (a replayed row changes nothing) */
+  originRev?: string;
 }
 
 export type AlarmAction = 'raise' | 'update' | 'escalate' | 'ack' | 'clear' | 'close' | 'shelve' | 'unshelve' | 'suppress' | 'unsuppress' | 'hazard';

@@ -178,6 +178,8 @@ export const configSchema = z
         maxReadingsPerSecond: int(1).default(50_000),
         /** readings per uplink message at most (one message, one acknowledgement) */
         batchReadings: int(1).default(5000),
+        /** bytes of queued JSON per uplink message at most, before compression (keep it well under the central's maxMessageBytes) */
+        batchBytes: int(64 * 1024).default(4 * 1024 * 1024),
         /** uplink messages on the wire at once (one connection keeps them in order) */
         inflight: int(1, 64).default(4),
         keepaliveSeconds: int(5).default(30),

@@ -17,6 +17,7 @@ import { PUBLIC_STATES, publicNotice, redact, redactHistory, reporterView, seesR
 import { normaliseReportCode } from './report-code.ts';
 import { sniffImageType, type PhotoStore } from './photos.ts';
 import { HazardlineError } from '../errors.ts';
+import { MirrorRefused } from '../alarms/alarm-mirror.ts';
 import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type HazardPhoto, type WorkflowEffect } from './types.ts';
 import { allowedActions, apply, createHazard, visible, WorkflowError } from './workflow.ts';
 
@@ -216,12 +217,15 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
    * Idempotent: a record already stored as it is changes nothing. The regulator's scoping uses this
    * gateway's jurisdiction of the enterprise. Reporter identities and report codes never travel.
    */
-  async mirror(edge: string, incoming: Hazard, entry: HazardHistoryEntry | null): Promise<void> {
+  async mirror(edge: string, incoming: Hazard, entry: HazardHistoryEntry | null, rev: { epoch: number; seq: number }): Promise<void> {
     const ent = this.o.assets.enterprises.get(incoming.enterprise);
     const { reportCode: _code, reporterId: _reporter, ...rest } = incoming;
-    const h: Hazard = { ...rest, jurisdiction: ent?.jurisdiction ?? incoming.jurisdiction, origin: edge };
+    const h: Hazard = { ...rest, jurisdiction: ent?.jurisdiction ?? incoming.jurisdiction, origin: edge, originRev: `${rev.epoch}:${rev.seq}` };
     const stored = await this.o.store.getHazard<Hazard>(h.id);
-    if (stored && JSON.stringify(stored) === JSON.stringify(h)) return;
+    if (stored && (stored.origin !== edge || stored.enterprise !== h.enterprise)) throw new MirrorRefused(`hazard ${h.id} is not of edge ${edge}`);
+    // a row at or before the one that last changed it (same queue epoch) changes nothing
+    const [epoch, seq] = (stored?.originRev ?? '0:0').split(':').map(Number);
+    if (stored && epoch === rev.epoch && seq >= rev.seq) return;
     const now = this.o.clock.now();
     const e = entry ? { ...entry, actor: { role: entry.actor.role, id: `edge:${edge}/${entry.actor.id}` } } : null;
     await this.o.store.transaction(async (tx) => {

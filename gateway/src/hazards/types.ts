@@ -109,6 +109,8 @@ export interface Hazard {
   reportedAt: number;
   /** central mode: the edge gateway this record is mirrored from (docs/uplink.md) */
   origin?: string;
+  /** central mode: the edge queue row that last changed it, `epoch:seq` */
+  originRev?: string;
   verifiedAt?: number;
   confirmedAt?: number;
   rejectedAt?: number;

@@ -86,7 +86,7 @@ export class EmbeddedBrokerSource implements Source {
           (res) => {
             if (res.ok) return done(null);
             // WAL full: no PUBACK, the client keeps the message and sends it again after reconnecting
-            if (res.reason === 'wal_full') return done(new Error('gateway storage full, retry later'));
+            if (res.reason === 'wal_full' || res.retry) return done(new Error(res.reason === 'wal_full' ? 'gateway storage full, retry later' : res.message));
             packet.topic = `${REJECTED_TOPIC}/${res.reason}`;
             packet.retain = false;
             done(null);

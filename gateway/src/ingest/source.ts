@@ -19,7 +19,8 @@ export type IngestInput =
   /** frames a source built itself (OPC UA data changes, status changes) */
   | { kind: 'frames'; transport: Transport; frames: DeviceFrame[]; origin: string };
 
-export type IngestResult = { ok: true; readings: number } | { ok: false; reason: RejectReason; message: string };
+/** `retry`: refused for now, not for good — the message is not acknowledged, so its sender keeps it and sends it again */
+export type IngestResult = { ok: true; readings: number } | { ok: false; reason: RejectReason; message: string; retry?: boolean };
 
 export type Emit = (input: IngestInput) => Promise<IngestResult>;
 

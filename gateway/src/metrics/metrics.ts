@@ -46,6 +46,7 @@ export class Metrics {
   readonly uplinkSentBytes = new Counter({ name: 'hazardline_uplink_sent_bytes_total', help: 'Edge: compressed bytes of the uplink batches acknowledged by the central', registers: [this.registry] });
   readonly uplinkSentReadings = new Counter({ name: 'hazardline_uplink_sent_readings_total', help: 'Edge: readings acknowledged by the central', registers: [this.registry] });
   readonly uplinkDropped = new Counter({ name: 'hazardline_uplink_dropped_readings_total', help: 'Edge: readings dropped from a full forward queue (oldest bulk first; alarms and hazards never)', registers: [this.registry] });
+  readonly uplinkQueueErrors = new Counter({ name: 'hazardline_uplink_queue_errors_total', help: 'Edge: rows the forward queue could not take (its disk full or failing); logged and alarmed', registers: [this.registry] });
   readonly uplinkReconnects = new Counter({ name: 'hazardline_uplink_disconnects_total', help: 'Edge: uplink connection losses', registers: [this.registry] });
   readonly edgeConnected = new Gauge({ name: 'hazardline_edge_connected', help: 'Central: 1 while the edge is connected', labelNames: ['edge'], registers: [this.registry] });
   readonly edgeLag = new Gauge({ name: 'hazardline_edge_lag_seconds', help: 'Central: wall time minus the newest event time received from the edge (数据延迟)', labelNames: ['edge'], registers: [this.registry] });

@@ -51,6 +51,8 @@ export interface UplinkMark {
   type: 'uplink';
   edge: string;
   lane: 'p' | 'b';
+  /** the rows of this append: from `from` to `seq` (a mark that does not follow the last one is not trusted at start) */
+  from: number;
   seq: number;
   /** the edge queue's identity (rows are numbered within it) */
   epoch: number;

@@ -47,6 +47,8 @@ export function alarmToRow(a: Alarm, flavor: Flavor): Insertable<AlarmsTable> {
     hazard_id: a.hazardId,
     evidence: a.evidence === null ? null : JSON.stringify(a.evidence),
     origin: a.origin,
+    origin_id: a.originId ?? null,
+    origin_rev: a.originRev ?? null,
   };
 }
 
@@ -85,6 +87,8 @@ export function rowToAlarm(r: AlarmRow): Alarm {
     hazardId: r.hazard_id,
     evidence: r.evidence === null ? null : (JSON.parse(r.evidence) as Record<string, unknown>),
     origin: r.origin ?? null,
+    ...(r.origin_id ? { originId: r.origin_id } : {}),
+    ...(r.origin_rev ? { originRev: r.origin_rev } : {}),
   };
 }
 

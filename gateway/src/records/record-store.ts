@@ -140,6 +140,14 @@ export class RecordStore {
   }
 
   /** The open alarm of one rule+subject key (at most one by CONTRACT §6; the newest if not). */
+  /** the alarm mirrored from this edge alarm id (stored under the edge's id, or adopted under ours) */
+  async alarmByOrigin(origin: string, originId: string): Promise<Alarm | undefined> {
+    const byId = await this.getAlarm(originId);
+    if (byId && byId.origin === origin) return byId;
+    const r = await this.db.selectFrom('alarms').selectAll().where('origin', '=', origin).where('origin_id', '=', originId).executeTakeFirst();
+    return r ? rowToAlarm(r) : undefined;
+  }
+
   async openAlarmByKey(key: string): Promise<Alarm | undefined> {
     const r = await this.db
       .selectFrom('alarms')

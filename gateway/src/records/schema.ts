@@ -47,6 +47,8 @@ export interface AlarmsTable {
   evidence: string | null;
   /** the edge gateway an alarm was mirrored from (null: raised here) */
   origin: string | null;
+  origin_id: string | null;
+  origin_rev: string | null;
 }
 
 export interface AlarmTransitionsTable {

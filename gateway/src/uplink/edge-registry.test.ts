@@ -43,12 +43,12 @@ describe('EdgeRegistry', () => {
     // back, but its queue still holds data 20 minutes old: still behind
     r.connected('edge-a');
     const st = r.edges.get('edge-a')!;
-    st.hello = { v: 1, gateway: 'gw', rules: [], startedAt: 0, sentAt: now, queue: { p: { rows: 0, oldestAt: null, nextSeq: 1 }, b: { rows: 5, readings: 500, oldestAt: now - 1_200_000, nextSeq: 6 }, bytes: 1, droppedReadings: 0 } };
+    st.hello = { v: 1, epoch: 5, gateway: 'gw', rules: [], startedAt: 0, sentAt: now, queue: { p: { rows: 0, oldestAt: null, nextSeq: 1 }, b: { rows: 5, readings: 500, oldestAt: now - 1_200_000, nextSeq: 6 }, bytes: 1, droppedReadings: 0 } };
     st.helloAt = now;
     expect(r.behindSeconds(st)).toBe(1200);
     expect(r.silentConditions(300_000).filter((c) => c.subject.enterprise === 'ent-a')).toEqual([]);
     // caught up
-    st.hello = { ...st.hello, queue: { ...st.hello.queue, b: { rows: 0, readings: 0, oldestAt: null, nextSeq: 6 } } };
+    st.hello = { ...st.hello!, queue: { ...st.hello!.queue, b: { rows: 0, readings: 0, oldestAt: null, nextSeq: 6 } } };
     expect(r.silentConditions(300_000).filter((c) => c.subject.enterprise === 'ent-a')).toEqual([expect.objectContaining({ active: false })]);
   });
 });

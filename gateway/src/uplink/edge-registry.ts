@@ -181,12 +181,34 @@ export class EdgeRegistry {
     }
   }
 
-  /** a mark found in the WAL at start (in WAL order): later than the saved state */
-  applyMark(edge: string, epoch: number, lane: Lane, seq: number): void {
+  /**
+   * A mark found in the WAL at start (in WAL order), later than the saved state. A mark that does
+   * not follow on from the rows already counted (a write behind it failed) is not trusted: those
+   * rows are applied again when the edge resends them, rather than lost.
+   */
+  applyMark(edge: string, epoch: number, lane: Lane, from: number, seq: number): void {
     const st = this.edges.get(edge);
     if (!st) return;
     if (epoch !== st.epoch) this.newEpoch(st, epoch);
+    if (from > st.hwm[lane] + 1) return;
     if (seq > st.hwm[lane]) st.hwm[lane] = st.claimed[lane] = seq;
+  }
+
+  /**
+   * A hello. When the edge's queue, in the same epoch, numbers below what the central already has
+   * (the edge's queue file lost its last commits, e.g. in a power cut), the central follows the
+   * edge: otherwise its new rows would be taken for duplicates and dropped.
+   */
+  hello(st: EdgeState, h: Hello, onRegression: (lane: Lane, from: number, to: number) => void): void {
+    st.hello = h;
+    st.helloAt = this.now();
+    if (h.epoch !== st.epoch) return;
+    for (const lane of ['p', 'b'] as const) {
+      const last = h.queue[lane].nextSeq - 1;
+      if (last >= st.hwm[lane]) continue;
+      onRegression(lane, last + 1, st.hwm[lane]);
+      st.hwm[lane] = st.claimed[lane] = last;
+    }
   }
 }
 

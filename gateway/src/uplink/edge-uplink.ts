@@ -30,6 +30,8 @@ export interface EdgeUplinkOptions {
   rules: () => string[];
   /** a full queue dropped bulk rows (alarmed by the caller) */
   onDropped?: (d: Dropped) => void;
+  /** the queue could not take rows (alarmed by the caller) */
+  onQueueError?: (err: Error) => void;
 }
 
 /** The reporter's identity and report code stay at the enterprise: never on the uplink. */
@@ -53,10 +55,12 @@ export class EdgeUplink {
     this.client = new UplinkClient({ config: o.config, queue: this.queue, metrics: o.metrics, log: o.log, clock: o.clock, hello: () => this.hello() });
   }
 
-  /** `recovered`: the WAL entries the telemetry store has not confirmed (Wal.read at start). */
-  start(recovered: StoredEntry[]): void {
+  start(): void {
     this.queue.open();
-    const missed = recovered.filter((e) => e.seq > this.queue.walSeq());
+    // every entry still on disk in the WAL (confirmed by the store or not) after the last one queued
+    const after = this.queue.walSeq();
+    const missed: StoredEntry[] = [];
+    for (const e of this.o.wal.scan()) if (e.seq > after) missed.push(e);
     if (missed.length) this.o.log.info({ from: missed[0].seq, entries: missed.length }, 'uplink: queueing WAL entries that were durable but not yet queued');
     this.forward(missed);
     this.o.wal.on('durable', this.onDurable);
@@ -67,29 +71,44 @@ export class EdgeUplink {
   private forward(entries: StoredEntry[]): void {
     if (entries.length === 0) return;
     const rows: { items: string[]; readings: number }[] = [];
-    let row = { items: [] as string[], readings: 0 };
+    let row = { items: [] as string[], readings: 0, bytes: 0 };
+    // a row at most batchReadings readings and a quarter of a batch's bytes: a batch is whole rows
+    const rowBytes = this.o.config.batchBytes / 4;
     for (const { frame } of entries) {
       if (frame.type === 'points' || frame.type === 'uplink') continue; // derived here (alarm, occupancy): the central derives its own
       const readings = frame.type === 'readings' ? frame.readings.length : 0;
-      if (row.items.length > 0 && row.readings + readings > this.o.config.batchReadings) {
+      const item = encodeFrame(frame);
+      if (row.items.length > 0 && (row.readings + readings > this.o.config.batchReadings || row.bytes + item.length > rowBytes)) {
         rows.push(row);
-        row = { items: [], readings: 0 };
+        row = { items: [], readings: 0, bytes: 0 };
       }
-      row.items.push(encodeFrame(frame));
+      row.items.push(item);
       row.readings += readings;
+      row.bytes += item.length;
     }
     if (row.items.length) rows.push(row);
     if (rows.length === 0) return;
     this.enqueue('b', rows, entries[entries.length - 1].seq);
   }
 
+  /**
+   * Never throws into its callers (the WAL's consumers, the alarm manager, the hazard service): a
+   * queue that cannot take a row (its disk full) is logged, counted and alarmed, and the edge goes
+   * on working locally; what the WAL still holds is queued again at the next start.
+   */
   private enqueue(lane: 'p' | 'b', rows: { items: string[]; readings: number }[], walSeq?: number): void {
-    const dropped = this.queue.enqueue(lane, rows, walSeq);
-    if (dropped) {
-      this.o.metrics.uplinkDropped.inc(dropped.readings);
-      this.o.onDropped?.(dropped);
+    try {
+      const dropped = this.queue.enqueue(lane, rows, walSeq);
+      if (dropped) {
+        this.o.metrics.uplinkDropped.inc(dropped.readings);
+        this.o.onDropped?.(dropped);
+      }
+      this.client.wake();
+    } catch (err) {
+      this.o.metrics.uplinkQueueErrors.inc();
+      this.o.log.error({ err, lane, rows: rows.length }, 'uplink queue write failed: these rows are not forwarded');
+      this.o.onQueueError?.(err as Error);
     }
-    this.client.wake();
   }
 
   /** An alarm transition of this edge (AlarmManager 'transition'). */
@@ -102,15 +121,18 @@ export class EdgeUplink {
     this.enqueue('p', [{ items: [JSON.stringify({ k: 'hazard', hazard: hazardForUplink(ev.hazard), entry: entryForUplink(ev.entry) })], readings: 0 }]);
   }
 
-  /** The open alarms and hazards as they are now (at start). */
+  /** The open alarms (one `sync` row) and hazards (`hazard` rows of 100) as they are now (at start). */
   sync(alarms: Alarm[], hazards: Hazard[]): void {
-    this.enqueue('p', [{ items: [JSON.stringify({ k: 'sync', at: this.o.clock.now(), alarms, hazards: hazards.map(hazardForUplink) })], readings: 0 }]);
+    const rows = [{ items: [JSON.stringify({ k: 'sync', at: this.o.clock.now(), alarms })], readings: 0 }];
+    for (let i = 0; i < hazards.length; i += 100) rows.push({ items: hazards.slice(i, i + 100).map((h) => JSON.stringify({ k: 'hazard', hazard: hazardForUplink(h), entry: null })), readings: 0 });
+    this.enqueue('p', rows);
   }
 
   hello(): Hello {
     const s = this.queue.stats();
     return {
       v: 1,
+      epoch: this.queue.epoch(),
       gateway: this.o.gatewayId,
       rules: this.o.rules(),
       startedAt: this.startedAt,

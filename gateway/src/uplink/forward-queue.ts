@@ -67,7 +67,9 @@ export class ForwardQueue {
     // crash; the gateway's own WAL (fsync'ed) covers the bulk lane against power loss (replayed
     // from `walSeq` at start)
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    // FULL: a row's number is durable once committed, even across a power cut (an edge box in a
+    // pit loses power); a number that went back would make the central drop new rows as duplicates
+    db.pragma('synchronous = FULL');
     db.exec(SCHEMA);
     this.st = {
       insert: db.prepare('INSERT INTO rows (lane, seq, at, readings, bytes, body) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -79,6 +81,12 @@ export class ForwardQueue {
       getMeta: db.prepare('SELECT v FROM meta WHERE k = ?').pluck(),
       setMeta: db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v'),
     };
+    this.db = db;
+    this.load();
+  }
+
+  /** the counters kept in memory, from the database (at open, and after a transaction failed) */
+  private load(): void {
     for (const lane of LANES) {
       const s = this.st.sums.get(lane) as { rows: number; readings: number; bytes: number; last: number | null };
       const l = this.lanes[lane];
@@ -96,7 +104,6 @@ export class ForwardQueue {
     }
     this.droppedRows = Number(this.st.getMeta.get('dropped.rows') ?? 0);
     this.droppedReadings = Number(this.st.getMeta.get('dropped.readings') ?? 0);
-    this.db = db;
   }
 
   private oldestAt(lane: Lane): number | null {
@@ -136,7 +143,8 @@ export class ForwardQueue {
       return { body, bytes: Buffer.byteLength(body), readings: r.readings };
     });
     let dropped: Dropped | undefined;
-    db.transaction(() => {
+    try {
+      db.transaction(() => {
       const adding = bodies.reduce((n, b) => n + b.bytes, 0);
       if (this.bytes() + adding > this.o.maxBytes) dropped = this.dropOldestBulk(this.bytes() + adding - this.o.maxBytes);
       if (dropped) {
@@ -148,7 +156,12 @@ export class ForwardQueue {
       }
       this.insert(lane, bodies, at);
       if (walSeq !== undefined && walSeq > this.walSeqValue) this.st.setMeta.run('walSeq', walSeq);
-    })();
+      })();
+    } catch (err) {
+      // rolled back: the counters changed on the way are read again
+      this.load();
+      throw err;
+    }
     if (dropped) {
       this.droppedRows += dropped.rows;
       this.droppedReadings += dropped.readings;
@@ -197,16 +210,18 @@ export class ForwardQueue {
     return out;
   }
 
-  /** Up to `maxRows` rows of a lane after `afterSeq`, oldest first, at most `maxReadings` readings (at least one row). */
-  peek(lane: Lane, afterSeq: number, maxRows: number, maxReadings = Infinity): QueueRow[] {
+  /** Up to `maxRows` rows of a lane after `afterSeq`, oldest first, at most `maxReadings` readings and `maxBytes` (at least one row). */
+  peek(lane: Lane, afterSeq: number, maxRows: number, maxReadings = Infinity, maxBytes = Infinity): QueueRow[] {
     if (!this.db) return [];
     // iterated, not fetched: a batch reads only the rows it takes, however long the backlog
     const out: QueueRow[] = [];
     let n = 0;
+    let bytes = 0;
     for (const r of this.st.peek.iterate(lane, afterSeq, maxRows) as IterableIterator<QueueRow>) {
-      if (out.length > 0 && n + r.readings > maxReadings) break;
+      if (out.length > 0 && (n + r.readings > maxReadings || bytes + r.body.length > maxBytes)) break;
       out.push(r);
       n += r.readings;
+      bytes += r.body.length;
     }
     return out;
   }
@@ -216,7 +231,12 @@ export class ForwardQueue {
     if (!this.db) return;
     const s = this.st.ackSum.get(lane, seq) as { rows: number; readings: number; bytes: number };
     if (s.rows === 0) return;
-    this.st.ack.run(lane, seq);
+    try {
+      this.st.ack.run(lane, seq);
+    } catch (err) {
+      this.load();
+      throw err;
+    }
     const l = this.lanes[lane];
     l.rows -= s.rows;
     l.readings -= s.readings;

@@ -22,6 +22,8 @@ export function parseUplinkTopic(topic: string): { edge: string; what: string } 
 
 export interface Hello {
   v: 1;
+  /** the edge queue's identity (11.3): batches of another epoch are refused until a hello announces it */
+  epoch: number;
   /** the edge's gateway.id */
   gateway: string;
   /** rule ids the edge evaluates */
@@ -29,6 +31,35 @@ export interface Hello {
   startedAt: number;
   sentAt: number;
   queue: { p: { rows: number; oldestAt: number | null; nextSeq: number }; b: { rows: number; readings: number; oldestAt: number | null; nextSeq: number }; bytes: number; droppedReadings: number };
+}
+
+const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const numOrNull = (x: unknown): number | null => (num(x) ? x : null);
+
+/** A hello as JSON, checked and reduced to the fields the central uses; undefined when it is not one. */
+export function parseHello(payload: Buffer): Hello | undefined {
+  let o: any;
+  try {
+    o = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const q = o?.queue;
+  if (!o || o.v !== 1 || !num(o.epoch) || !q || typeof q !== 'object' || !q.p || !q.b || !num(q.p.nextSeq) || !num(q.b.nextSeq)) return undefined;
+  return {
+    v: 1,
+    epoch: o.epoch,
+    gateway: typeof o.gateway === 'string' ? o.gateway.slice(0, 64) : '',
+    rules: Array.isArray(o.rules) ? o.rules.filter((r: unknown) => typeof r === 'string').slice(0, 1000) : [],
+    startedAt: num(o.startedAt) ? o.startedAt : 0,
+    sentAt: num(o.sentAt) ? o.sentAt : 0,
+    queue: {
+      p: { rows: num(q.p.rows) ? q.p.rows : 0, oldestAt: numOrNull(q.p.oldestAt), nextSeq: q.p.nextSeq },
+      b: { rows: num(q.b.rows) ? q.b.rows : 0, readings: num(q.b.readings) ? q.b.readings : 0, oldestAt: numOrNull(q.b.oldestAt), nextSeq: q.b.nextSeq },
+      bytes: num(q.bytes) ? q.bytes : 0,
+      droppedReadings: num(q.droppedReadings) ? q.droppedReadings : 0,
+    },
+  };
 }
 
 export interface BatchRow {

@@ -183,7 +183,7 @@ export class UplinkClient {
         continue;
       }
       let lane: Lane = 'p';
-      let rows = queue.peek('p', sent.p, 256);
+      let rows = queue.peek('p', sent.p, 256, Infinity, config.batchBytes);
       if (rows.length === 0 && queue.stats().b.rows > 0) {
         const wait = this.bucket.waitMs(this.o.clock.now());
         if (wait > 0) {
@@ -191,7 +191,7 @@ export class UplinkClient {
           continue;
         }
         lane = 'b';
-        rows = queue.peek('b', sent.b, 10_000, Math.max(1, Math.min(config.batchReadings, Math.floor(this.bucket.available(this.o.clock.now())))));
+        rows = queue.peek('b', sent.b, 10_000, Math.max(1, Math.min(config.batchReadings, Math.floor(this.bucket.available(this.o.clock.now())))), config.batchBytes);
       }
       if (rows.length === 0) {
         await Promise.race([this.idle(1000), ...inflight]);
@@ -206,10 +206,15 @@ export class UplinkClient {
         () => {
           // acknowledged: the central has these rows durably, whatever happens to this connection now
           crashPoint('edge-after-puback'); // acknowledged, not yet deleted: sent again after a restart
-          queue.ack(lane, last);
           metrics.uplinkSent.inc({ lane });
           metrics.uplinkSentBytes.inc(payload.length);
           if (lane === 'b') metrics.uplinkSentReadings.inc(readings);
+          try {
+            queue.ack(lane, last);
+          } catch (err) {
+            // not deleted: sent again after the reconnect, and skipped by the central as duplicates
+            failed ??= err as Error;
+          }
         },
         (err: Error) => void (failed ??= err),
       );

@@ -46,6 +46,8 @@ export class EdgeMode {
         o.log.error({ readings: d.readings, rows: d.rows }, 'uplink queue full: oldest readings dropped (alarms and hazards are kept)');
         this.overflow(true);
       },
+      // the queue's disk failing loses forwarding just as surely: the same alarm
+      onQueueError: () => this.overflow(true),
     });
   }
 
@@ -53,10 +55,10 @@ export class EdgeMode {
   private alarms?: AlarmManager;
 
   /** after the alarm manager and hazard service, before the sources */
-  async start(recovered: StoredEntry[], alarms: AlarmManager, hazards: HazardService, store: RecordStore, rules: string[]): Promise<void> {
+  async start(alarms: AlarmManager, hazards: HazardService, store: RecordStore, rules: string[]): Promise<void> {
     this.rules = rules;
     this.alarms = alarms;
-    this.uplink.start(recovered);
+    this.uplink.start();
     // what the central may have missed while this edge was down: its open alarms and hazards
     this.uplink.sync(alarms.openAlarms(), await store.listHazards<Hazard>({ states: [...OPEN_STATES], limit: 100_000 }));
     alarms.on('transition', (ev) => this.uplink.alarm(ev));
@@ -120,7 +122,7 @@ export class CentralMode {
   async start(): Promise<void> {
     const saved = await this.o.store()?.loadState(STATE);
     if (saved) this.registry.importState(saved.state);
-    for (const { frame } of this.o.wal.scan()) if (frame.type === 'uplink') this.registry.applyMark(frame.edge, frame.epoch, frame.lane, frame.seq);
+    for (const { frame } of this.o.wal.scan()) if (frame.type === 'uplink') this.registry.applyMark(frame.edge, frame.epoch, frame.lane, frame.from, frame.seq);
     await this.save(true);
     this.timer = setInterval(() => this.tick(), 5000);
     this.timer.unref();

@@ -13,7 +13,6 @@ import { RejectError, type RejectReason } from '../errors.ts';
 import type { HazardService } from '../hazards/hazard-service.ts';
 import type { Hazard, HazardHistoryEntry } from '../hazards/types.ts';
 import type { IngestResult } from '../ingest/source.ts';
-import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeviceInfo } from '../model/assets.ts';
 import type { DeviceFrame, Frame, Reading } from '../model/types.ts';
@@ -21,7 +20,9 @@ import type { Wal } from '../wal/wal.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { EdgePrincipal, EdgeRegistry, EdgeState } from './edge-registry.ts';
 import type { Lane } from './forward-queue.ts';
-import { decodeBatch, frameOfItem, parseUplinkTopic, UplinkFormatError, type BatchRow, type Hello } from './protocol.ts';
+import { decodeBatch, frameOfItem, parseHello, parseUplinkTopic, UplinkFormatError, type BatchRow } from './protocol.ts';
+import { MirrorRefused, type OriginRev } from '../alarms/alarm-mirror.ts';
+import { RateLimitedLog, type Logger } from '../log.ts';
 
 export interface UplinkReceiverOptions {
   registry: EdgeRegistry;
@@ -37,7 +38,15 @@ export interface UplinkReceiverOptions {
 }
 
 type Result = IngestResult;
-const refused = (reason: RejectReason, message: string): Result => ({ ok: false, reason, message });
+/** `retry`: not acknowledged (the connection is dropped), so the edge keeps the rows and sends them again */
+const refused = (reason: RejectReason, message: string, retry = false): Result => ({ ok: false, reason, message, ...(retry ? { retry: true } : {}) });
+/** a priority batch that cannot be mirrored in this time is not acknowledged (the records database hangs) */
+const MIRROR_TIMEOUT_MS = 30_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), ms)))]).finally(() => clearTimeout(timer));
+}
 
 /** what `begin` decided, in the edge's order: the answer, and what the next batch must wait for */
 interface Begun {
@@ -50,7 +59,11 @@ export class UplinkReceiver {
   /** batches of one edge are begun in arrival order: rows decided, frames handed to the WAL in that order */
   private readonly chains = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly o: UplinkReceiverOptions) {}
+  private readonly rlog: RateLimitedLog;
+
+  constructor(private readonly o: UplinkReceiverOptions) {
+    this.rlog = new RateLimitedLog(o.log, 10_000, () => o.clock.now());
+  }
 
   /**
    * The PUBACK waits for the returned promise. Bulk batches of one edge are pipelined: the next is
@@ -69,38 +82,41 @@ export class UplinkReceiver {
     const t = parseUplinkTopic(topic);
     const st = this.o.registry.edges.get(p.edge)!;
     if (!t || t.edge !== p.edge) return done(this.refuse(p, 'acl_denied', `edge ${p.edge} may publish only under hl/uplink/v1/${p.edge}/`, topic, payload, clientId));
-    if (payload.length > this.o.maxMessageBytes) return done(this.refuse(p, 'too_large', `uplink message of ${payload.length} bytes > central.maxMessageBytes`, topic, payload, clientId));
+    // what follows is the edge's own uplink: a message refused whole is not acknowledged (the edge
+    // keeps its rows and sends them again), so nothing of a legitimate edge is lost to a refusal
+    if (payload.length > this.o.maxMessageBytes) return done(this.refuse(p, 'too_large', `uplink message of ${payload.length} bytes > central.maxMessageBytes`, topic, payload, clientId, true));
     st.lastHeardAt = this.o.clock.now();
     if (t.what === 'state') return done({ ok: true, readings: 0 });
     if (t.what === 'hello') {
-      try {
-        st.hello = JSON.parse(payload.toString('utf8')) as Hello;
-        st.helloAt = this.o.clock.now();
-        this.o.metrics.edgeBacklog.set({ edge: p.edge }, st.hello.queue?.b?.readings ?? 0);
-      } catch {
-        return done(this.refuse(p, 'malformed', 'hello is not JSON', topic, payload, clientId));
-      }
+      const hello = parseHello(payload);
+      if (!hello) return done(this.refuse(p, 'malformed', 'hello: not the expected JSON', topic, payload, clientId));
+      this.o.registry.hello(st, hello, (lane, from, to) => this.o.log.error({ edge: p.edge, lane, from, to }, "the edge's queue numbers went back (its queue file lost its last commits): numbering follows the edge again"));
+      this.o.metrics.edgeBacklog.set({ edge: p.edge }, hello.queue.b.readings);
       return done({ ok: true, readings: 0 });
     }
-    if (t.what !== 'p' && t.what !== 'b') return done(this.refuse(p, 'unknown_topic', `unknown uplink topic ${topic}`, topic, payload, clientId));
+    if (t.what !== 'p' && t.what !== 'b') return done(this.refuse(p, 'unknown_topic', `unknown uplink topic ${topic}`, topic, payload, clientId, true));
     let batch;
     try {
-      batch = decodeBatch(payload, this.o.maxMessageBytes * 64);
+      batch = decodeBatch(payload, this.o.maxMessageBytes * 16);
       if (batch.edge !== p.edge || batch.lane !== t.what) throw new UplinkFormatError('batch edge or lane does not match its topic');
     } catch (err) {
-      return done(this.refuse(p, 'malformed', (err as Error).message, topic, payload, clientId));
+      return done(this.refuse(p, 'malformed', (err as Error).message, topic, payload, clientId, true));
     }
     const lane = batch.lane;
-    if (batch.epoch !== st.epoch) {
-      if (st.epoch !== 0) this.o.log.warn({ edge: p.edge, from: st.epoch, to: batch.epoch }, "the edge's forward queue is a new one: its rows are numbered from 1 again");
-      this.o.registry.newEpoch(st, batch.epoch);
+    const epoch = batch.epoch;
+    if (epoch !== st.epoch) {
+      // a new queue at the edge, as its hello announced; anything else (a stale box on the same credentials) waits
+      if (st.hello?.epoch !== epoch) return done(this.refuse(p, 'malformed', `queue epoch ${epoch} not announced by the edge's hello`, topic, payload, clientId, true));
+      if (st.epoch !== 0) this.o.log.warn({ edge: p.edge, from: st.epoch, to: epoch }, "the edge's forward queue is a new one: its rows are numbered from 1 again");
+      this.o.registry.newEpoch(st, epoch);
     }
     // `claimed`: rows handed to the WAL, durable or about to be; `hwm`: rows durable
-    let claimed = st.claimed[lane];
+    const before = st.claimed[lane];
+    let claimed = before;
     const first = batch.rows.find((r) => r.seq > claimed);
     // an earlier batch of this connection was not applied: this one would leave a hole; the edge
     // sends everything again, in order, once the connection is renewed (a refusal drops it)
-    if (st.stalled && first && first.seq > claimed + 1) return done(refused('wal_full', 'an earlier batch was not applied: resend in order'));
+    if (st.stalled && first && first.seq > claimed + 1) return done(refused('wal_full', 'an earlier batch was not applied: resend in order', true));
     const frames: Frame[] = [];
     const mirrors: (() => Promise<void>)[] = [];
     let readings = 0;
@@ -114,26 +130,37 @@ export class UplinkReceiver {
       claimed = row.seq;
       this.o.metrics.edgeRows.inc({ edge: p.edge, lane });
       if (lane === 'b') readings += this.bulkRow(st, row, frames, clientId);
-      else this.priorityRow(st, row, mirrors);
+      else this.priorityRow(st, row, { epoch, seq: row.seq }, mirrors);
     }
     const pending = st.pending[lane];
-    if (claimed === st.claimed[lane]) {
+    if (claimed === before) {
       // nothing new: acknowledged once what it repeats is durable (a write still in flight may fail)
-      const result = pending.then(() => (st.hwm[lane] >= last ? { ok: true as const, readings: 0 } : refused('wal_full', 'not durable yet: resend')));
+      const result = pending.then(() => (st.hwm[lane] >= last ? { ok: true as const, readings: 0 } : refused('wal_full', 'not durable yet: resend', true)));
       return { result, gate: lane === 'p' ? result : undefined };
     }
     st.claimed[lane] = claimed;
-    frames.push({ type: 'uplink', edge: p.edge, lane, seq: claimed, epoch: batch.epoch });
-    const epoch = batch.epoch;
+    frames.push({ type: 'uplink', edge: p.edge, lane, from: before + 1, seq: claimed, epoch });
+    const alarms = this.o.alarms();
     const applied = (async () => {
-      for (const m of mirrors) await m();
-      if (mirrors.length) await this.o.alarms()?.flush();
+      if (mirrors.length) {
+        const problems = alarms?.writeProblems() ?? 0;
+        await withTimeout(
+          (async () => {
+            for (const m of mirrors) await m();
+            await alarms?.flush();
+          })(),
+          MIRROR_TIMEOUT_MS,
+          'mirroring into the records database timed out',
+        );
+        // the records database did not take every mirrored change: acknowledge nothing, the edge resends
+        if ((alarms?.writeProblems() ?? 0) !== problems) throw new Error('the records database did not take the mirrored alarms');
+      }
       await this.o.wal.append(frames);
     })();
     const result = applied.then(
       () => {
-        // durable in order (one WAL, one writer); after a failure nothing later counts until the edge resends
-        if (!st.stalled && st.epoch === epoch) st.hwm[lane] = Math.max(st.hwm[lane], claimed);
+        // durable in order (one WAL, one writer): counted only if every row before it is durable too
+        if (st.epoch === epoch && st.hwm[lane] >= before) st.hwm[lane] = Math.max(st.hwm[lane], claimed);
         crashPoint('central-after-durable'); // durable here, not yet acknowledged to the edge
         if (readings) {
           this.o.metrics.readings.inc({ transport: 'uplink' }, readings);
@@ -142,14 +169,14 @@ export class UplinkReceiver {
         return { ok: true as const, readings };
       },
       (err: Error) => {
-        // nothing is acknowledged: the edge sends the rows again (the mirrors are idempotent)
+        // nothing is acknowledged: the edge sends these rows again, and everything after them
         st.stalled = true;
-        st.claimed[lane] = st.hwm[lane];
-        if (err instanceof RejectError) return refused(err.reason, err.message);
-        throw err;
+        if (st.epoch === epoch) st.claimed[lane] = Math.min(st.claimed[lane], before);
+        this.o.log.error({ err, edge: p.edge, lane, from: before + 1, to: claimed }, 'uplink batch not applied; the edge will send it again');
+        return refused(err instanceof RejectError ? err.reason : 'internal_error', err.message, true);
       },
     );
-    st.pending[lane] = result.then(() => undefined, () => undefined);
+    st.pending[lane] = result.then(() => undefined);
     return { result, gate: lane === 'p' ? result : undefined };
   }
 
@@ -159,7 +186,7 @@ export class UplinkReceiver {
     const cause = announced ? 'dropped' : 'missing';
     st.gaps.push({ lane, from, to, cause, at: this.o.clock.now() });
     if (st.gaps.length > 100) st.gaps.splice(0, st.gaps.length - 100);
-    st.dropped = st.dropped.filter(([, b]) => b > to);
+    if (lane === 'b') st.dropped = st.dropped.filter(([, b]) => b > to);
     this.o.metrics.edgeGaps.inc({ edge: st.principal.edge, cause }, to - from + 1);
     this.o.log.warn({ edge: st.principal.edge, lane, from, to, cause }, 'uplink rows missing from the edge sequence');
   }
@@ -216,8 +243,8 @@ export class UplinkReceiver {
     return l.device;
   }
 
-  /** alarm, hazard, sync and loss-notice items: applied after the row loop, in order */
-  private priorityRow(st: EdgeState, row: BatchRow, mirrors: (() => Promise<void>)[]): void {
+  /** alarm, hazard, sync and loss-notice items: applied after the row loop, in order, each with the row that sent it */
+  private priorityRow(st: EdgeState, row: BatchRow, rev: OriginRev, mirrors: (() => Promise<void>)[]): void {
     const edge = st.principal.edge;
     for (const raw of row.items) {
       const item = raw as { k?: string; alarm?: Alarm; transition?: AlarmTransition; hazard?: Hazard; entry?: HazardHistoryEntry; alarms?: Alarm[]; hazards?: Hazard[]; from?: number; to?: number; readings?: number; at?: number };
@@ -226,17 +253,23 @@ export class UplinkReceiver {
         if (!ok) this.refuseItem(st, 'acl_denied', `edge ${edge} may not forward records of ${String(x?.enterprise)}`, item);
         return ok;
       };
+      // a record the edge may not change (another enterprise's alarm id or key) is refused, the rest applied
+      const guarded = (fn: () => Promise<unknown>) => async () => {
+        try {
+          await fn();
+        } catch (err) {
+          if (!(err instanceof MirrorRefused)) throw err;
+          this.refuseItem(st, 'acl_denied', err.message, item);
+        }
+      };
       if (item.k === 'alarm' && item.alarm && item.transition) {
-        if (allowed(item.alarm)) mirrors.push(async () => void (await this.o.alarms()?.mirror(edge, item.alarm!, item.transition!)));
+        if (allowed(item.alarm)) mirrors.push(guarded(() => this.o.alarms()?.mirror(edge, item.alarm!, item.transition!, rev) ?? Promise.resolve()));
       } else if (item.k === 'hazard' && item.hazard) {
-        if (allowed(item.hazard)) mirrors.push(() => this.o.hazards()?.mirror(edge, item.hazard!, item.entry ?? null) ?? Promise.resolve());
-      } else if (item.k === 'sync' && Array.isArray(item.alarms) && Array.isArray(item.hazards)) {
+        if (allowed(item.hazard)) mirrors.push(guarded(() => this.o.hazards()?.mirror(edge, item.hazard!, item.entry ?? null, rev) ?? Promise.resolve()));
+      } else if (item.k === 'sync' && Array.isArray(item.alarms)) {
         const alarms = item.alarms.filter(allowed);
-        const hazards = item.hazards.filter(allowed);
-        mirrors.push(async () => {
-          await this.o.alarms()?.syncFromEdge(edge, alarms, this.o.clock.now());
-          for (const h of hazards) await this.o.hazards()?.mirror(edge, h, null);
-        });
+        const at = typeof item.at === 'number' ? item.at : this.o.clock.now();
+        mirrors.push(guarded(() => this.o.alarms()?.syncFromEdge(edge, alarms, at, rev) ?? Promise.resolve()));
       } else if (item.k === 'dropped' && Number.isSafeInteger(item.from) && Number.isSafeInteger(item.to)) {
         st.dropped.push([item.from!, item.to!]);
         if (st.dropped.length > 1000) st.dropped.splice(0, st.dropped.length - 1000);
@@ -257,12 +290,12 @@ export class UplinkReceiver {
     this.o.deadLetters.add({ at: this.o.clock.now(), transport: 'uplink', topic: topic.slice(0, 512), client: clientId ?? edge, reason, message, size: payload.length, payload: excerpt(payload) });
   }
 
-  private refuse(p: EdgePrincipal, reason: RejectReason, message: string, topic: string, payload: Buffer, clientId?: string): Result {
+  private refuse(p: EdgePrincipal, reason: RejectReason, message: string, topic: string, payload: Buffer, clientId?: string, retry = false): Result {
     this.o.metrics.edgeRefused.inc({ edge: p.edge, reason });
     this.o.metrics.rejected.inc({ reason });
     this.deadLetter(reason, message, topic, p.edge, payload, clientId);
-    this.o.log.warn({ edge: p.edge, topic, reason, message }, 'uplink message refused');
-    return refused(reason, message);
+    this.rlog.warn(`${p.edge}:${reason}`, { edge: p.edge, topic, reason, message, retry }, retry ? 'uplink message refused; not acknowledged, the edge sends it again' : 'uplink message refused');
+    return refused(reason, message, retry);
   }
 }
 

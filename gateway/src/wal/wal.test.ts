@@ -196,7 +196,7 @@ describe('WAL (CONTRACT §5)', () => {
     const { wal, dir } = makeWal(undefined, opts);
     await wal.open();
     // several segments of uplink marks and readings
-    for (let i = 1; i <= 400; i++) await wal.append([frame(i, 20), { type: 'uplink', edge: 'e1', lane: 'b', seq: i, epoch: 7 }]);
+    for (let i = 1; i <= 400; i++) await wal.append([frame(i, 20), { type: 'uplink', edge: 'e1', lane: 'b', from: i, seq: i, epoch: 7 }]);
     const files = () => readdirSync(dir).filter((f) => f.endsWith('.wal')).length;
     const before = files();
     expect(before).toBeGreaterThan(3);

@@ -238,11 +238,22 @@ export class Wal extends EventEmitter<{ durable: [StoredEntry[]]; overflow: [{ p
       this.durableSeq = seg.lastSeq;
       this.remember(batch.entries as StoredEntry[]);
       for (const w of batch.waiters) w.resolve();
-      this.emit('durable', batch.entries as StoredEntry[]);
+      // each consumer on its own: one's bug is not a write failure, nor the others' loss
+      for (const l of this.listeners('durable') as ((e: StoredEntry[]) => void)[]) {
+        try {
+          l(batch.entries as StoredEntry[]);
+        } catch (err) {
+          this.o.log.error({ err }, 'a consumer of durable WAL entries failed');
+        }
+      }
       if (seg.bytes >= this.o.segmentBytes) await this.openSegment();
     } catch (err) {
       this.o.log.error({ err }, 'wal write failed; nothing of this batch is acknowledged');
       for (const w of batch.waiters) w.reject(err as Error);
+      // what was appended after it is refused too: nothing may become durable behind a hole
+      const later = this.pending;
+      this.pending = newPending();
+      for (const w of later.waiters) w.reject(err as Error);
       await this.discardPartialWrite();
     } finally {
       this.flushing = false;
