@@ -82,7 +82,6 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [stream, setStream] = useState<LiveStream | null>(null);
   const [raises, setRaises] = useState(0);
   // the site view's topics and listeners ride on the same WebSocket as the alarms
   const feed = useMemo(() => {
@@ -145,7 +144,6 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
       reading: (data) => feed.emit({ type: 'reading', data }),
     });
     feed.stream = s;
-    setStream(s);
     return () => {
       clearTimeout(timer);
       feed.stream = null;
@@ -187,7 +185,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
         </section>
         <aside>
           {selected && alarms.get(selected) && <Trend alarm={alarms.get(selected)!} token={token} lang={lang} title={t(lang, 'trend')} />}
-          {stream && <SiteView token={token} lang={lang} feed={feed} />}
+          <SiteView token={token} lang={lang} feed={feed} />
           <HealthPanel token={token} lang={lang} raises={raises} />
         </aside>
       </div>

@@ -4,8 +4,7 @@
 // their on-site results; supervised (督办) major and overdue hazards. Alarm and hazard events are
 // pushed over the WebSocket and reload the board (debounced); a finding's evidence — the readings
 // that triggered it — opens as a chart under it.
-import { render } from 'preact';
-import { Fragment } from 'preact';
+import { Fragment, render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { liveStream, post, sessionToken } from './api.ts';
 import { hazardState, SEVERITY, type Lang } from './i18n.ts';

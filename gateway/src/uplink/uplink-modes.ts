@@ -13,7 +13,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel } from '../model/assets.ts';
 import type { RecordStore } from '../records/record-store.ts';
-import type { StoredEntry, Wal } from '../wal/wal.ts';
+import type { Wal } from '../wal/wal.ts';
 import { EdgeRegistry, fmtDuration, type EdgeState } from './edge-registry.ts';
 import { EdgeUplink } from './edge-uplink.ts';
 import { UplinkReceiver } from './uplink-receiver.ts';
