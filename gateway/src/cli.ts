@@ -255,5 +255,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UsageError) fail(1, err.message);
   if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(1, `${(err as Error).message}\n${USAGE}`);
   if (err instanceof HazardlineError) fail(2, `hazardline: ${err.message}`);
-  fail(2, `hazardline: ${(err as Error).stack ?? String(err)}`);
+  // one line; the stack only when asked for (LOG_LEVEL=debug)
+  const e = err as Error;
+  fail(2, `hazardline: ${process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace' ? (e.stack ?? String(err)) : `${e.name ?? 'Error'}: ${e.message ?? String(err)} (LOG_LEVEL=debug shows where)`}`);
 });

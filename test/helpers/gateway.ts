@@ -39,7 +39,7 @@ export async function rawTestConfig(dataDir: string, over: Record<string, unknow
         sites: [
           {
             id: 's1',
-            zones: [{ id: 'z-stope-301', maxPersons: 9, highRisk: true }],
+            zones: [{ id: 'z-stope-301', name: '301采场', maxPersons: 9, highRisk: true }],
             devices: [
               { id: 'gas-01', kind: 'gas', zone: 'z-stope-301' },
               { id: 'gas-02', kind: 'gas' },

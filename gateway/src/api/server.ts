@@ -13,6 +13,7 @@ import type { AssetModel } from '../model/assets.ts';
 import { METRIC_UNITS, type Aggregate } from '../model/types.ts';
 import type { Sink } from '../store/sink.ts';
 import { TokenAuth, type Identity } from './auth.ts';
+import { errorReply } from './error-reply.ts';
 import { badRequest, parseDuration, parseTime } from './time-params.ts';
 
 export interface HealthCheck {
@@ -84,15 +85,10 @@ export function buildApi(d: ApiDeps) {
   const httpLog = d.log.child({ component: 'http' }, { level: d.log.level === 'silent' ? 'silent' : 'warn' });
   const app = Fastify({ loggerInstance: httpLog, bodyLimit: 1024 * 1024 });
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string; field?: string }, _req, reply) => {
-    if (err instanceof HazardlineError) {
-      // a 409 names the steps that are allowed now (CONTRACT §8)
-      const allowed = (err as { allowed?: string[] }).allowed;
-      return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(allowed ? { allowed } : {}) } });
-    }
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) d.log.error({ err }, 'http handler failed');
-    reply.status(status).send({ error: { code: status === 500 ? 'HL_ERR_INTERNAL' : (err.code ?? 'HL_ERR_BAD_REQUEST'), message: err.message } });
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const r = errorReply(err);
+    if (r.ref) d.log.error({ err, ref: r.ref, method: req.method, url: req.url.split('?')[0] }, 'http handler failed');
+    return reply.status(r.status).send(r.body);
   });
   if (existsSync(join(CONSOLE_DIR, 'index.html'))) {
     // hashed assets are immutable; index.html is revalidated so a new build is picked up

@@ -1,5 +1,6 @@
 // Parsing of request times and durations (CONTRACT §7: epoch ms or RFC 3339).
 import { HazardlineError } from '../errors.ts';
+import { dict } from '../model/dict.ts';
 
 export function badRequest(field: string, message: string): HazardlineError {
   const e = new HazardlineError('HL_ERR_BAD_REQUEST', `${field}: ${message}`, 400);
@@ -15,7 +16,7 @@ export function parseTime(field: string, v: string | undefined, dflt: number): n
   return t;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNITS = dict({ ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 });
 
 /** `every=`: `30s`, `5m`, `1h`, `1d` or plain milliseconds. */
 export function parseDuration(field: string, v: string | undefined): number | undefined {

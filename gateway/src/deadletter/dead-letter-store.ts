@@ -4,6 +4,7 @@
 // (oldest rows pruned past `maxRows`).
 import Database from 'better-sqlite3';
 import type { Metrics } from '../metrics/metrics.ts';
+import { openSqliteFile } from '../sqlite-file.ts';
 
 export interface DeadLetter {
   at: number;
@@ -36,8 +37,7 @@ export class DeadLetterStore {
     private readonly metrics: Metrics,
     private readonly o: { maxRows: number; maxQueue: number; flushMs: number } = { maxRows: 10_000, maxQueue: 10_000, flushMs: 100 },
   ) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    this.db = openSqliteFile(file, 'gateway.dataDir (dead letters)');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS rejected (
       id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, transport TEXT NOT NULL, topic TEXT NOT NULL,

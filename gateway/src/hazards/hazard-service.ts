@@ -13,6 +13,7 @@ import type { RecordStore } from '../records/record-store.ts';
 import { withDeadlines } from './deadlines.ts';
 import { likelyDuplicates } from './duplicates.ts';
 import { parseAction, parseCreate } from './parse.ts';
+import { checkPlace } from './place.ts';
 import { PUBLIC_STATES, publicNotice, redact, redactHistory, reporterView, seesReporter } from './privacy.ts';
 import { normaliseReportCode } from './report-code.ts';
 import { sniffImageType, type PhotoStore } from './photos.ts';
@@ -52,7 +53,10 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
   async create(body: unknown, actor: Actor, extra: Partial<CreateHazardInput> = {}): Promise<{ hazard: Hazard; reportCode?: string }> {
     const input = { ...parseCreate(body), ...extra };
     const ent = this.o.assets.enterprises.get(input.enterprise);
-    if (!ent) throw new WorkflowError(404, 'enterprise not found');
+    // out of scope answers like absent, before the place is looked at (CONTRACT §7)
+    if (!ent || !visible({ enterprise: ent.id, jurisdiction: ent.jurisdiction }, actor)) throw new WorkflowError(404, 'enterprise not found');
+    // a place typed into a report must exist; an alarm's subject came from the asset model already
+    if (extra.source !== 'alarm') Object.assign(input, checkPlace(this.o.assets, ent.id, input));
     const now = this.o.clock.now();
     const named = !input.anonymous && (input.reporter?.name || input.reporter?.phone);
     const reporterId = named ? newId('rp', now) : undefined;

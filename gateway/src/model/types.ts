@@ -1,5 +1,6 @@
 // The data model shared by every stage (ingest, WAL, stores, rules).
 // `rules/` may import only from this file and `assets.ts` (ARCHITECTURE.md).
+import { dict } from './dict.ts';
 
 export const DEVICE_KINDS = ['gas', 'slope', 'positioning', 'belt', 'power', 'generic'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
@@ -97,7 +98,7 @@ export interface ReadingsQuery {
 /** [epoch ms, value], ascending by time. */
 export type SeriesPoint = [number, number];
 
-export const METRIC_UNITS: Record<string, string> = {
+export const METRIC_UNITS: Readonly<Record<string, string>> = dict({
   lel: '%LEL',
   ch4: '%vol',
   co: 'ppm',
@@ -112,4 +113,4 @@ export const METRIC_UNITS: Record<string, string> = {
   kw: 'kW',
   kwh: 'kWh',
   persons: 'persons',
-};
+});

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { ConfigError, StoreUnavailableError } from '../errors.ts';
+import { openSqliteFile } from '../sqlite-file.ts';
 import type { Logger } from '../log.ts';
 import type { Flavor, RecordsDb } from './schema.ts';
 
@@ -29,8 +30,7 @@ export interface OpenedDb {
 export function openSqlite(dataDir: string): OpenedDb {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, SQLITE_FILE);
-  const database = new Database(file);
-  database.pragma('journal_mode = WAL');
+  const database = openSqliteFile(file, 'storage.records');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // records are the audit trail: a committed transition survives power loss, not only a crash
   database.pragma('synchronous = FULL');

@@ -1,5 +1,6 @@
 // WAL entries → telemetry points (CONTRACT §5): measurement = device kind, tags
 // enterprise/site/zone/device, one field per metric, ms timestamps.
+import { bareObject } from '../model/dict.ts';
 import type { Point, WalEntry } from '../model/types.ts';
 
 export function entriesToPoints(entries: WalEntry[]): Point[] {
@@ -17,7 +18,8 @@ export function entriesToPoints(entries: WalEntry[]): Point[] {
       if (!p) {
         const tags: Record<string, string> = { enterprise: r.enterprise, site: r.site, device: r.device };
         if (r.zone) tags.zone = r.zone;
-        p = { measurement: r.kind, tags, fields: {}, ts: r.ts };
+        // metric names come from devices (Sparkplug names are free text): no prototype to write into
+        p = { measurement: r.kind, tags, fields: bareObject(), ts: r.ts };
         byKey.set(key, p);
       }
       // a bad value is recorded as its quality, never as a number (CONTRACT §4)
