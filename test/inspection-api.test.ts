@@ -106,7 +106,7 @@ describe('online inspection and offline verification', () => {
     }, 5000, 'site view');
     expect(view.live.beltToday).toEqual([{ site: 's1', device: 'belt-main', tonnes: 250.5, capacity: 3000, alarmAbove: expect.closeTo(3300, 6), dayStart: new Date(dayStart).toISOString() }]);
     expect(view.live.beltRunning).toEqual([{ device: 'belt-main', value: 1, at: new Date(now - 1).toISOString() }]);
-    expect(view.live.zones).toEqual([{ site: 's1', zone: 'z-stope-301', name: null, maxPersons: 9, highRisk: true, persons: 3 }]);
+    expect(view.live.zones).toEqual([{ site: 's1', zone: 'z-stope-301', name: '301采场', maxPersons: 9, highRisk: true, persons: 3 }]);
     expect(view).toMatchObject({ declaredStatus: 'stopped', power: { idleKw: 40, productionKw: 900 } });
     // the head-count as a series (the `occupancy` measurement), by zone instead of device
     const series = await waitFor(async () => {

@@ -14,6 +14,8 @@ import { FrameTransport } from '../../simulators/src/transports/frame-transport.
 import type { Config } from './config/schema.ts';
 import { ConfigError, HazardlineError, PortInUseError } from './errors.ts';
 import { Gateway } from './main.ts';
+import { hashSecret } from './auth/secret.ts';
+import { configWarnings } from './config/warnings.ts';
 import { AssetModel } from './model/assets.ts';
 import { validateRules } from '../../rules/src/compile.ts';
 import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
@@ -33,7 +35,8 @@ const USAGE = `usage: hazardline <command> [options]
   replay --scenario NAME [-c FILE]     the alarms a scenario's readings would raise (rules from FILE if given)
   replay [-c FILE] --from T --to T     the alarms the stored readings of [T, T] would raise
   audit verify [-c FILE]               check the tamper-evident audit chain of the records database
-  check-config [-c FILE]               validate a config, print every error with its path
+  check-config [-c FILE]               validate a config, print every error with its path (and warnings)
+  hash-secret [--sha256] [SECRET]      the config form of a token (--sha256) or password (scrypt); reads stdin without SECRET
 
 environment: HAZARDLINE_CONFIG (config file), LOG_LEVEL (pino level)`;
 
@@ -185,6 +188,22 @@ async function audit(args: string[]): Promise<void> {
   }
 }
 
+/** `hazardline hash-secret`: what to put in the config instead of a plain token or password (issue 12 item 14). */
+async function hashSecretCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { sha256: { type: 'boolean' }, scrypt: { type: 'boolean' } } });
+  if (values.sha256 && values.scrypt) throw new UsageError('hash-secret: --sha256 or --scrypt, not both');
+  if (positionals.length > 1) throw new UsageError('hash-secret: at most one SECRET (or give it on stdin)');
+  let secret = positionals[0];
+  if (secret !== undefined) process.stderr.write('hash-secret: a secret on the command line stays in the shell history; pipe it on stdin instead\n');
+  else {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    secret = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  }
+  if (!secret) throw new UsageError('hash-secret: empty secret');
+  process.stdout.write(`${hashSecret(secret, values.sha256 ? 'sha256' : 'scrypt')}\n`);
+}
+
 async function replay(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { scenario: { type: 'string' }, config: { type: 'string', short: 'c' }, from: { type: 'string' }, to: { type: 'string' } } });
   const file = configFile(values.config);
@@ -236,9 +255,12 @@ export async function main(argv: string[]): Promise<void> {
       const ruleProblems = validateRules({ ...cfg.rules, assets: AssetModel.fromConfig(cfg) });
       if (ruleProblems.length) throw new ConfigError(ruleProblems);
       const devices = cfg.enterprises.reduce((n, e) => n + e.sites.reduce((m, s) => m + s.devices.length, 0), 0);
+      for (const w of configWarnings(cfg)) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(`${file}: ok (${cfg.enterprises.length} enterprises, ${devices} devices, telemetry store ${cfg.storage.telemetry.type})\n`);
       return;
     }
+    case 'hash-secret':
+      return hashSecretCommand(rest);
     case undefined:
     case 'help':
     case '--help':

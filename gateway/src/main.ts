@@ -32,6 +32,8 @@ import { InspectionService } from './inspection/inspection-service.ts';
 import { LiveValues } from './inspection/live-values.ts';
 import { inspectionRoutes } from './api/inspection-routes.ts';
 import { PhotoStore } from './hazards/photos.ts';
+import { loadReporterKey } from './hazards/reporter-key.ts';
+import { configWarnings } from './config/warnings.ts';
 import { hazardRoutes } from './api/hazard-routes.ts';
 import { formatLocal } from './alarms/local-time.ts';
 import { alarmNotifyEvent } from './notify/notifier.ts';
@@ -214,7 +216,7 @@ export class Gateway {
       this.wal.append([{ type: 'points', points: [{ measurement: 'alarm', tags, fields: { state: a.state, action: ev.transition.action, message: a.message }, ts: ev.transition.ts }] }]).catch((err: Error) => this.log.warn({ err: err.message }, 'alarm measurement not written'));
     });
     this.updateAlarmGauges();
-    this.hazards = new HazardService({ store: this.records, assets: this.assets, clock: this.clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, photos: new PhotoStore(join(this.dataDir, 'photos')), maxPhotos: config.hazards.maxPhotos });
+    this.hazards = new HazardService({ store: this.records, assets: this.assets, clock: this.clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, photos: new PhotoStore(join(this.dataDir, 'photos')), maxPhotos: config.hazards.maxPhotos, reporterKey: loadReporterKey(join(this.dataDir, 'reporter.key')) });
     this.hazards.on('event', (ev) => {
       const h = ev.hazard;
       this.hub.publishHazard(h.enterprise, { id: h.id, enterprise: h.enterprise, site: h.site ?? null, title: h.title, level: h.level, state: h.state, previousState: ev.previousState, action: ev.entry.action });
@@ -324,7 +326,7 @@ export class Gateway {
         disconnected: (edge: string) => central.registry.disconnected(edge),
       };
       this.sources.push(
-        new EmbeddedBrokerSource({ host: e.host, port: e.port, tls: e.tls, edges, auth: new DeviceAuth(config.auth.devices, config.auth.allowAnonymous), metrics: this.metrics, log: c('mqtt', 'embedded'), clock: this.clock }),
+        new EmbeddedBrokerSource({ host: e.host, port: e.port, tls: e.tls, edges, auth: new DeviceAuth(config.auth.devices, config.auth.allowAnonymous, config.auth.anonymous), metrics: this.metrics, log: c('mqtt', 'embedded'), clock: this.clock }),
       );
     }
   }
@@ -383,6 +385,7 @@ export class Gateway {
       await this.stop();
       throw err;
     }
+    for (const w of configWarnings(this.config)) this.log.warn(`config: ${w}`);
     this.log.info({ http: this.httpPort, mqtt: this.mqttPort || undefined, store: this.runningSink.sink.type, devices: this.assets.deviceCount() }, 'gateway started');
   }
 

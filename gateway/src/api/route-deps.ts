@@ -4,9 +4,9 @@ import { HazardlineError } from '../errors.ts';
 import type { Actor } from '../hazards/types.ts';
 import type { Identity } from './auth.ts';
 
-/** `name` of the token, else its role: what transitions, history and the audit chain record. */
-export const actorName = (id: Identity): string => id.name ?? id.role;
-export const actorOf = (id: Identity): Actor => ({ ...id, id: actorName(id) });
+/** The person behind the token entry (never its role alone): what transitions, history and the audit chain record. */
+export const actorName = (id: Identity): string => id.id;
+export const actorOf = (id: Identity): Actor => ({ ...id });
 
 /** The route dependencies once the records database is open; 503 until then. */
 export function openDeps<T>(deps: () => T | undefined): () => T {

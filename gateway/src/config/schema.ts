@@ -2,6 +2,8 @@
 // its path. Defaults here are the documented defaults of docs/config.md.
 import { z } from 'zod';
 import { DEVICE_KINDS } from '../model/types.ts';
+import { secretProblem, tokenDigest } from '../auth/secret.ts';
+import { actorIds } from './actor-ids.ts';
 import { notifyConfigSchema } from '../notify/notify-config.ts';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -93,7 +95,9 @@ const influxV2Store = z.strictObject({
 const tokenEntry = z.strictObject({
   token: str,
   role: z.enum(['worker', 'dispatcher', 'officer', 'regulator', 'admin']),
-  name: z.string().optional(),
+  /** the person (or station) behind the token, as recorded on every action; unique across tokens (else `name`, else derived from role and scope) */
+  id: id.optional(),
+  name: z.string().min(1).optional(),
   enterprises: z.array(id).default([]),
   jurisdictions: z.array(z.string()).default([]),
 });
@@ -203,6 +207,8 @@ export const configSchema = z
         tokens: z.array(tokenEntry).default([]),
         devices: z.array(deviceCred).default([]),
         allowAnonymous: z.boolean().default(false),
+        /** with allowAnonymous: the enterprise and site (and device) an MQTT client without credentials acts for; without it such a client may neither publish nor subscribe */
+        anonymous: z.strictObject({ enterprise: id, site: id, device: id.optional() }).optional(),
         edges: z.array(edgeCred).default([]),
       })
       .default({ tokens: [], devices: [], allowAnonymous: false, edges: [] }),
@@ -279,7 +285,29 @@ function crossCheck(c: Raw, ctx: Ctx): void {
       seen.add(key(x));
     });
   };
-  dup(c.auth.tokens, (t) => t.token, 'auth.tokens', 'token', 'token');
+  dup(c.auth.tokens, (t) => tokenDigest(t.token).toString('hex'), 'auth.tokens', 'token', 'token');
+  // one person, one actor id: two unnamed officers must never count as the same "officer" (CONTRACT §11)
+  const ids = actorIds(c.auth.tokens);
+  c.auth.tokens.forEach((t, i) => {
+    if (ids.indexOf(ids[i]) !== i) add(['auth', 'tokens', i, t.id !== undefined ? 'id' : 'name'], `duplicate actor "${ids[i]}": every token entry is one person or station (give each its own id or name)`);
+    const p = secretProblem(t.token, false);
+    if (p) add(['auth', 'tokens', i, 'token'], p);
+  });
+  if (c.auth.anonymous && !c.auth.allowAnonymous) add(['auth', 'anonymous'], 'only with auth.allowAnonymous: true');
+  if (c.auth.anonymous) {
+    const a = c.auth.anonymous;
+    const s = c.enterprises.find((e) => e.id === a.enterprise)?.sites.find((x) => x.id === a.site);
+    if (!s) add(['auth', 'anonymous', 'site'], `unknown site "${a.enterprise}/${a.site}"`);
+    else if (a.device && !s.devices.some((d) => d.id === a.device)) add(['auth', 'anonymous', 'device'], `unknown device "${a.device}"`);
+  }
+  c.auth.devices.forEach((d, i) => {
+    const p = secretProblem(d.password, true);
+    if (p) add(['auth', 'devices', i, 'password'], p);
+  });
+  c.auth.edges.forEach((d, i) => {
+    const p = secretProblem(d.password, true);
+    if (p) add(['auth', 'edges', i, 'password'], p);
+  });
   dup(c.auth.devices, (d) => d.username, 'auth.devices', 'username', 'username');
   dup(c.auth.edges, (d) => d.username, 'auth.edges', 'username', 'username');
   if (c.wal.maxBytes < 4 * c.wal.segmentBytes) add(['wal', 'maxBytes'], `expected at least 4 × wal.segmentBytes (${4 * c.wal.segmentBytes})`);

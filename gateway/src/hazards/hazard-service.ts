@@ -3,7 +3,7 @@
 // reward) the ledger row in one transaction — and then tells listeners (WebSocket, webhooks,
 // 直报 to the regulator). Reporter identities are stored apart and shown only to those who may
 // see them (privacy.ts).
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Condition } from '../../../rules/src/types.ts';
 import type { Clock } from '../clock.ts';
@@ -14,7 +14,7 @@ import { withDeadlines } from './deadlines.ts';
 import { likelyDuplicates } from './duplicates.ts';
 import { parseAction, parseCreate } from './parse.ts';
 import { checkPlace } from './place.ts';
-import { PUBLIC_STATES, publicNotice, redact, redactHistory, reporterView, seesReporter } from './privacy.ts';
+import { PUBLIC_STATES, publicNotice, redact, redactHistory, redactPhoto, REPORTER_UPLOADER, reporterView, seesReporter } from './privacy.ts';
 import { normaliseReportCode } from './report-code.ts';
 import { sniffImageType, type PhotoStore } from './photos.ts';
 import { HazardlineError } from '../errors.ts';
@@ -38,6 +38,8 @@ export interface HazardServiceOptions {
   photos?: PhotoStore;
   /** photos per hazard (default 9) */
   maxPhotos?: number;
+  /** key of the reporter marks (Hazard.reporterMark); main keeps it in dataDir/reporter.key, tests get a random one */
+  reporterKey?: Buffer;
 }
 
 /** uniform [0, 1) from the OS CSPRNG: report codes are bearer secrets */
@@ -45,8 +47,16 @@ const secureRandom = () => randomInt(0, 2 ** 47) / 2 ** 47;
 const newId = (prefix: string, now: number) => `${prefix}_${now.toString(36)}${randomBytes(4).toString('hex')}`;
 
 export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
+  private readonly reporterKey: Buffer;
+
   constructor(private readonly o: HazardServiceOptions) {
     super();
+    this.reporterKey = o.reporterKey ?? randomBytes(32);
+  }
+
+  /** HMAC of the hazard and the worker: recognises the reporting worker without the records naming them */
+  private reporterMark(hazardId: string, actor: Actor): string {
+    return createHmac('sha256', this.reporterKey).update(`${hazardId}\u0000${actor.id}`).digest('hex');
   }
 
   /** POST /api/v1/hazards (and alarm → hazard): a new report in state `reported`. */
@@ -61,13 +71,22 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const named = !input.anonymous && (input.reporter?.name || input.reporter?.phone);
     const reporterId = named ? newId('rp', now) : undefined;
     const r = createHazard(input, actor, now, { id: newId('hz', now), jurisdiction: ent.jurisdiction, random: secureRandom, reporterId });
+    if (r.hazard.source === 'worker' && actor.role === 'worker') r.hazard.reporterMark = this.reporterMark(r.hazard.id, actor);
     await this.o.store.transaction(async (tx) => {
       if (reporterId) await tx.addReporter({ id: reporterId, name: input.reporter?.name ?? null, phone: input.reporter?.phone ?? null, createdAt: now });
       await tx.saveHazard(r.hazard, now, true);
       await this.record(tx, r.hazard, r.entry);
     });
     this.emit('event', { hazard: r.hazard, entry: r.entry, previousState: null, effects: r.effects });
-    return { hazard: r.hazard, reportCode: r.reportCode };
+    // the creator gets the report code once, beside the hazard as they may see it (CONTRACT §8)
+    return { hazard: this.shown(r.hazard, actor), reportCode: r.reportCode };
+  }
+
+  /** Every hazard a route answers with: the same redaction as GET (issue 12 item 3). */
+  private shown(h: Hazard, actor: Actor): Hazard {
+    return redact(withDeadlines(h, this.o.clock.now()), actor) ?? (() => {
+      throw new WorkflowError(404, 'hazard not found');
+    })();
   }
 
   /** POST /api/v1/hazards/{id}/actions */
@@ -93,7 +112,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
       }
     });
     this.emit('event', { hazard: r.hazard, entry: r.entry, previousState: h.state, effects: r.effects });
-    return r.hazard;
+    return this.shown(r.hazard, actor);
   }
 
   /**
@@ -105,6 +124,8 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const h = await this.visibleHazard(id, actor);
     if (!this.o.photos) throw new WorkflowError(404, 'photos are not enabled');
     if (actor.role === 'dispatcher') throw new WorkflowError(403, 'role dispatcher may not attach photos');
+    // a worker adds photos to their own report only; to another worker's report it answers as absent (CONTRACT §7)
+    if (actor.role === 'worker' && (h.reporterMark === undefined || h.reporterMark !== this.reporterMark(h.id, actor))) throw new WorkflowError(404, 'hazard not found');
     if (actor.role === 'worker' && !['reported', 'verifying'].includes(h.state)) throw new WorkflowError(409, `photos can be added by the reporter while the report is checked (state ${h.state})`, { allowed: [] });
     if (h.state === 'published') throw new WorkflowError(409, 'a published hazard is not changed', { allowed: [] });
     const photos = h.photos ?? [];
@@ -112,14 +133,15 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const type = sniffImageType(bytes);
     if (!type) throw Object.assign(new HazardlineError('HL_ERR_UNSUPPORTED_MEDIA', 'photo: expected a JPEG, PNG or WebP image (checked from its bytes)', 415), { field: 'photo' });
     const now = this.o.clock.now();
-    const by = `${actor.role}:${actor.id}`;
+    // the reporting worker is recorded as the reporter, never by name (seed 004)
+    const by = actor.role === 'worker' ? REPORTER_UPLOADER : `${actor.role}:${actor.id}`;
     const photo = await this.o.photos.save(h.id, photos.length + 1, bytes, type, by, now);
     const next: Hazard = { ...h, photos: [...photos, photo] };
     await this.o.store.transaction(async (tx) => {
       await tx.saveHazard(next, now, false);
       await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: 'photo', actor: by, at: now, payload: { name: photo.name, type, bytes: photo.bytes } }]);
     });
-    return photo;
+    return seesReporter(next, actor) ? photo : redactPhoto(photo);
   }
 
   /** GET /api/v1/hazards/{id}/photos/{name} */
@@ -223,7 +245,8 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
    */
   async mirror(edge: string, incoming: Hazard, entry: HazardHistoryEntry | null, rev: { epoch: number; seq: number }): Promise<void> {
     const ent = this.o.assets.enterprises.get(incoming.enterprise);
-    const { reportCode: _code, reporterId: _reporter, ...rest } = incoming;
+    const { reportCode: _code, reporterId: _reporter, reporterMark: _mark, ...rest } = incoming;
+    if (rest.photos) rest.photos = rest.photos.map(redactPhoto);
     const h: Hazard = { ...rest, jurisdiction: ent?.jurisdiction ?? incoming.jurisdiction, origin: edge, originRev: `${rev.epoch}:${rev.seq}` };
     const stored = await this.o.store.getHazard<Hazard>(h.id);
     if (stored && (stored.origin !== edge || stored.enterprise !== h.enterprise)) throw new MirrorRefused(`hazard ${h.id} is not of edge ${edge}`);
@@ -243,7 +266,9 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
 
   private async record(tx: RecordStore, h: Hazard, e: HazardHistoryEntry): Promise<void> {
     await tx.addHazardHistory({ hazardId: h.id, at: e.at, action: e.action, fromState: e.from, toState: e.to, actor: `${e.actor.role}:${e.actor.id}`, entry: e });
-    // the audit chain keeps the step, not the reporter: ids only (全程留痕)
-    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor: `${e.actor.role}:${e.actor.id}`, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null } }]);
+    // the audit chain keeps the step, not the reporter: a worker acts only on their own report and is
+    // recorded as its reporter (the history, redacted on every read, keeps the rest) (全程留痕)
+    const actor = e.actor.role === 'worker' ? REPORTER_UPLOADER : `${e.actor.role}:${e.actor.id}`;
+    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null } }]);
   }
 }

@@ -21,12 +21,21 @@ const REDACTED = '(redacted)';
  */
 export function redact(h: Hazard, viewer: Actor): Hazard | null {
   if (!visible(h, viewer)) return null;
-  if (seesReporter(h, viewer)) return structuredClone(h);
   const out = structuredClone(h);
+  // the mark is for the gateway alone: it ties the report to a worker's token
+  delete out.reporterMark;
+  if (seesReporter(h, viewer)) return out;
   delete out.reporterId;
   delete out.reportCode;
+  if (out.photos) out.photos = out.photos.map(redactPhoto);
   return out;
 }
+
+/** The uploader of a reporter's photo is the reporter: redacted wherever the reporter is (records from before issue 12 named the worker). */
+export function redactPhoto<P extends { by: string }>(p: P): P {
+  return p.by.startsWith('worker:') ? { ...p, by: REPORTER_UPLOADER } : p;
+}
+export const REPORTER_UPLOADER = 'worker:reporter';
 
 /** History entries as this viewer may see them: a reporting worker's own id is masked. */
 export function redactHistory(h: Hazard, entries: readonly HazardHistoryEntry[], viewer: Actor): HazardHistoryEntry[] | null {

@@ -95,6 +95,12 @@ export interface Hazard {
   anonymous: boolean;
   /** opaque reference to the reporter's identity, which lives outside this module (never for anonymous reports) */
   reporterId?: string;
+  /**
+   * a worker report filed by a worker: HMAC of the hazard id and the worker's actor id under the
+   * gateway's reporter key (dataDir/reporter.key), so the reporting worker — named or anonymous —
+   * can be recognised (to add photos) without the records naming them. Never shown, never uplinked.
+   */
+  reporterMark?: string;
   /** public masked form: "匿名" or "职工 刘*" (never more than the first character of the name) */
   reporterAlias?: string;
   /** id of the officer / regulator who accepted the report (verify): may see the reporter reference */
@@ -139,7 +145,7 @@ export interface HazardPhoto {
   type: 'image/jpeg' | 'image/png' | 'image/webp';
   bytes: number;
   at: number;
-  /** `role:id` of who attached it */
+  /** `role:id` of who attached it; the reporting worker is `worker:reporter` (never their name) */
   by: string;
 }
 

@@ -4,13 +4,12 @@
 // — and the findings that follow: an edge the central has not heard from, or whose oldest
 // unsent data is older than `silentAfterSeconds`, raises `uplink.edge-silent` (数据延迟) for each
 // of its enterprises.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { PasswordCheck } from '../auth/secret.ts';
 import type { Condition } from '../../../rules/src/types.ts';
 import type { EdgeCredential } from '../config/schema.ts';
 import type { Lane } from './forward-queue.ts';
 import type { Hello } from './protocol.ts';
 
-const digest = (s: string | Buffer) => createHash('sha256').update(s).digest();
 
 export interface EdgePrincipal {
   edge: string;
@@ -30,7 +29,7 @@ export interface Gap {
 
 export interface EdgeState {
   principal: EdgePrincipal;
-  hash: Buffer;
+  check: PasswordCheck;
   connected: boolean;
   clients: number;
   /** wall time the current (or last) connection came up; -Infinity: not since this gateway started */
@@ -64,7 +63,7 @@ export class EdgeRegistry {
     this.startedAt = now();
     for (const c of creds) {
       const principal: EdgePrincipal = { edge: c.username, enterprises: new Set(c.enterprises), ...(c.sites ? { sites: new Set(c.sites) } : {}) };
-      const st: EdgeState = { principal, hash: digest(c.password), connected: false, clients: 0, connectedAt: -Infinity, lastHeardAt: -Infinity, helloAt: -Infinity, epoch: 0, hwm: { p: 0, b: 0 }, claimed: { p: 0, b: 0 }, pending: { p: Promise.resolve(), b: Promise.resolve() }, stalled: false, gaps: [], dropped: [], lastEventTs: new Map(), silent: new Set() };
+      const st: EdgeState = { principal, check: new PasswordCheck(c.password), connected: false, clients: 0, connectedAt: -Infinity, lastHeardAt: -Infinity, helloAt: -Infinity, epoch: 0, hwm: { p: 0, b: 0 }, claimed: { p: 0, b: 0 }, pending: { p: Promise.resolve(), b: Promise.resolve() }, stalled: false, gaps: [], dropped: [], lastEventTs: new Map(), silent: new Set() };
       this.edges.set(c.username, st);
       for (const e of c.enterprises) this.byEnterprise.set(e, st);
     }
@@ -74,7 +73,7 @@ export class EdgeRegistry {
   check(username: string | undefined, password: Buffer | undefined): EdgePrincipal | undefined {
     const st = username ? this.edges.get(username) : undefined;
     if (!st || password === undefined) return undefined;
-    return timingSafeEqual(st.hash, digest(password)) ? st.principal : undefined;
+    return st.check.matches(password) ? st.principal : undefined;
   }
 
   allows(p: EdgePrincipal, enterprise: string, site: string | null | undefined): boolean {

@@ -3,6 +3,7 @@
 // alarm transitions and hazard records as they happen (priority lane), and at start the open
 // alarms and hazards (`sync`), so a change lost in a crash is made good. Frames that were durable
 // but not yet queued when the edge died are queued again at start from the WAL (`walSeq`).
+import { redactPhoto } from '../hazards/privacy.ts';
 import { join } from 'node:path';
 import type { AlarmEvent } from '../alarms/alarm-manager.ts';
 import type { Alarm } from '../alarms/types.ts';
@@ -35,11 +36,11 @@ export interface EdgeUplinkOptions {
 }
 
 /** The reporter's identity and report code stay at the enterprise: never on the uplink. */
-function hazardForUplink(h: Hazard): Hazard {
-  const { reportCode: _code, reporterId: _reporter, possibleDuplicates: _dups, ...rest } = h;
-  return rest;
+export function hazardForUplink(h: Hazard): Hazard {
+  const { reportCode: _code, reporterId: _reporter, reporterMark: _mark, possibleDuplicates: _dups, ...rest } = h;
+  return rest.photos ? { ...rest, photos: rest.photos.map(redactPhoto) } : rest;
 }
-function entryForUplink(e: HazardHistoryEntry): HazardHistoryEntry {
+export function entryForUplink(e: HazardHistoryEntry): HazardHistoryEntry {
   return e.actor.role === 'worker' ? { ...e, actor: { role: 'worker', id: 'worker' } } : e;
 }
 

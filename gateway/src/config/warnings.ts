@@ -1,0 +1,21 @@
+// What a config allows but an operator should know (issue 12 items 2, 7, 14): printed by
+// `check-config` (exit 0) and logged at start. Each line starts with its path, like the errors.
+import { secretForm } from '../auth/secret.ts';
+import type { Config } from './schema.ts';
+
+export function configWarnings(c: Config): string[] {
+  const out: string[] = [];
+  if (c.auth.allowAnonymous) {
+    out.push(
+      c.auth.anonymous
+        ? `auth.allowAnonymous: MQTT clients without credentials connect and act as ${c.auth.anonymous.enterprise}/${c.auth.anonymous.site}${c.auth.anonymous.device ? `/${c.auth.anonymous.device}` : ''} (auth.anonymous); give every device its own credentials instead`
+        : 'auth.allowAnonymous: MQTT clients without credentials connect but may neither publish nor subscribe until auth.anonymous names the enterprise and site they act for; give every device its own credentials instead',
+    );
+  }
+  c.auth.tokens.forEach((t, i) => {
+    if (t.id === undefined && t.name === undefined) out.push(`auth.tokens.${i}: no name or id: actions are recorded as "${t.role}@…", derived from role and scope; give each token the name of the person or station holding it`);
+  });
+  const plain = [...c.auth.tokens.map((t) => t.token), ...c.auth.devices.map((d) => d.password), ...c.auth.edges.map((e) => e.password)].filter((s) => secretForm(s) === 'plain').length;
+  if (plain > 0) out.push(`auth: ${plain} token(s)/password(s) in plain text; \`hazardline hash-secret\` prints the sha256:/scrypt: form to put in the config instead`);
+  return out;
+}
