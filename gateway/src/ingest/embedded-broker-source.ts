@@ -9,6 +9,7 @@ import type { Clock } from '../clock.ts';
 import { PortInUseError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import { ClientIdOwners } from './client-ids.ts';
 import type { DeviceAuth } from './device-auth.ts';
 import type { Emit, IngestResult, Principal, Source, SourceHealth } from './source.ts';
 import type { EdgePrincipal } from '../uplink/edge-registry.ts';
@@ -34,7 +35,9 @@ export interface EmbeddedBrokerOptions {
   tls?: { port: number; cert: string; key: string; ca?: string };
 }
 
-type HlClient = Client & { hlPrincipal?: Principal; hlEdge?: EdgePrincipal };
+type HlClient = Client & { hlPrincipal?: Principal; hlEdge?: EdgePrincipal; hlAccount?: string };
+
+const accountOf = (edge: EdgePrincipal | undefined, p: Principal | undefined): string => (edge ? `edge:${edge.edge}` : p && p.username !== '(anonymous)' ? `device:${p.username}` : 'anonymous');
 
 /** Rejected messages are not forwarded to subscribers: they are moved to a `$` topic no wildcard matches [MQTT-4.7.2-1]. */
 const REJECTED_TOPIC = '$hazardline/rejected';
@@ -48,7 +51,24 @@ export class EmbeddedBrokerSource implements Source {
   port = 0;
   tlsPort = 0;
 
+  private readonly clientIds = new ClientIdOwners();
+
   constructor(private readonly o: EmbeddedBrokerOptions) {}
+
+  /** the client id is the account's (ClientIdOwners), else refuse the connection (CONNACK 0x02) */
+  private bind(client: HlClient, done: (err: AuthenticateError | null, ok: boolean) => void): void {
+    const account = accountOf(client.hlEdge, client.hlPrincipal);
+    const claim = this.clientIds.claim(client.id, account);
+    if (claim === 'ok') {
+      client.hlAccount = account;
+      return done(null, true);
+    }
+    this.o.metrics.mqttConnectRefused.inc({ reason: claim });
+    this.o.log.warn({ clientId: client.id, account, reason: claim }, 'mqtt connection refused: client id held by another account');
+    const err = new Error(claim === 'client_id_taken' ? 'client id held by another account' : 'too many sessions') as AuthenticateError;
+    err.returnCode = claim === 'client_id_taken' ? 2 : 3;
+    done(err, false);
+  }
 
   async start(emit: Emit): Promise<void> {
     const { auth, metrics, log, clock } = this.o;
@@ -59,12 +79,12 @@ export class EmbeddedBrokerSource implements Source {
         const edge = this.o.edges?.check(username, password);
         if (edge) {
           client.hlEdge = edge;
-          return done(null, true);
+          return this.bind(client, done);
         }
         const res = auth.check(username, password);
         if (res.ok) {
           client.hlPrincipal = res.principal;
-          return done(null, true);
+          return this.bind(client, done);
         }
         metrics.mqttAuthFailures.inc();
         log.warn({ clientId: client.id, username }, 'mqtt connection refused');
@@ -110,6 +130,9 @@ export class EmbeddedBrokerSource implements Source {
     });
     broker.on('clientDisconnect', (c: HlClient) => {
       metrics.mqttClients.dec();
+      // a session taken over by the same account lives on in the new connection
+      const current = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[c.id];
+      if (c.hlAccount && (current === undefined || current === c)) this.clientIds.disconnected(c.id, c.hlAccount, c.clean);
       if (c.hlEdge) this.o.edges?.disconnected(c.hlEdge.edge);
     });
     broker.on('clientError', (client, err) => log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
