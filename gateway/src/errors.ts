@@ -80,6 +80,8 @@ export const RejectReasons = [
   'acl_denied',
   'sparkplug_no_birth',
   'sparkplug_unknown_alias',
+  /** a device's distinct metric names beyond mqtt.maxMetricsPerDevice (issue 12 item 6) */
+  'too_many_metrics',
   'wal_full',
   /** a bug met by one message: counted and dead-lettered so that it never blocks the device */
   'internal_error',

@@ -115,6 +115,7 @@ export class Gateway {
       clock: this.clock,
       maxPayloadBytes: config.mqtt.maxPayloadBytes,
       autoRegister: config.mqtt.autoRegister,
+      maxMetricsPerDevice: config.mqtt.maxMetricsPerDevice,
     });
     const uplinkLog = c('uplink');
     if (config.gateway.mode === 'central') {

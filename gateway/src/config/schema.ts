@@ -142,8 +142,10 @@ export const configSchema = z
         autoRegister: z.boolean().default(false),
         /** CONTRACT §3.5: larger messages are rejected */
         maxPayloadBytes: int(1).default(256 * 1024),
+        /** distinct metric names one device may use; a message adding one beyond is rejected (too_many_metrics) */
+        maxMetricsPerDevice: int(1, 100_000).default(256),
       })
-      .default({ autoRegister: false, maxPayloadBytes: 256 * 1024 }),
+      .default({ autoRegister: false, maxPayloadBytes: 256 * 1024, maxMetricsPerDevice: 256 }),
     opcua: z.array(opcua).default([]),
     storage: z
       .strictObject({

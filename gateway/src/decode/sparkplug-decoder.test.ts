@@ -208,14 +208,26 @@ describe('SparkplugDecoder', () => {
     expect(SPARKPLUG_SUBSCRIPTIONS).toContain('spBv1.0/+/DDATA/+/+');
   });
 
-  it('bounds memory: nodes, devices per node and metrics per device are capped (invalid_payload)', () => {
+  it('bounds memory: nodes and devices per node are capped (invalid_payload), metrics per device too (too_many_metrics)', () => {
     const d = new SparkplugDecoder({ maxNodes: 1, maxDevicesPerNode: 1, maxMetricsPerDevice: 2 });
     nbirth(d);
     expect(rejected(() => d.decode(`spBv1.0/${G}/NBIRTH/site-2`, enc({ seq: 0, metrics: [] }), ARRIVAL))).toBe('invalid_payload');
     expect(nbirth(d, 1).frames.length).toBeGreaterThan(0); // the same node may rebirth
-    expect(rejected(() => dbirth(d, 'gas-01', 1, GAS_BIRTH))).toBe('invalid_payload');
+    expect(rejected(() => dbirth(d, 'gas-01', 1, GAS_BIRTH))).toBe('too_many_metrics');
     dbirth(d, 'gas-01', 2, GAS_BIRTH.slice(0, 2));
     expect(rejected(() => dbirth(d, 'gas-02', 3, []))).toBe('invalid_payload');
+  });
+
+  it('keeps nothing for a BIRTH the known() check refuses (issue 12 item 5)', () => {
+    const known = (_g: string, node: string, device?: string) => (node !== N ? new RejectError('unknown_site', node) : device !== undefined && device !== 'gas-01' ? new RejectError('unknown_device', device) : null);
+    const d = new SparkplugDecoder({ known });
+    expect(rejected(() => d.decode(`spBv1.0/${G}/NBIRTH/site-2`, enc({ seq: 0, metrics: [] }), ARRIVAL))).toBe('unknown_site');
+    expect(d.nodeCount()).toBe(0);
+    nbirth(d);
+    for (let i = 0; i < 100; i++) expect(rejected(() => dbirth(d, `ghost-${i}`, i + 1, GAS_BIRTH))).toBe('unknown_device');
+    expect(d.deviceCount()).toBe(0);
+    dbirth(d, 'gas-01', 101, GAS_BIRTH);
+    expect(d.deviceCount()).toBe(1);
   });
 
   it('rejects a BIRTH that binds one alias to two metrics [tck-id-payloads-alias-uniqueness]', () => {

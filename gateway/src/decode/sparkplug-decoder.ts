@@ -34,6 +34,12 @@ export interface SparkplugDecoderOptions {
   maxNodes?: number;
   maxDevicesPerNode?: number;
   maxMetricsPerDevice?: number;
+  /**
+   * Whether state may be kept for this group (enterprise), edge node (site) and device: asked before
+   * a BIRTH is stored, so births for unconfigured places are rejected with nothing kept (issue 12 item 5).
+   * Returns the rejection, or null. Without it every place is accepted.
+   */
+  known?: (group: string, node: string, device?: string) => RejectError | null;
 }
 
 // protobufjs decodes uint64 fields to Long (via the `long` package sparkplug-payload ships).
@@ -78,11 +84,20 @@ export class SparkplugDecoder {
   private readonly maxNodes: number;
   private readonly maxDevices: number;
   private readonly maxMetrics: number;
+  private readonly known: NonNullable<SparkplugDecoderOptions['known']>;
 
   constructor(opts: SparkplugDecoderOptions = {}) {
     this.maxNodes = opts.maxNodes ?? 100_000;
     this.maxDevices = opts.maxDevicesPerNode ?? 10_000;
     this.maxMetrics = opts.maxMetricsPerDevice ?? 10_000;
+    this.known = opts.known ?? (() => null);
+  }
+
+  /** Devices with a birth, over all edge nodes (for tests and health). */
+  deviceCount(): number {
+    let n = 0;
+    for (const node of this.nodes.values()) n += node.devices.size;
+    return n;
   }
 
   /** Edge nodes currently born (for health / metrics). */
@@ -105,6 +120,8 @@ export class SparkplugDecoder {
   }
 
   private nbirth(t: SparkplugTopic, key: string, p: RawPayload, arrival: number): SparkplugDecoded {
+    const refused = this.known(t.group, t.node);
+    if (refused) throw refused;
     if (!this.nodes.has(key) && this.nodes.size >= this.maxNodes) {
       throw new RejectError('invalid_payload', `more than ${this.maxNodes} Sparkplug edge nodes tracked`);
     }
@@ -120,6 +137,8 @@ export class SparkplugDecoder {
 
   private dbirth(t: SparkplugTopic, key: string, p: RawPayload, arrival: number): SparkplugDecoded {
     const node = this.born(t, key);
+    const refused = this.known(t.group, t.node, t.device);
+    if (refused) throw refused;
     if (!node.devices.has(t.device!) && node.devices.size >= this.maxDevices) {
       throw new RejectError('invalid_payload', `more than ${this.maxDevices} devices under edge node ${t.node}`);
     }
@@ -177,7 +196,7 @@ export class SparkplugDecoder {
 
   /** A BIRTH names every metric and its datatype, and binds aliases [tck-id-payloads-alias-birth-requirement]. */
   private learn(metrics: RawMetric[], what: string): DeviceState {
-    if (metrics.length > this.maxMetrics) throw new RejectError('invalid_payload', `${what} has more than ${this.maxMetrics} metrics`);
+    if (metrics.length > this.maxMetrics) throw new RejectError('too_many_metrics', `${what} has more than ${this.maxMetrics} metrics (mqtt.maxMetricsPerDevice)`);
     const dev: DeviceState = { byName: new Map(), byAlias: new Map() };
     for (const m of metrics) {
       if (!m.name) throw new RejectError('invalid_payload', `${what} metric without a name`);

@@ -12,6 +12,7 @@ import type { DeviceFrame, Transport } from '../model/types.ts';
 import type { Wal } from '../wal/wal.ts';
 import { decodeJson, parseJsonTopic } from '../decode/json-decoder.ts';
 import { SparkplugDecoder } from '../decode/sparkplug-decoder.ts';
+import { MetricBudget } from './metric-budget.ts';
 import type { IngestInput, IngestResult, Principal } from './source.ts';
 
 /** CONTRACT §3.5: a timestamp more than 24 h ahead of gateway time is rejected. */
@@ -27,14 +28,32 @@ export interface IngestOptions {
   clock: Clock;
   maxPayloadBytes: number;
   autoRegister: boolean;
+  /** distinct metric names a device may use (mqtt.maxMetricsPerDevice, default 256) */
+  maxMetricsPerDevice?: number;
 }
 
 export class Ingest {
-  readonly sparkplug = new SparkplugDecoder();
+  readonly sparkplug: SparkplugDecoder;
+  readonly metricBudget: MetricBudget;
   private readonly rlog: RateLimitedLog;
 
   constructor(private readonly o: IngestOptions) {
     this.rlog = new RateLimitedLog(o.log, 10_000, () => o.clock.now());
+    const maxMetrics = o.maxMetricsPerDevice ?? 256;
+    this.metricBudget = new MetricBudget(maxMetrics);
+    // a BIRTH is checked against the asset model before the decoder keeps anything for it (issue 12 item 5)
+    this.sparkplug = new SparkplugDecoder({ maxMetricsPerDevice: maxMetrics, known: (group, node, device) => this.knownPlace(group, node, device) });
+  }
+
+  /** null when Sparkplug state may be kept for this enterprise / site (/ device), else why not */
+  private knownPlace(enterprise: string, site: string, device?: string): RejectError | null {
+    if (this.o.autoRegister) return null;
+    const e = this.o.assets.enterprises.get(enterprise);
+    if (!e) return new RejectError('unknown_enterprise', `enterprise "${enterprise}" is not in the config`);
+    const s = e.sites.get(site);
+    if (!s) return new RejectError('unknown_site', `site "${enterprise}/${site}" is not in the config`);
+    if (device !== undefined && !s.devices.has(device)) return new RejectError('unknown_device', `device "${enterprise}/${site}/${device}" is not in the config`);
+    return null;
   }
 
   /** The `emit` given to every Source. */
@@ -96,6 +115,17 @@ export class Ingest {
 
   /** Fills kind and zone from the asset model and applies the checks that need gateway state. Returns the reading count. */
   private enrich(frames: DeviceFrame[]): number {
+    const added: [DeviceInfo, string][] = [];
+    try {
+      return this.enrichFrames(frames, added);
+    } catch (err) {
+      // a rejected message adds no metric name to its devices' budgets
+      this.metricBudget.undo(added);
+      throw err;
+    }
+  }
+
+  private enrichFrames(frames: DeviceFrame[], added: [DeviceInfo, string][]): number {
     const horizon = this.o.clock.now() + MAX_FUTURE_MS;
     let readings = 0;
     for (let i = 0; i < frames.length; i++) {
@@ -104,6 +134,7 @@ export class Ingest {
         let last: DeviceInfo | undefined;
         for (const r of f.readings) {
           if (!last || last.id !== r.device || last.site !== r.site || last.enterprise !== r.enterprise) last = this.device(r.enterprise, r.site, r.device);
+          if (!this.metricBudget.admit(last, r.metric, added)) throw new RejectError('too_many_metrics', `${r.device}: metric "${r.metric.slice(0, 64)}" would be more than ${this.metricBudget.max} distinct metrics for this device (mqtt.maxMetricsPerDevice)`);
           r.kind = last.kind;
           if (last.zone) r.zone = last.zone;
           if (r.ts > horizon) throw new RejectError('future_timestamp', `${r.device}.${r.metric}: ts ${iso(r.ts)} is more than 24 h ahead of gateway time`);
