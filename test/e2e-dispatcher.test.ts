@@ -3,6 +3,7 @@
 // site view shows the simulated head-counts, belt and meter; a leak scripted into the simulated
 // gas-01 appears on the dispatcher board within 2 s of its reading and is acknowledged there; the
 // alarm-health panel counts it (issue 6). Screenshots go to test-output/screenshots/.
+import { cspViolations, watchCsp } from './helpers/csp.ts';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -35,6 +36,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => {
   await browser?.close();
+  expect(cspViolations()).toEqual([]);
   await sim?.stop();
   await gw?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -44,7 +46,7 @@ describe('dispatcher console (调度台) in Chromium, fed by the demo simulators
   it('site view from the simulated devices; a gas leak appears within 2 s, is acknowledged with a note, and shows in the alarm health', async () => {
     // the simulators report every 5 s: wait for the first head-counts and meter readings
     await waitFor(() => gw.live.get('ent-a', 's1', 'meter-main', 'kw') && gw.live.persons('ent-a', 's1', 'z-stope-301'), 15_000, 'first simulated readings');
-    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const page = watchCsp(await browser.newPage({ viewport: { width: 1600, height: 900 } }));
     await page.goto(`http://127.0.0.1:${gw.httpPort}/?token=demo-dispatcher`);
     await page.getByTestId('connection').filter({ hasText: '实时连接' }).waitFor({ timeout: 10_000 });
     // the token is kept for the session, not in the address bar (wall screens, kiosks)

@@ -2,6 +2,7 @@
 // edge's dispatcher sees its link to the central and, when the link drops, that it goes on locally
 // and queues; the regulator at the central sees per enterprise whether its edge is connected and
 // how far behind it is (数据延迟), and a silent edge as a finding in the anomaly queue.
+import { cspViolations, watchCsp } from './helpers/csp.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -32,18 +33,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  expect(cspViolations()).toEqual([]);
   await edge?.stop();
   await central?.stop();
 });
 
 describe('edge and central consoles', () => {
   it("the regulator sees the enterprise's edge connected, then silent as a finding; the edge's dispatcher sees its link down and data queued", async () => {
-    const reg = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const reg = watchCsp(await browser.newPage({ viewport: { width: 1600, height: 1000 } }));
     await reg.goto(`http://127.0.0.1:${central.httpPort}/regulator?token=test-regulator`);
     const row = reg.locator('tr[data-enterprise="ent-a"]');
     await expect.poll(() => row.getByTestId('edge').textContent(), { timeout: 10_000 }).toContain('边缘网关 edge-a: 在线 · 数据延迟');
 
-    const disp = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const disp = watchCsp(await browser.newPage({ viewport: { width: 1600, height: 900 } }));
     await disp.goto(`http://127.0.0.1:${edge.httpPort}/?token=test-dispatcher`);
     await expect.poll(() => disp.getByTestId('uplink').textContent(), { timeout: 10_000 }).toBe('上级平台: 在线');
 

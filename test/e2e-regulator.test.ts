@@ -4,6 +4,7 @@
 // pushed to the board (明停暗开, red); the regulator opens the evidence (the meter's kW around the
 // alarm with its threshold), sends a verification task from the finding and records the on-site
 // result, which becomes a supervised major hazard (issue 6). Screenshots saved.
+import { cspViolations, watchCsp } from './helpers/csp.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -30,12 +31,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  expect(cspViolations()).toEqual([]);
   await t?.stop();
 });
 
 describe('regulator console (监管端) in Chromium, fed by the secret-operation scenario', () => {
   it('sees 明停暗开 pushed, with its evidence; opens a verification task from it and records the confirmed result', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+    const page = watchCsp(await browser.newPage({ viewport: { width: 1600, height: 1100 } }));
     await page.goto(`http://127.0.0.1:${t.gw.httpPort}/regulator?token=${REG}`);
     const ent = page.locator('tr[data-enterprise="ent-a"]');
     await ent.waitFor();

@@ -1,6 +1,8 @@
 // End to end in headless Chromium: a worker files a report on the phone page (安全举手) with a
 // photo, gets a report code, and follows it by that code to the reward; the public notice page
 // lists it with the reporter masked (issue 6). Screenshots under test-output/screenshots/.
+import { cspViolations, watchCsp } from './helpers/csp.ts';
+import sharp from 'sharp';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, devices, type Browser } from 'playwright-core';
@@ -13,9 +15,10 @@ const WORKER = 'tk-worker-e2e';
 const OFFICER = 'tk-officer-e2e';
 let t: TestGateway;
 let browser: Browser;
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+let PNG: Buffer;
 
 beforeAll(async () => {
+  PNG = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#aa5522' } }).png().toBuffer();
   mkdirSync(SHOTS, { recursive: true });
   t = await startTestGateway({
     auth: {
@@ -31,6 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  expect(cspViolations()).toEqual([]);
   await t?.stop();
 });
 
@@ -38,7 +42,7 @@ describe('worker report page (安全举手) and public notice in Chromium', () =
   it('a worker files a report with a photo, follows it by code to the reward; the notice masks the reporter', async () => {
     const base = `http://127.0.0.1:${t.gw.httpPort}`;
     const ctx = await browser.newContext({ ...devices['Pixel 7'] });
-    const page = await ctx.newPage();
+    const page = watchCsp(await ctx.newPage());
     await page.goto(`${base}/report?token=${WORKER}&enterprise=ent-a`);
     await page.locator('input[name="zone"]').fill('301采场');
     await page.locator('input[name="title"]').fill('行车吊链隐蔽断口');
@@ -60,7 +64,7 @@ describe('worker report page (安全举手) and public notice in Chromium', () =
     await expect.poll(() => page.getByTestId('state').textContent()).toBe('已公示');
     expect(await page.getByTestId('reward').textContent()).toContain('200');
     await page.screenshot({ path: join(SHOTS, 'worker-follow.png') });
-    const notice = await ctx.newPage();
+    const notice = watchCsp(await ctx.newPage());
     await notice.goto(`${base}/public`);
     const item = notice.locator(`li[data-hazard="${hz.id}"]`);
     await item.waitFor();

@@ -13,6 +13,7 @@ export const ErrorCodes = {
   HL_ERR_AUDIT_BROKEN: 'audit chain broken',
   HL_ERR_UNSUPPORTED_MEDIA: 'unsupported media type',
   HL_ERR_TOO_LARGE: 'request body too large',
+  HL_ERR_RATE_LIMITED: 'too many requests',
   HL_ERR_STORE_FILE: 'a store file is not a usable database',
   HL_ERR_INTERNAL: 'internal error (details in the gateway log under the ref)',
 } as const;

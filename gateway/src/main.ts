@@ -130,6 +130,7 @@ export class Gateway {
       log: c('ws'),
       snapshot: (id) => (this.alarms?.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, this.clock.now())),
       onDrop: () => this.metrics.wsDropped.inc(),
+      logins: () => this.api?.loginGate,
     });
     const m = this.metrics;
     this.notify = NotifyRouter.fromConfig(config.notify.webhooks, {
@@ -152,6 +153,7 @@ export class Gateway {
       clock: this.clock,
       log: this.log,
       health: () => this.health(),
+      http: config.gateway.http,
       beforeScrape: () => {
         this.metrics.walAge.set(this.wal.oldestAgeSeconds());
         if (this.evaluator) this.metrics.rulesLate.set(this.evaluator.stats().late);

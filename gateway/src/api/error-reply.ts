@@ -13,7 +13,7 @@ export interface ErrorReply {
 }
 
 /** 4xx raised by fastify itself (body parsing, limits) → the catalogue's codes. */
-const BY_STATUS: Record<number, ErrorCode> = { 401: 'HL_ERR_UNAUTHORIZED', 403: 'HL_ERR_FORBIDDEN', 404: 'HL_ERR_NOT_FOUND', 409: 'HL_ERR_CONFLICT', 413: 'HL_ERR_TOO_LARGE', 415: 'HL_ERR_UNSUPPORTED_MEDIA' };
+const BY_STATUS: Record<number, ErrorCode> = { 401: 'HL_ERR_UNAUTHORIZED', 403: 'HL_ERR_FORBIDDEN', 404: 'HL_ERR_NOT_FOUND', 409: 'HL_ERR_CONFLICT', 413: 'HL_ERR_TOO_LARGE', 415: 'HL_ERR_UNSUPPORTED_MEDIA', 429: 'HL_ERR_RATE_LIMITED' };
 
 export function errorReply(err: Error & { statusCode?: number; code?: string }): ErrorReply {
   if (err instanceof HazardlineError && err.statusCode < 500) {

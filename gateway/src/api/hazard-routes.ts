@@ -70,7 +70,14 @@ export function hazardRoutes(app: ReturnType<typeof buildApi>, deps: () => Hazar
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
     const p = await d.hazards.photo(req.params.id, req.params.name, actorOf(id));
-    return reply.header('content-type', p.type).header('cache-control', 'private, no-store').send(p.bytes);
+    // an image and nothing else: no script, no frame, no sniffing into HTML (issue 12 item 13)
+    return reply
+      .header('content-type', p.type)
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+      .header('content-disposition', `inline; filename="${req.params.name.replace(/[^A-Za-z0-9_.-]/g, '_')}"`)
+      .send(p.bytes);
   });
 
   app.get('/api/v1/public/hazards', async () => ({ hazards: await get().hazards.publicNotices() }));

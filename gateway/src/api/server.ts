@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
 import { HazardlineError, PortInUseError } from '../errors.ts';
@@ -14,6 +14,7 @@ import { METRIC_UNITS, type Aggregate } from '../model/types.ts';
 import type { Sink } from '../store/sink.ts';
 import { TokenAuth, type Identity } from './auth.ts';
 import { errorReply } from './error-reply.ts';
+import { guardApi, HTTP_GUARD_DEFAULTS, limitServer, serverOptions, type HttpGuardConfig, type LoginGate } from './http-guard.ts';
 import { badRequest, parseDuration, parseTime } from './time-params.ts';
 
 export interface HealthCheck {
@@ -33,6 +34,15 @@ export interface ApiDeps {
   health: () => HealthCheck[];
   /** refresh gauges computed at scrape time (WAL age) */
   beforeScrape?: () => void;
+  /** timeouts, connection cap, TLS, rate limits (gateway.http); defaults when absent */
+  http?: HttpGuardConfig;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** failed logins per client address, shared with the WebSocket upgrade */
+    loginGate: LoginGate;
+  }
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -83,10 +93,21 @@ function zoneSeries(d: ApiDeps, id: Identity, q: Record<string, string | undefin
 export function buildApi(d: ApiDeps) {
   // request logs stay below the gateway's level: per-request lines at info would drown the ingest logs
   const httpLog = d.log.child({ component: 'http' }, { level: d.log.level === 'silent' ? 'silent' : 'warn' });
-  const app = Fastify({ loggerInstance: httpLog, bodyLimit: 1024 * 1024 });
+  const guard = d.http ?? HTTP_GUARD_DEFAULTS;
+  const app = Fastify({ loggerInstance: httpLog, bodyLimit: 1024 * 1024, ...serverOptions(guard) }) as unknown as FastifyInstance;
+  limitServer(app.server, guard);
+  app.decorate(
+    'loginGate',
+    guardApi(app, guard, {
+      identify: (req) => d.auth.identify(req.headers.authorization),
+      onLimited: (what) => d.metrics.httpRateLimited.inc({ limit: what }),
+    }),
+  );
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const r = errorReply(err);
+    const retryAfter = (err as { retryAfter?: number }).retryAfter;
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     if (r.ref) d.log.error({ err, ref: r.ref, method: req.method, url: req.url.split('?')[0] }, 'http handler failed');
     return reply.status(r.status).send(r.body);
   });

@@ -111,6 +111,37 @@ const deviceCred = z.strictObject({
 /** central mode: an edge gateway allowed to uplink for these enterprises (and, when given, only these sites: `enterprise/site`) */
 const edgeCred = z.strictObject({ username: id, password: str, enterprises: z.array(id).min(1, { error: 'expected at least one enterprise' }), sites: z.array(z.string().regex(/^[^/]+\/[^/]+$/, { error: 'expected enterprise/site' })).optional() });
 
+/** gateway.http: where the API listens, and what keeps it standing (issue 12 items 11–13; api/http-guard.ts) */
+const G = {
+  headersTimeoutSeconds: 10,
+  requestTimeoutSeconds: 60,
+  keepAliveTimeoutSeconds: 5,
+  maxConnections: 1000,
+  rateLimit: { failedLogins: 20, failedLoginWindowSeconds: 300, reportCodeLookupsPerMinute: 20, workerReportsPerHour: 20 },
+};
+const httpSchema = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: port.default(8080),
+  /** HTTPS (and WSS) with these PEM files */
+  tls: z.strictObject({ cert: str, key: str, ca: z.string().optional() }).optional(),
+  headersTimeoutSeconds: int(1, 600).default(G.headersTimeoutSeconds),
+  requestTimeoutSeconds: int(1, 3600).default(G.requestTimeoutSeconds),
+  keepAliveTimeoutSeconds: int(1, 600).default(G.keepAliveTimeoutSeconds),
+  maxConnections: int(1).default(G.maxConnections),
+  rateLimit: z
+    .strictObject({
+      failedLogins: int(1).default(G.rateLimit.failedLogins),
+      failedLoginWindowSeconds: int(1).default(G.rateLimit.failedLoginWindowSeconds),
+      reportCodeLookupsPerMinute: int(1).default(G.rateLimit.reportCodeLookupsPerMinute),
+      workerReportsPerHour: int(1).default(G.rateLimit.workerReportsPerHour),
+    })
+    .default(G.rateLimit),
+});
+const HTTP_DEFAULTS = { host: '127.0.0.1', port: 8080, ...G };
+export type HttpConfig = z.infer<typeof httpSchema>;
+/** every gateway.http default (for an API built without a config, as in unit tests) */
+export const HTTP_CONFIG_DEFAULTS: HttpConfig = HTTP_DEFAULTS;
+
 /** TLS files (PEM), read at start */
 const tlsFiles = z.strictObject({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() });
 
@@ -120,11 +151,11 @@ export const configSchema = z
       .strictObject({
         id: id.default('gw-01'),
         mode: z.enum(['standalone', 'edge', 'central']).default('standalone'),
-        http: z.strictObject({ host: z.string().default('127.0.0.1'), port: port.default(8080) }).default({ host: '127.0.0.1', port: 8080 }),
+        http: httpSchema.default(HTTP_DEFAULTS),
         dataDir: z.string().default('./.hazardline'),
         timezone: z.string().default('Asia/Shanghai'),
       })
-      .default({ id: 'gw-01', mode: 'standalone', http: { host: '127.0.0.1', port: 8080 }, dataDir: './.hazardline', timezone: 'Asia/Shanghai' }),
+      .default({ id: 'gw-01', mode: 'standalone', http: HTTP_DEFAULTS, dataDir: './.hazardline', timezone: 'Asia/Shanghai' }),
     mqtt: z
       .strictObject({
         embedded: z

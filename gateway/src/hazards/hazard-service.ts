@@ -16,8 +16,8 @@ import { parseAction, parseCreate } from './parse.ts';
 import { checkPlace } from './place.ts';
 import { PUBLIC_STATES, publicNotice, redact, redactHistory, redactPhoto, REPORTER_UPLOADER, reporterView, seesReporter } from './privacy.ts';
 import { normaliseReportCode } from './report-code.ts';
-import { sniffImageType, type PhotoStore } from './photos.ts';
-import { HazardlineError } from '../errors.ts';
+import type { PhotoStore } from './photos.ts';
+import { sanitisePhoto } from './photo-sanitise.ts';
 import { MirrorRefused } from '../alarms/alarm-mirror.ts';
 import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type HazardPhoto, type WorkflowEffect } from './types.ts';
 import { allowedActions, apply, createHazard, visible, WorkflowError } from './workflow.ts';
@@ -130,12 +130,13 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     if (h.state === 'published') throw new WorkflowError(409, 'a published hazard is not changed', { allowed: [] });
     const photos = h.photos ?? [];
     if (photos.length >= (this.o.maxPhotos ?? 9)) throw new WorkflowError(409, `at most ${this.o.maxPhotos ?? 9} photos per hazard`, { allowed: [] });
-    const type = sniffImageType(bytes);
-    if (!type) throw Object.assign(new HazardlineError('HL_ERR_UNSUPPORTED_MEDIA', 'photo: expected a JPEG, PNG or WebP image (checked from its bytes)', 415), { field: 'photo' });
+    // decoded and encoded anew: no polyglot, no EXIF (photo-sanitise.ts); 415 when it is not an image
+    const clean = await sanitisePhoto(bytes);
+    const type = clean.type;
     const now = this.o.clock.now();
     // the reporting worker is recorded as the reporter, never by name (seed 004)
     const by = actor.role === 'worker' ? REPORTER_UPLOADER : `${actor.role}:${actor.id}`;
-    const photo = await this.o.photos.save(h.id, photos.length + 1, bytes, type, by, now);
+    const photo = await this.o.photos.save(h.id, photos.length + 1, clean.bytes, type, by, now);
     const next: Hazard = { ...h, photos: [...photos, photo] };
     await this.o.store.transaction(async (tx) => {
       await tx.saveHazard(next, now, false);

@@ -22,6 +22,7 @@ export class Metrics {
   readonly sparkplugSeqGaps = new Counter({ name: 'hazardline_sparkplug_seq_gaps_total', help: 'Sparkplug B seq gaps, by edge node', labelNames: ['group', 'node'], registers: [this.registry] });
   readonly mqttClients = new Gauge({ name: 'hazardline_mqtt_clients', help: 'Connected MQTT clients (embedded broker)', registers: [this.registry] });
   readonly mqttAuthFailures = new Counter({ name: 'hazardline_mqtt_auth_failures_total', help: 'Refused MQTT connections', registers: [this.registry] });
+  readonly httpRateLimited = new Counter({ name: 'hazardline_http_rate_limited_total', help: 'HTTP requests answered 429, by limit (failed_login, report_code, worker_report)', labelNames: ['limit'] as const, registers: [this.registry] });
   readonly mqttConnectRefused = new Counter({ name: 'hazardline_mqtt_connect_refused_total', help: 'MQTT connections refused after a good password, by reason (client_id_taken: the client id belongs to another account)', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly wsDropped = new Counter({ name: 'hazardline_ws_dropped_total', help: 'WebSocket clients dropped for being too slow (CONTRACT §9)', registers: [this.registry] });
   readonly alarmActivations = new Counter({ name: 'hazardline_alarm_activations_total', help: 'Alarm activations (raises and re-activations), by severity; rate over 10m = ISA-18.2 alarm rate', labelNames: ['severity'], registers: [this.registry] });

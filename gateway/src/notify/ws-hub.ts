@@ -3,6 +3,7 @@
 // subscribed to (`alarms` by default; `hazards`, `readings:{device}`, `occupancy:{site}`).
 // A slow client is dropped rather than slowing the gateway: a send is skipped and the socket
 // closed once its unsent buffer passes `maxBufferedBytes` (counted).
+import type { LoginGate } from '../api/http-guard.ts';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -28,6 +29,8 @@ export interface WsHubOptions {
   snapshot: (id: Identity) => unknown[];
   maxBufferedBytes?: number;
   onDrop?: () => void;
+  /** failed logins per client address, shared with HTTP (issue 12 item 12) */
+  logins?: () => LoginGate | undefined;
 }
 
 const PATH = '/api/v1/stream';
@@ -46,15 +49,27 @@ export class WsHub {
 
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname !== PATH) return socket.destroy();
-      const id = this.o.auth.identify(req.headers.authorization, url.searchParams.get('token') ?? undefined);
-      if (!id || !(ROLES as readonly string[]).includes(id.role)) {
-        socket.end(`HTTP/1.1 ${id ? '403 Forbidden' : '401 Unauthorized'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-        return;
-      }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, id));
+      void this.upgrade(req, socket, head).catch((err: Error) => {
+        this.o.log.warn({ err: err.message }, 'websocket upgrade failed');
+        socket.destroy();
+      });
     });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== PATH) return void socket.destroy();
+    const ip = req.socket.remoteAddress ?? '';
+    const gate = this.o.logins?.();
+    const wait = gate ? await gate.blocked(ip) : 0;
+    if (wait > 0) return void socket.end(`HTTP/1.1 429 Too Many Requests\r\nretry-after: ${wait}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    const id = this.o.auth.identify(req.headers.authorization, url.searchParams.get('token') ?? undefined);
+    if (!id || !(ROLES as readonly string[]).includes(id.role)) {
+      if (!id) await gate?.failed(ip);
+      socket.end(`HTTP/1.1 ${id ? '403 Forbidden' : '401 Unauthorized'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, id));
   }
 
   private connected(ws: WebSocket, id: Identity): void {
