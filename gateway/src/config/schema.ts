@@ -236,8 +236,14 @@ export const configSchema = z
           .default([]),
         /** an alarm nobody acknowledged is escalated once after this many minutes (and again when overdue) */
         escalateUnackedAfterMinutes: num(1).default(30),
+        /** alarm changes waiting for the records database before new ones overflow (kept in memory, resynced, counted) */
+        maxPendingWrites: int(100).default(50_000),
+        /** /healthz `records` is degraded while writes fail, or once the oldest unwritten change is this old */
+        recordsDegradedAfterSeconds: int(1).default(30),
+        /** at stop, wait at most this long for the records database to take the backlog */
+        stopFlushSeconds: int(0).default(10),
       })
-      .default({ maintenance: [], escalateUnackedAfterMinutes: 30 }),
+      .default({ maintenance: [], escalateUnackedAfterMinutes: 30, maxPendingWrites: 50_000, recordsDegradedAfterSeconds: 30, stopFlushSeconds: 10 }),
     rules: z
       .strictObject({
         packs: z.array(z.string()).default(['builtin']),

@@ -109,6 +109,16 @@ export class RecordStore {
     if (Number(r.numUpdatedRows) !== 1) throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${id} not found`, 404);
   }
 
+  /** Inserts or replaces the row of `a.id` (the alarm writer's resync after an overflow). */
+  async upsertAlarm(a: Alarm): Promise<void> {
+    const { id, ...row } = alarmToRow(a, this.flavor);
+    await this.db
+      .insertInto('alarms')
+      .values({ id, ...row })
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+  }
+
   async getAlarm(id: string): Promise<Alarm | undefined> {
     const r = await this.db.selectFrom('alarms').selectAll().where('id', '=', id).executeTakeFirst();
     return r && rowToAlarm(r);
