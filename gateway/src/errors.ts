@@ -12,6 +12,7 @@ export const ErrorCodes = {
   HL_ERR_CONFLICT: 'illegal state transition',
   HL_ERR_AUDIT_BROKEN: 'audit chain broken',
   HL_ERR_UNSUPPORTED_MEDIA: 'unsupported media type',
+  HL_ERR_DATA_DIR_IN_USE: 'data directory used by another gateway process',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 
