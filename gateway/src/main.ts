@@ -277,6 +277,7 @@ export class Gateway {
       assets: this.assets,
       clock: this.clock,
       timezone: tz,
+      declarationBounds: config.declarations,
       declare: async (enterprise, status, from, reason, actor) => {
         await this.records!.addDeclaration({ enterprise, status, from, reason, actor, at: this.clock.now() });
         this.declared!.add({ enterprise, status, from });

@@ -244,6 +244,15 @@ export const configSchema = z
         stopFlushSeconds: int(0).default(10),
       })
       .default({ maintenance: [], escalateUnackedAfterMinutes: 30, maxPendingWrites: 50_000, recordsDegradedAfterSeconds: 30, stopFlushSeconds: 10 }),
+    /** PUT /enterprises/{id}/declared-status: how far `from` may lie in the past (backdating) or ahead (clock skew) */
+    declarations: z
+      .strictObject({
+        /** a declaration may take effect at most this long before now (400 on field `from` beyond) */
+        maxBackdateHours: num(0).default(24),
+        /** and at most this far ahead of now */
+        maxAheadSeconds: num(0).default(300),
+      })
+      .default({ maxBackdateHours: 24, maxAheadSeconds: 300 }),
     rules: z
       .strictObject({
         packs: z.array(z.string()).default(['builtin']),

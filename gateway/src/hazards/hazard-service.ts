@@ -239,7 +239,8 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
 
   private async record(tx: RecordStore, h: Hazard, e: HazardHistoryEntry): Promise<void> {
     await tx.addHazardHistory({ hazardId: h.id, at: e.at, action: e.action, fromState: e.from, toState: e.to, actor: `${e.actor.role}:${e.actor.id}`, entry: e });
-    // the audit chain keeps the step, not the reporter: ids only (全程留痕)
-    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor: `${e.actor.role}:${e.actor.id}`, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null } }]);
+    // the audit chain keeps the step, not the reporter: ids only (全程留痕); with the assignment
+    // (owner, measures, funds, deadline, plan) and reward amount, which `audit verify` compares with the stored hazard
+    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor: `${e.actor.role}:${e.actor.id}`, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
   }
 }
