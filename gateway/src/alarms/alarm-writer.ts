@@ -62,6 +62,8 @@ export class AlarmWriter {
   private retryTimer?: NodeJS.Timeout;
   private wake?: () => void;
   private stopped = false;
+  /** changes in the transaction being written (out of the queue until it commits or fails) */
+  private inflight = 0;
   /** failed write attempts (each retried), counted in changes */
   writeFailures = 0;
   /** changes refused because the queue was full (their alarms are resynced later) */
@@ -102,7 +104,7 @@ export class AlarmWriter {
     const now = this.o.now();
     const oldest = Math.min(this.queue[0]?.queuedAt ?? Infinity, this.dirty.size > 0 ? (this.dirtySince ?? now) : Infinity);
     return {
-      pending: this.queue.length + this.dirty.size,
+      pending: this.queue.length + this.dirty.size + this.inflight,
       oldestAgeSeconds: Number.isFinite(oldest) ? Math.max(0, (now - oldest) / 1000) : 0,
       consecutiveFailures: this.consecutiveFailures,
       ...(this.lastError ? { lastError: this.lastError } : {}),
@@ -111,7 +113,7 @@ export class AlarmWriter {
   }
 
   private kick(): void {
-    if (this.retryTimer || this.stopped) return; // a retry is scheduled: it takes the new changes too
+    if (this.retryTimer) return; // a retry is scheduled: it takes the new changes too
     if (!this.writing) this.chain = this.writeQueued();
   }
 
@@ -154,15 +156,16 @@ export class AlarmWriter {
     this.retryTimer = undefined;
     this.wake?.();
     const alarms = new Set([...this.queue.map((p) => p.alarm.id), ...this.dirty.keys(), ...this.resync.keys()]);
-    return { unwritten: this.queue.length + this.dirty.size + this.resync.size, alarms: [...alarms] };
+    return { unwritten: this.queue.length + this.dirty.size + this.resync.size + this.inflight, alarms: [...alarms] };
   }
 
   private async writeQueued(): Promise<void> {
     this.writing = true;
     try {
-      while (!this.idle && !this.stopped) {
+      while (!this.idle) {
         if (!(await this.writeBatch())) {
-          this.scheduleRetry();
+          // after close() a change made late in the stop is still tried once, never retried
+          if (!this.stopped) this.scheduleRetry();
           return;
         }
       }
@@ -180,6 +183,7 @@ export class AlarmWriter {
     // overflowed alarms once the queue is empty: their latest row, and the gap on record
     const resync = this.queue.length === 0 && batch.length < 1000 ? [...this.resync.entries()] : [];
     for (const [id] of resync) this.resync.delete(id);
+    this.inflight = batch.length + updates.length + resync.length;
     try {
       await this.o.store.transaction(async (tx) => {
         for (const w of batch) {
@@ -207,6 +211,8 @@ export class AlarmWriter {
       this.lastError = (err as Error).message ?? String(err);
       this.o.log.error({ err, changes, pending: this.queue.length + this.dirty.size, attempt: this.consecutiveFailures }, 'alarm write to the records database failed; retrying');
       return false;
+    } finally {
+      this.inflight = 0;
     }
     if (this.consecutiveFailures > 0) this.o.log.warn({ after: this.consecutiveFailures }, 'records database writable again');
     this.consecutiveFailures = 0;
@@ -222,7 +228,7 @@ export class AlarmWriter {
       this.retryTimer = undefined;
       const wake = this.wake;
       this.wake = undefined;
-      if (!this.stopped && !this.writing) this.chain = this.writeQueued();
+      if (!this.writing) this.chain = this.writeQueued();
       wake?.();
     }, delay);
     this.retryTimer.unref();
