@@ -17,6 +17,8 @@ import { PUBLIC_STATES, publicNotice, redact, redactHistory, reporterView, seesR
 import { normaliseReportCode } from './report-code.ts';
 import { sniffImageType, type PhotoStore } from './photos.ts';
 import { HazardlineError } from '../errors.ts';
+import { canonicalJson } from '../audit/chain.ts';
+import { hazardPayloadFields } from '../audit/row-payloads.ts';
 import { MirrorRefused } from '../alarms/alarm-mirror.ts';
 import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type HazardPhoto, type WorkflowEffect } from './types.ts';
 import { allowedActions, apply, createHazard, visible, WorkflowError } from './workflow.ts';
@@ -231,6 +233,10 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     await this.o.store.transaction(async (tx) => {
       await tx.saveHazard(h, now, !stored);
       if (e) await this.record(tx, h, e);
+      // a sync row (no step) that changes what the chain holds of the hazard: chained too, so `audit verify` agrees
+      else if (stored && canonicalJson(hazardPayloadFields(stored)) !== canonicalJson(hazardPayloadFields(h))) {
+        await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: 'sync', actor: `edge:${edge}`, at: now, payload: { from: stored.state, to: h.state, level: h.level, enterprise: h.enterprise, note: null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
+      }
     });
     if (!e) return;
     const effects: WorkflowEffect[] = e.action === 'confirm' && h.level === 'major' ? [{ kind: 'direct-report', hazardId: h.id, enterprise: h.enterprise, jurisdiction: h.jurisdiction }] : [];

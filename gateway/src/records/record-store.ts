@@ -272,7 +272,10 @@ export class RecordStore {
       if (page.length === 0) break;
       for (const r of page) {
         // hazard steps chained before the assignment was in the payload (and photo entries) carry nothing to compare
-        if (r.kind === 'hazard' && !('rectification' in (JSON.parse(r.payload) as object))) continue;
+        if (r.kind === 'hazard') {
+          const p = JSON.parse(r.payload) as unknown;
+          if (!p || typeof p !== 'object' || !('rectification' in p)) continue;
+        }
         latest.set(`${r.kind}|${r.ref}`, { seq: Number(r.seq), at: Number(r.at), kind: r.kind, ref: r.ref, action: r.action, actor: r.actor, payload: r.payload, prevHash: r.prev_hash, hash: r.hash });
       }
       after = Number(page[page.length - 1].seq);
