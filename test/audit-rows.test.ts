@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Hazard } from '../gateway/src/hazards/types.ts';
 import { startTestGateway, TEST_TOKENS, writeConfigFile, rawTestConfig, type TestGateway } from './helpers/gateway.ts';
 
 const BIN = fileURLToPath(new URL('../bin/hazardline.mjs', import.meta.url));
@@ -55,7 +56,7 @@ describe('declared status cannot be backdated (issue 12 item 9)', () => {
 describe('audit verify cross-checks the rows (issue 12 item 9)', () => {
   it("a hazard mirrored from an edge and then changed by a sync row (no step) still verifies: the sync is chained", async () => {
     const created = await call('POST', '/api/v1/hazards', T.worker, { enterprise: 'ent-a', site: 's1', title: '护栏缺失', category: 'static' });
-    const base = { ...(await t.gw.records!.getHazard<Record<string, unknown>>(created.body.hazard.id))!, id: 'hz_mirrored', reportCode: undefined };
+    const base = { ...(await t.gw.records!.getHazard<Hazard>(created.body.hazard.id))!, id: 'hz_mirrored', reportCode: undefined };
     const entry = { at: t.gw.clock.now(), action: 'create', from: null, to: 'reported', actor: { role: 'worker', id: 'w1' }, note: null };
     await t.gw.hazards!.mirror('edge-x', base as never, entry as never, { epoch: 1, seq: 1 });
     const rect = { owner: '班长', measures: '补装护栏', funds: 300, deadline: t.gw.clock.now() + 86_400_000 };
