@@ -95,86 +95,82 @@ export class Gateway {
       throw new ConfigError([`gateway.dataDir: cannot use ${this.dataDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
     }
     // before anything else touches dataDir (WAL, SQLite files, photos, uplink queue): one gateway per dataDir
+    // (a constructor that throws below leaves the lock to the process's exit: the CLI exits at once)
     this.dataDirLock = DataDirLock.acquire(this.dataDir);
-    try {
-      const c = (component: string) => this.log.child({ component });
-      // central: confirmed segments stay while they hold uplink marks the saved state does not cover
-      const retain = config.gateway.mode === 'central' ? (seq: number) => this.central?.retainWal(seq) ?? true : undefined;
-      this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics, retain });
-      const overflowLog = new RateLimitedLog(this.log.child({ component: 'wal' }), 10_000, () => this.clock.now());
-      this.wal.on('overflow', ({ policy, frames }) => {
-        this.lastWalOverflow = this.clock.now();
-        overflowLog.error('overflow', { policy, frames, maxBytes: config.wal.maxBytes }, 'WAL full: the telemetry store is down or not keeping up');
-      });
-      this.deadLetters = new DeadLetterStore(join(this.dataDir, 'deadletter.db'), this.metrics);
-      const sink = createSink(config.storage.telemetry, this.dataDir);
-      this.runningSink = new RunningSink(sink, this.wal, this.metrics, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize }, this.deadLetters);
-      this.ingest = new Ingest({
-        assets: this.assets,
-        wal: this.wal,
-        deadLetters: this.deadLetters,
-        metrics: this.metrics,
-        log: c('ingest'),
-        clock: this.clock,
-        maxPayloadBytes: config.mqtt.maxPayloadBytes,
-        autoRegister: config.mqtt.autoRegister,
-      });
-      const uplinkLog = c('uplink');
-      if (config.gateway.mode === 'central') {
-        this.central = new CentralMode({ config, wal: this.wal, metrics: this.metrics, log: uplinkLog, clock: this.clock, assets: this.assets, deadLetters: this.deadLetters, alarms: () => this.alarms, hazards: () => this.hazards, store: () => this.records });
-      }
-      if (config.gateway.mode === 'edge') this.edge = new EdgeMode({ config, wal: this.wal, metrics: this.metrics, log: uplinkLog, clock: this.clock, dataDir: this.dataDir });
-      this.buildSources();
-      this.auth = new TokenAuth(config.auth.tokens, this.assets);
-      const tz = config.gateway.timezone;
-      this.hub = new WsHub({
-        auth: this.auth,
-        log: c('ws'),
-        snapshot: (id) => (this.alarms?.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, this.clock.now())),
-        onDrop: () => this.metrics.wsDropped.inc(),
-      });
-      const m = this.metrics;
-      this.notify = NotifyRouter.fromConfig(config.notify.webhooks, {
-        gateway: config.gateway.id,
-        timezone: tz,
-        log: c('notify'),
-        metrics: {
-          onDelivered: (n) => m.webhookDelivered.inc({ notifier: n }),
-          onFailed: (n) => m.webhookFailed.inc({ notifier: n }),
-          onDropped: (n) => m.webhookDropped.inc({ notifier: n }),
-          onRetry: (n) => m.webhookRetried.inc({ notifier: n }),
-        },
-      });
-      this.api = buildApi({
-        assets: this.assets,
-        auth: this.auth,
-        sink,
-        deadLetters: this.deadLetters,
-        metrics: this.metrics,
-        clock: this.clock,
-        log: this.log,
-        health: () => this.health(),
-        beforeScrape: () => {
-          this.metrics.walAge.set(this.wal.oldestAgeSeconds());
-          if (this.evaluator) this.metrics.rulesLate.set(this.evaluator.stats().late);
-          this.updateAlarmGauges();
-          this.updateRecordsGauges();
-          const g = this.alarms?.gauges();
-          if (!g) return;
-          this.metrics.alarmsLast10m.set(g.last10m);
-          this.metrics.alarmsChattering.set(g.chattering);
-          this.metrics.alarmsStale.set(g.stale);
-          this.metrics.alarmsOverdue.set(g.overdue);
-        },
-      });
-      alarmRoutes(this.api, () => this.alarmDeps);
-      uplinkRoutes(this.api, { auth: this.auth, edge: this.edge, central: this.central });
-      inspectionRoutes(this.api, () => (this.inspection && this.alarmDeps ? { inspection: this.inspection, auth: this.auth } : undefined));
-      hazardRoutes(this.api, () => (this.hazards && this.alarms && this.alarmDeps ? { hazards: this.hazards, alarms: this.alarms, auth: this.auth } : undefined), { photoMaxBytes: config.hazards.photoMaxBytes });
-    } catch (err) {
-      this.dataDirLock.release();
-      throw err;
+    const c = (component: string) => this.log.child({ component });
+    // central: confirmed segments stay while they hold uplink marks the saved state does not cover
+    const retain = config.gateway.mode === 'central' ? (seq: number) => this.central?.retainWal(seq) ?? true : undefined;
+    this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: this.metrics, retain });
+    const overflowLog = new RateLimitedLog(this.log.child({ component: 'wal' }), 10_000, () => this.clock.now());
+    this.wal.on('overflow', ({ policy, frames }) => {
+      this.lastWalOverflow = this.clock.now();
+      overflowLog.error('overflow', { policy, frames, maxBytes: config.wal.maxBytes }, 'WAL full: the telemetry store is down or not keeping up');
+    });
+    this.deadLetters = new DeadLetterStore(join(this.dataDir, 'deadletter.db'), this.metrics);
+    const sink = createSink(config.storage.telemetry, this.dataDir);
+    this.runningSink = new RunningSink(sink, this.wal, this.metrics, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize }, this.deadLetters);
+    this.ingest = new Ingest({
+      assets: this.assets,
+      wal: this.wal,
+      deadLetters: this.deadLetters,
+      metrics: this.metrics,
+      log: c('ingest'),
+      clock: this.clock,
+      maxPayloadBytes: config.mqtt.maxPayloadBytes,
+      autoRegister: config.mqtt.autoRegister,
+    });
+    const uplinkLog = c('uplink');
+    if (config.gateway.mode === 'central') {
+      this.central = new CentralMode({ config, wal: this.wal, metrics: this.metrics, log: uplinkLog, clock: this.clock, assets: this.assets, deadLetters: this.deadLetters, alarms: () => this.alarms, hazards: () => this.hazards, store: () => this.records });
     }
+    if (config.gateway.mode === 'edge') this.edge = new EdgeMode({ config, wal: this.wal, metrics: this.metrics, log: uplinkLog, clock: this.clock, dataDir: this.dataDir });
+    this.buildSources();
+    this.auth = new TokenAuth(config.auth.tokens, this.assets);
+    const tz = config.gateway.timezone;
+    this.hub = new WsHub({
+      auth: this.auth,
+      log: c('ws'),
+      snapshot: (id) => (this.alarms?.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, this.clock.now())),
+      onDrop: () => this.metrics.wsDropped.inc(),
+    });
+    const m = this.metrics;
+    this.notify = NotifyRouter.fromConfig(config.notify.webhooks, {
+      gateway: config.gateway.id,
+      timezone: tz,
+      log: c('notify'),
+      metrics: {
+        onDelivered: (n) => m.webhookDelivered.inc({ notifier: n }),
+        onFailed: (n) => m.webhookFailed.inc({ notifier: n }),
+        onDropped: (n) => m.webhookDropped.inc({ notifier: n }),
+        onRetry: (n) => m.webhookRetried.inc({ notifier: n }),
+      },
+    });
+    this.api = buildApi({
+      assets: this.assets,
+      auth: this.auth,
+      sink,
+      deadLetters: this.deadLetters,
+      metrics: this.metrics,
+      clock: this.clock,
+      log: this.log,
+      health: () => this.health(),
+      beforeScrape: () => {
+        this.metrics.walAge.set(this.wal.oldestAgeSeconds());
+        if (this.evaluator) this.metrics.rulesLate.set(this.evaluator.stats().late);
+        this.updateAlarmGauges();
+        this.updateRecordsGauges();
+        const g = this.alarms?.gauges();
+        if (!g) return;
+        this.metrics.alarmsLast10m.set(g.last10m);
+        this.metrics.alarmsChattering.set(g.chattering);
+        this.metrics.alarmsStale.set(g.stale);
+        this.metrics.alarmsOverdue.set(g.overdue);
+      },
+    });
+    alarmRoutes(this.api, () => this.alarmDeps);
+    uplinkRoutes(this.api, { auth: this.auth, edge: this.edge, central: this.central });
+    inspectionRoutes(this.api, () => (this.inspection && this.alarmDeps ? { inspection: this.inspection, auth: this.auth } : undefined));
+    hazardRoutes(this.api, () => (this.hazards && this.alarms && this.alarmDeps ? { hazards: this.hazards, alarms: this.alarms, auth: this.auth } : undefined), { photoMaxBytes: config.hazards.photoMaxBytes });
   }
 
   private alarmDeps?: AlarmRouteDeps;
