@@ -26,7 +26,8 @@ const matches = (a: Activation, e: Expected) => a.rule === e.rule && subjectMatc
 /** Runs a scenario against its own gateway and returns every activation inside the scenario window. */
 export async function activationsOf(s: Scenario): Promise<Activation[]> {
   const { enterprises, auth } = scenarioGatewayConfig(s, 'pw-sim');
-  const t = await startTestGateway({ enterprises, auth: { devices: auth.devices, tokens: [{ token: TEST_TOKENS.admin, role: 'admin' }] } });
+  // scenarios run on their own (past) dates: their declarations are backdated by design
+  const t = await startTestGateway({ enterprises, auth: { devices: auth.devices, tokens: [{ token: TEST_TOKENS.admin, role: 'admin' }] }, declarations: { maxBackdateHours: 24 * 365 * 100, maxAheadSeconds: 86_400 * 365 * 100 } });
   gateways.push(t);
   const headers = { authorization: `Bearer ${TEST_TOKENS.admin}` };
   // operator actions carry their own event time: declared before the run, effective from `at`

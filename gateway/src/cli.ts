@@ -182,7 +182,14 @@ async function audit(args: string[]): Promise<void> {
   try {
     const r = await store.verifyAudit();
     if (!r.ok) throw new HazardlineError('HL_ERR_AUDIT_BROKEN', `audit log (${store.target}): entry ${r.problem.seq} ${PROBLEMS[r.problem.problem]}; the ${r.entries} entries before it verify`, 500);
+    // the rows a regulator relies on (rewards, declared status, hazard assignments) against their latest entry
+    const rows = await store.verifyRows();
+    if (!rows.ok) {
+      const m = rows.mismatch;
+      throw new HazardlineError('HL_ERR_AUDIT_BROKEN', `audit log (${store.target}): ${m.what} ${m.seq === null ? m.detail : `does not match its audit entry ${m.seq} (${m.detail})`}`, 500);
+    }
     process.stdout.write(`audit log (${store.target}): ${r.entries} entries, chain intact; head seq ${r.head.seq} hash ${r.head.hash}\n`);
+    process.stdout.write(`records: ${rows.checked} rows match their audit entries${rows.unchained ? ` (${rows.unchained} older rows were written before rows were chained)` : ''}\n`);
   } finally {
     await store.close();
   }

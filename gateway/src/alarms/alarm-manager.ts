@@ -12,7 +12,7 @@ import { HazardlineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { AlarmMirror, type OriginRev } from './alarm-mirror.ts';
-import { AlarmWriter } from './alarm-writer.ts';
+import { AlarmWriter, type AlarmWriterStatus } from './alarm-writer.ts';
 import { endOfLocalDay } from './local-time.ts';
 import { OPEN_STATES, type Alarm, type AlarmAction, type AlarmFilter, type AlarmState, type AlarmTransition } from './types.ts';
 
@@ -41,6 +41,9 @@ export interface AlarmManagerOptions {
   maintenance?: MaintenanceWindow[];
   /** transitions waiting for the records database before new ones are refused (counted) */
   maxPendingWrites?: number;
+  /** back-off of retried records writes (alarm-writer.ts); defaults 100 ms doubling to 30 s */
+  writeRetryBaseMs?: number;
+  writeRetryMaxMs?: number;
   /** an alarm still unacknowledged this long after it was raised is escalated once (wall clock; default 30 min) */
   escalateUnackedAfterMs?: number;
   /** central mode: the edges that forward enterprises here (docs/uplink.md) */
@@ -98,7 +101,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   constructor(private readonly o: AlarmManagerOptions) {
     super();
     this.rules = new Map(o.rules.map((r) => [r.id, r]));
-    this.writer = new AlarmWriter({ store: o.store, log: o.log, maxPending: o.maxPendingWrites });
+    this.writer = new AlarmWriter({ store: o.store, log: o.log, now: () => o.clock.now(), maxPending: o.maxPendingWrites, retryBaseMs: o.writeRetryBaseMs, retryMaxMs: o.writeRetryMaxMs });
     this.mirrors = new AlarmMirror({
       store: o.store,
       open: this.open,
@@ -136,9 +139,27 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     }
   }
 
-  /** Waits for every accepted change to be in the records database. */
+  /**
+   * Waits for every accepted change to be in the records database, or for a write to fail (the
+   * writer retries it in the background, in order: see writeStatus(); readers are not held up).
+   */
   async flush(): Promise<void> {
+    await this.writer.flush({ untilFailure: true });
+  }
+
+  /** Waits for every accepted change to be in the records database, however long it takes. */
+  async drained(): Promise<void> {
     await this.writer.flush();
+  }
+
+  /** The records backlog for /healthz and /metrics (alarm-writer.ts). */
+  writeStatus(): AlarmWriterStatus & { failures: number; refused: number } {
+    return { ...this.writer.status(), failures: this.writer.writeFailures, refused: this.writer.writesRefused };
+  }
+
+  /** At stop: flush for at most `timeoutMs`, then give up retrying; what was not written, by alarm id. */
+  async closeWriter(timeoutMs: number): Promise<{ unwritten: number; alarms: string[] }> {
+    return this.writer.close(timeoutMs);
   }
 
   openAlarms(): Alarm[] {

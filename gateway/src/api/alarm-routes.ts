@@ -24,6 +24,8 @@ export interface AlarmRouteDeps {
   timezone: string;
   /** a declared-status change (PUT /enterprises/{id}/declared-status) */
   declare: (enterprise: string, status: DeclaredStatus, from: number, reason: string | null, actor: string) => Promise<void>;
+  /** config `declarations`: how far `from` may be backdated (hours) or ahead (seconds) */
+  declarationBounds: { maxBackdateHours: number; maxAheadSeconds: number };
 }
 
 type Req<B = unknown> = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: B }>;
@@ -127,6 +129,11 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const fromRaw = (req.body as Record<string, unknown> | null)?.from;
     const from = fromRaw === undefined || fromRaw === null ? d.clock.now() : parseTime('from', String(fromRaw), NaN);
     if (!Number.isFinite(from)) throw badRequest('from', 'expected epoch milliseconds or an RFC 3339 time');
+    // a declaration feeds the 明停暗开 rules: backdating it would rewrite what they judged (issue 12 item 9)
+    const now = d.clock.now();
+    const { maxBackdateHours, maxAheadSeconds } = d.declarationBounds;
+    if (from < now - maxBackdateHours * 3_600_000) throw badRequest('from', `at most ${maxBackdateHours} h in the past (declarations.maxBackdateHours)`);
+    if (from > now + maxAheadSeconds * 1000) throw badRequest('from', `at most ${maxAheadSeconds} s in the future (declarations.maxAheadSeconds)`);
     const reason = str(req.body, 'reason', false);
     await d.declare(ent.id, status, from, reason, actorName(id));
     return { enterprise: ent.id, declaredStatus: status, from: new Date(from).toISOString(), reason };

@@ -275,8 +275,23 @@ export const configSchema = z
           .default([]),
         /** an alarm nobody acknowledged is escalated once after this many minutes (and again when overdue) */
         escalateUnackedAfterMinutes: num(1).default(30),
+        /** alarm changes waiting for the records database before new ones overflow (kept in memory, resynced, counted) */
+        maxPendingWrites: int(100).default(50_000),
+        /** /healthz `records` is degraded while writes fail, or once the oldest unwritten change is this old */
+        recordsDegradedAfterSeconds: int(1).default(30),
+        /** at stop, wait at most this long for the records database to take the backlog */
+        stopFlushSeconds: int(0).default(10),
       })
-      .default({ maintenance: [], escalateUnackedAfterMinutes: 30 }),
+      .default({ maintenance: [], escalateUnackedAfterMinutes: 30, maxPendingWrites: 50_000, recordsDegradedAfterSeconds: 30, stopFlushSeconds: 10 }),
+    /** PUT /enterprises/{id}/declared-status: how far `from` may lie in the past (backdating) or ahead (clock skew) */
+    declarations: z
+      .strictObject({
+        /** a declaration may take effect at most this long before now (400 on field `from` beyond) */
+        maxBackdateHours: num(0).default(24),
+        /** and at most this far ahead of now */
+        maxAheadSeconds: num(0).default(300),
+      })
+      .default({ maxBackdateHours: 24, maxAheadSeconds: 300 }),
     rules: z
       .strictObject({
         packs: z.array(z.string()).default(['builtin']),

@@ -18,6 +18,8 @@ import { PUBLIC_STATES, publicNotice, redact, redactHistory, redactPhoto, REPORT
 import { normaliseReportCode } from './report-code.ts';
 import type { PhotoStore } from './photos.ts';
 import { sanitisePhoto } from './photo-sanitise.ts';
+import { canonicalJson } from '../audit/chain.ts';
+import { hazardPayloadFields } from '../audit/row-payloads.ts';
 import { MirrorRefused } from '../alarms/alarm-mirror.ts';
 import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type HazardPhoto, type WorkflowEffect } from './types.ts';
 import { allowedActions, apply, createHazard, visible, WorkflowError } from './workflow.ts';
@@ -259,6 +261,10 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     await this.o.store.transaction(async (tx) => {
       await tx.saveHazard(h, now, !stored);
       if (e) await this.record(tx, h, e);
+      // a sync row (no step) that changes what the chain holds of the hazard: chained too, so `audit verify` agrees
+      else if (stored && canonicalJson(hazardPayloadFields(stored)) !== canonicalJson(hazardPayloadFields(h))) {
+        await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: 'sync', actor: `edge:${edge}`, at: now, payload: { from: stored.state, to: h.state, level: h.level, enterprise: h.enterprise, note: null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
+      }
     });
     if (!e) return;
     const effects: WorkflowEffect[] = e.action === 'confirm' && h.level === 'major' ? [{ kind: 'direct-report', hazardId: h.id, enterprise: h.enterprise, jurisdiction: h.jurisdiction }] : [];
@@ -268,8 +274,9 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
   private async record(tx: RecordStore, h: Hazard, e: HazardHistoryEntry): Promise<void> {
     await tx.addHazardHistory({ hazardId: h.id, at: e.at, action: e.action, fromState: e.from, toState: e.to, actor: `${e.actor.role}:${e.actor.id}`, entry: e });
     // the audit chain keeps the step, not the reporter: a worker acts only on their own report and is
-    // recorded as its reporter (the history, redacted on every read, keeps the rest) (全程留痕)
+    // recorded as its reporter (the history, redacted on every read, keeps the rest) (全程留痕); with the
+    // assignment (owner, measures, funds, deadline, plan) and reward amount, which `audit verify` compares with the stored hazard
     const actor = e.actor.role === 'worker' ? REPORTER_UPLOADER : `${e.actor.role}:${e.actor.id}`;
-    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null } }]);
+    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
   }
 }

@@ -38,6 +38,12 @@ export class Metrics {
   readonly rulesLate = new Gauge({ name: 'hazardline_rules_late_readings', help: 'Readings older than what their device and metric had already given the rules (counted in windows, never re-arming a threshold); a backfill in order adds none', registers: [this.registry] });
   readonly rulesErrors = new Counter({ name: 'hazardline_rules_errors_total', help: 'Frames or ticks the rule engine failed on (logged; evaluation goes on)', registers: [this.registry] });
   readonly alarmsOpen = new Gauge({ name: 'hazardline_alarms_open', help: 'Open alarms by severity', labelNames: ['severity'], registers: [this.registry] });
+  // records database (issue 12 item 8): alarm changes retried in order while it fails
+  readonly recordsWriteFailures = new Counter({ name: 'hazardline_records_write_failures_total', help: 'Alarm changes in failed records-database writes (each retried in order with back-off)', registers: [this.registry] });
+  readonly recordsRefused = new Counter({ name: 'hazardline_records_overflow_total', help: 'Alarm changes not queued because the records backlog was full (the alarm stays live; its row is resynced once the database recovers)', registers: [this.registry] });
+  readonly recordsPending = new Gauge({ name: 'hazardline_records_pending', help: 'Alarm changes not yet in the records database', registers: [this.registry] });
+  readonly recordsPendingAge = new Gauge({ name: 'hazardline_records_pending_age_seconds', help: 'Age of the oldest alarm change not yet in the records database', registers: [this.registry] });
+  readonly recordsUp = new Gauge({ name: 'hazardline_records_up', help: '1 while the last records-database write succeeded, 0 while writes fail', registers: [this.registry] });
   // edge → central uplink (issue 7, docs/uplink.md)
   readonly uplinkConnected = new Gauge({ name: 'hazardline_uplink_connected', help: 'Edge: 1 while the uplink to the central gateway is connected', registers: [this.registry] });
   readonly uplinkQueueRows = new Gauge({ name: 'hazardline_uplink_queue_rows', help: 'Edge: forward-queue rows not yet acknowledged by the central, by lane (p priority, b bulk)', labelNames: ['lane'], registers: [this.registry] });

@@ -4,7 +4,8 @@
 // tables in a numbered migration (migrations/), its rows in schema.ts and a method group here.
 // Every backend passes the same contract suite (test/records-contract.ts).
 import { Migrator, sql, type Kysely } from 'kysely';
-import { chain, GENESIS_HASH, verifyChain, type AuditEntry, type ChainedEntry, type ChainProblem } from '../audit/chain.ts';
+import { canonicalJson, chain, GENESIS_HASH, verifyChain, type AuditEntry, type ChainedEntry, type ChainProblem } from '../audit/chain.ts';
+import { declarationPayload, describeDiff, hazardPayloadFields, rewardPayload, ROW_KINDS } from '../audit/row-payloads.ts';
 import type { DeclaredStatus } from '../model/assets.ts';
 import { OPEN_STATES, type Alarm, type AlarmFilter, type AlarmState, type AlarmTransition } from '../alarms/types.ts';
 import { ConfigError, HazardlineError } from '../errors.ts';
@@ -27,6 +28,15 @@ export interface StatusDeclaration {
   actor: string;
   /** when it was declared (epoch ms) */
   at: number;
+}
+
+/** A row that no longer matches the latest audit entry for it (`audit verify`). */
+export interface RowMismatch {
+  /** e.g. `reward ledger row 3 (hazard hz_…)` */
+  what: string;
+  /** the chained entry it was compared with (null: none, the row was added outside the gateway) */
+  seq: number | null;
+  detail: string;
 }
 
 export interface RuleStateSnapshot {
@@ -107,6 +117,16 @@ export class RecordStore {
     const { id, ...row } = alarmToRow(a, this.flavor);
     const r = await this.db.updateTable('alarms').set(row).where('id', '=', id).executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${id} not found`, 404);
+  }
+
+  /** Inserts or replaces the row of `a.id` (the alarm writer's resync after an overflow). */
+  async upsertAlarm(a: Alarm): Promise<void> {
+    const { id, ...row } = alarmToRow(a, this.flavor);
+    await this.db
+      .insertInto('alarms')
+      .values({ id, ...row })
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
   }
 
   async getAlarm(id: string): Promise<Alarm | undefined> {
@@ -237,6 +257,81 @@ export class RecordStore {
     }
   }
 
+  /**
+   * The rows a regulator relies on, as they are now, against the latest chained entry for each
+   * (issue 12 item 9): reward ledger rows, declared-status rows, and each hazard's state, level,
+   * assignment and reward. The first mismatch, a chained row that is gone, or a row added after
+   * chaining began that has no entry. Rows written before this check existed have no entry and
+   * are counted as `unchained`, not reported.
+   */
+  async verifyRows(pageSize = 10_000): Promise<{ ok: true; checked: number; unchained: number } | { ok: false; mismatch: RowMismatch }> {
+    const latest = new Map<string, ChainedEntry>();
+    let after = 0;
+    for (;;) {
+      const page = await this.db.selectFrom('audit_log').selectAll().where('seq', '>', after).where('kind', 'in', [ROW_KINDS.reward, ROW_KINDS.declaration, 'hazard']).orderBy('seq', 'asc').limit(pageSize).execute();
+      if (page.length === 0) break;
+      for (const r of page) {
+        // hazard steps chained before the assignment was in the payload (and photo entries) carry nothing to compare
+        if (r.kind === 'hazard') {
+          const p = JSON.parse(r.payload) as unknown;
+          if (!p || typeof p !== 'object' || !('rectification' in p)) continue;
+        }
+        latest.set(`${r.kind}|${r.ref}`, { seq: Number(r.seq), at: Number(r.at), kind: r.kind, ref: r.ref, action: r.action, actor: r.actor, payload: r.payload, prevHash: r.prev_hash, hash: r.hash });
+      }
+      after = Number(page[page.length - 1].seq);
+    }
+    let checked = 0;
+    let unchained = 0;
+    const tables = [
+      {
+        kind: ROW_KINDS.reward,
+        name: 'reward ledger row',
+        rows: (await this.db.selectFrom('reward_ledger').selectAll().orderBy('id').execute()).map((r) => ({
+          id: Number(r.id),
+          label: `(hazard ${r.hazard_id})`,
+          payload: rewardPayload({ id: Number(r.id), hazardId: r.hazard_id, reporterId: r.reporter_id, amount: Number(r.amount), tier: r.tier, payer: r.payer, paidAt: Number(r.paid_at) }),
+        })),
+      },
+      {
+        kind: ROW_KINDS.declaration,
+        name: 'declared-status row',
+        rows: (await this.db.selectFrom('status_declarations').selectAll().orderBy('id').execute()).map((r) => ({
+          id: Number(r.id),
+          label: `(enterprise ${r.enterprise})`,
+          payload: declarationPayload({ enterprise: r.enterprise, status: r.status, from: Number(r.valid_from), reason: r.reason, actor: r.actor, at: Number(r.at) }),
+        })),
+      },
+    ];
+    for (const t of tables) {
+      const chainedIds = [...latest.keys()].filter((k) => k.startsWith(`${t.kind}|`)).map((k) => Number(k.slice(t.kind.length + 1)));
+      const firstChained = chainedIds.length ? Math.min(...chainedIds) : Infinity;
+      const present = new Set<number>();
+      for (const row of t.rows) {
+        present.add(row.id);
+        const e = latest.get(`${t.kind}|${row.id}`);
+        if (!e) {
+          if (row.id > firstChained) return { ok: false, mismatch: { what: `${t.name} ${row.id} ${row.label}`, seq: null, detail: 'not in the audit chain (added outside the gateway)' } };
+          unchained++;
+          continue;
+        }
+        checked++;
+        if (e.payload !== canonicalJson(row.payload)) return { ok: false, mismatch: { what: `${t.name} ${row.id} ${row.label}`, seq: e.seq, detail: describeDiff(JSON.parse(e.payload) as Record<string, unknown>, row.payload) } };
+      }
+      for (const id of chainedIds) if (!present.has(id)) return { ok: false, mismatch: { what: `${t.name} ${id}`, seq: latest.get(`${t.kind}|${id}`)!.seq, detail: 'deleted from the table' } };
+    }
+    for (const [key, e] of latest) {
+      if (!key.startsWith('hazard|')) continue;
+      const p = JSON.parse(e.payload) as Record<string, unknown>;
+      const chained = { state: p.to, level: p.level, rectification: p.rectification, reward: p.reward };
+      const doc = await this.getHazard<HazardDoc & { rectification?: unknown; reward?: unknown }>(e.ref);
+      if (!doc) return { ok: false, mismatch: { what: `hazard ${e.ref}`, seq: e.seq, detail: 'deleted from the table' } };
+      checked++;
+      const now = hazardPayloadFields(doc) as unknown as Record<string, unknown>;
+      if (canonicalJson(chained) !== canonicalJson(now)) return { ok: false, mismatch: { what: `hazard ${e.ref}`, seq: e.seq, detail: describeDiff(chained, now) } };
+    }
+    return { ok: true, checked, unchained };
+  }
+
   // ── hazards (CONTRACT §8) ──────────────────────────────────────────────────────────────
 
   /** Inserts or replaces a hazard document (columns for lists and scoping are taken from it). */
@@ -300,9 +395,12 @@ export class RecordStore {
     return r ? { id: r.id, name: r.name, phone: r.phone, createdAt: Number(r.created_at) } : undefined;
   }
 
-  /** The reward ledger (奖励兑现): who paid how much to whom, when. */
+  /** The reward ledger (奖励兑现): who paid how much to whom, when; chained in the audit log with its amount. */
   async addReward(r: { hazardId: string; reporterId: string | null; amount: number; tier: string; payer: string; paidAt: number }): Promise<void> {
-    await this.db.insertInto('reward_ledger').values({ hazard_id: r.hazardId, reporter_id: r.reporterId, amount: r.amount, tier: r.tier, payer: r.payer, paid_at: r.paidAt }).execute();
+    await this.transaction(async (tx) => {
+      const { id } = await tx.db.insertInto('reward_ledger').values({ hazard_id: r.hazardId, reporter_id: r.reporterId, amount: r.amount, tier: r.tier, payer: r.payer, paid_at: r.paidAt }).returning('id').executeTakeFirstOrThrow();
+      await tx.appendAudit([{ kind: ROW_KINDS.reward, ref: String(id), action: 'reward', actor: r.payer, at: r.paidAt, payload: rewardPayload({ id: Number(id), ...r }) }]);
+    });
   }
 
   async rewards(hazardId?: string): Promise<{ hazardId: string; reporterId: string | null; amount: number; tier: string; payer: string; paidAt: number }[]> {
@@ -356,11 +454,16 @@ export class RecordStore {
 
   // ── declared enterprise status ────────────────────────────────────────────────────────
 
+  /** Appends a declaration, chained in the audit log (enterprise, status, from, reason, actor) in the same transaction. */
   async addDeclaration(d: StatusDeclaration): Promise<void> {
-    await this.db
-      .insertInto('status_declarations')
-      .values({ enterprise: d.enterprise, status: d.status, valid_from: d.from, reason: d.reason, actor: d.actor, at: d.at })
-      .execute();
+    await this.transaction(async (tx) => {
+      const { id } = await tx.db
+        .insertInto('status_declarations')
+        .values({ enterprise: d.enterprise, status: d.status, valid_from: d.from, reason: d.reason, actor: d.actor, at: d.at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await tx.appendAudit([{ kind: ROW_KINDS.declaration, ref: String(id), action: 'declare', actor: d.actor, at: d.at, payload: declarationPayload(d) }]);
+    });
   }
 
   /** Declarations of one enterprise (or all), by `from`, then in the order they were made. */
