@@ -113,7 +113,10 @@ export function guardApi(app: FastifyInstance, c: HttpGuardConfig, d: GuardDeps)
     }
   });
   app.addHook('onResponse', async (req, reply) => {
-    if (reply.statusCode === 401) await gate.failed(req.ip);
+    // a login attempt is a token that did not match; a request without one (a console before its
+    // token is typed) guesses nothing
+    const presented = req.headers.authorization !== undefined || (req.query as Record<string, unknown> | undefined)?.token !== undefined;
+    if (reply.statusCode === 401 && presented) await gate.failed(req.ip);
   });
   return gate;
 }

@@ -127,7 +127,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     if (!this.o.photos) throw new WorkflowError(404, 'photos are not enabled');
     if (actor.role === 'dispatcher') throw new WorkflowError(403, 'role dispatcher may not attach photos');
     // a worker adds photos to their own report only; to another worker's report it answers as absent (CONTRACT §7)
-    if (actor.role === 'worker' && (h.reporterMark === undefined || h.reporterMark !== this.reporterMark(h.id, actor))) throw new WorkflowError(404, 'hazard not found');
+    if (actor.role === 'worker' && !(await this.isReporter(h, actor))) throw new WorkflowError(404, 'hazard not found');
     if (actor.role === 'worker' && !['reported', 'verifying'].includes(h.state)) throw new WorkflowError(409, `photos can be added by the reporter while the report is checked (state ${h.state})`, { allowed: [] });
     if (h.state === 'published') throw new WorkflowError(409, 'a published hazard is not changed', { allowed: [] });
     const photos = h.photos ?? [];
@@ -145,6 +145,14 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
       await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: 'photo', actor: by, at: now, payload: { name: photo.name, type, bytes: photo.bytes } }]);
     });
     return seesReporter(next, actor) ? photo : redactPhoto(photo);
+  }
+
+  /** Is this worker the one who filed the report? By its mark; a report stored before marks existed by its create step (named reports only). */
+  private async isReporter(h: Hazard, worker: Actor): Promise<boolean> {
+    if (h.reporterMark !== undefined) return h.reporterMark === this.reporterMark(h.id, worker);
+    if (h.source !== 'worker') return false;
+    const created = (await this.o.store.hazardHistory<HazardHistoryEntry>(h.id))?.find((e) => e.action === 'create');
+    return created?.actor.role === 'worker' && created.actor.id === worker.id;
   }
 
   /** GET /api/v1/hazards/{id}/photos/{name} */
