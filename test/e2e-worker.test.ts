@@ -55,6 +55,18 @@ describe('worker report page (安全举手) and public notice in Chromium', () =
     await page.screenshot({ path: join(SHOTS, 'worker-report-code.png') });
     const hz = (await t.gw.records!.hazardByCode<Hazard>(code))!;
     expect(hz.photos).toHaveLength(1);
+    expect(hz.zone).toBe('z-stope-301'); // the zone typed by its name is stored by id
+    // a place that is not a configured zone is kept in the description, and the report still goes in
+    const other = watchCsp(await ctx.newPage());
+    await other.goto(`${base}/report?token=${WORKER}&enterprise=ent-a`);
+    await other.locator('input[name="zone"]').fill('二号皮带机尾');
+    await other.locator('input[name="title"]').fill('托辊脱落');
+    await other.locator('input[name="anonymous"]').check();
+    await other.getByRole('button', { name: '提交' }).first().click();
+    const code2 = (await other.getByTestId('report-code').textContent())!;
+    const hz2 = (await t.gw.records!.hazardByCode<Hazard>(code2))!;
+    expect(hz2.zone ?? null).toBeNull();
+    expect(hz2.description).toBe('地点: 二号皮带机尾');
     // the enterprise runs the loop; the reporter only has the code
     const act = (body: Record<string, unknown>) => t.gw.api.inject({ method: 'POST', url: `/api/v1/hazards/${hz.id}/actions`, headers: { authorization: `Bearer ${OFFICER}` }, payload: body });
     for (const body of [{ action: 'verify' }, { action: 'confirm' }, { action: 'assign', owner: '机电队', measures: '更换吊链', deadline: Date.now() + 86_400_000 }, { action: 'rectify', evidence: '已更换' }, { action: 'close' }, { action: 'reward', amount: 200 }, { action: 'publish' }]) {

@@ -44,8 +44,14 @@ function Page() {
     setError(null);
     try {
       const body = { enterprise: form.enterprise, zone: form.zone || undefined, title: form.title, description: form.description, anonymous: form.anonymous, reporter: form.anonymous ? undefined : { name: form.name || undefined, phone: form.phone || undefined } };
-      const res = await fetch('/api/v1/hazards', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const json = await res.json();
+      const post = (b: typeof body) => fetch('/api/v1/hazards', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+      let res = await post(body);
+      let json = await res.json();
+      // the place is typed, not picked: one the gateway does not know as a zone goes into the description
+      if (res.status === 400 && json.error?.field === 'zone' && form.zone) {
+        res = await post({ ...body, zone: undefined, description: `${lang === 'zh' ? '地点' : 'Place'}: ${form.zone}${form.description ? `\n${form.description}` : ''}` });
+        json = await res.json();
+      }
       if (!res.ok) throw new Error(json.error?.message ?? `HTTP ${res.status}`);
       if (photo) {
         const up = await fetch(`/api/v1/hazards/${json.hazard.id}/photos`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': photo.type || 'application/octet-stream' }, body: photo });
