@@ -20,6 +20,7 @@ import { EmbeddedBrokerSource } from './ingest/embedded-broker-source.ts';
 import { ExternalBrokerSource } from './ingest/external-broker-source.ts';
 import { TokenAuth } from './api/auth.ts';
 import { buildApi, listenApi, type HealthCheck } from './api/server.ts';
+import { publicError } from './api/public-error.ts';
 import { alarmRoutes, type AlarmRouteDeps } from './api/alarm-routes.ts';
 import { openRecordStore, type RecordStore } from './records/record-store.ts';
 import { AlarmManager } from './alarms/alarm-manager.ts';
@@ -332,7 +333,7 @@ export class Gateway {
     const w = this.alarms?.writeStatus();
     if (!w || !this.records) return undefined;
     const ok = w.consecutiveFailures === 0 && w.oldestAgeSeconds < this.config.alarms.recordsDegradedAfterSeconds && w.resyncPending === 0;
-    return { name: 'records', ok, detail: { target: this.records.target, pending: w.pending, oldestAgeSeconds: w.oldestAgeSeconds, failures: w.failures, overflow: w.refused, resyncPending: w.resyncPending, ...(w.lastError ? { error: w.lastError } : {}) } };
+    return { name: 'records', ok, detail: { target: this.records.target, pending: w.pending, oldestAgeSeconds: w.oldestAgeSeconds, failures: w.failures, overflow: w.refused, resyncPending: w.resyncPending, ...(w.lastError ? { error: publicError(w.lastError) } : {}) } };
   }
 
   private updateAlarmGauges(): void {
@@ -378,7 +379,7 @@ export class Gateway {
   health(): HealthCheck[] {
     const checks: HealthCheck[] = this.sources.map((s) => s.health());
     const rs = this.runningSink;
-    checks.push({ name: `store:${rs.sink.type}`, ok: rs.healthy, detail: rs.lastError ? { error: rs.lastError } : {} });
+    checks.push({ name: `store:${rs.sink.type}`, ok: rs.healthy, detail: rs.lastError ? { error: publicError(rs.lastError) } : {} });
     // the WAL is "alarmed" (health degraded) from 90 % full, and for 10 minutes after any overflow
     const { maxBytes } = this.config.wal;
     const recentOverflow = this.lastWalOverflow !== undefined && this.clock.now() - this.lastWalOverflow < 600_000;
