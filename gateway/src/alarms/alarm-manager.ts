@@ -4,8 +4,9 @@
 // transition with actor and time, in one transaction with the alarm, and pushed to listeners
 // (WebSocket hub, alarm measurement, notifiers) with the previous state, as Kapacitor does.
 import { EventEmitter } from 'node:events';
-import type { Condition, RuleInfo, Severity } from '../../../rules/src/types.ts';
-import { severityRank } from '../../../rules/src/types.ts';
+import type { Condition, Severity } from '../model/vocabulary.ts';
+import type { RuleInfo } from '../../../rules/src/types.ts';
+import { severityRank } from '../model/vocabulary.ts';
 import { escalate } from '../../../rules/src/escalation.ts';
 import type { Clock } from '../clock.ts';
 import { HazardlineError } from '../errors.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Condition } from '../../../rules/src/types.ts';
+import type { Condition } from '../model/vocabulary.ts';
 import { ManualClock } from '../clock.ts';
 import { createLogger } from '../log.ts';
 import { openRecordStore, type RecordStore } from '../records/record-store.ts';

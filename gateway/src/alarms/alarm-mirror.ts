@@ -8,7 +8,7 @@
 //    id or key that belongs to another enterprise or another edge is refused.
 //  - While an edge's alarm is open, and for the event-time span of one closed, our own rules do not
 //    raise it again (`covers`).
-import type { Severity } from '../../../rules/src/types.ts';
+import type { Severity } from '../model/vocabulary.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { OPEN_STATES, type Alarm, type AlarmAction, type AlarmTransition } from './types.ts';
 

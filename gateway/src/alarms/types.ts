@@ -1,6 +1,6 @@
 // Alarms as CONTRACT §6 defines them: one condition of one rule on one subject, with the
 // ISA-18.2 states (DOMAIN.md §8) and every transition kept with actor and time.
-import type { Severity } from '../../../rules/src/types.ts';
+import type { Severity } from '../model/vocabulary.ts';
 
 export type AlarmState = 'active_unacked' | 'active_acked' | 'cleared_unacked' | 'normal' | 'shelved' | 'suppressed';
 /** states in which an alarm is open: one open alarm per rule and subject (CONTRACT §6) */

@@ -10,7 +10,7 @@ import type { Clock } from '../clock.ts';
 import { HazardlineError } from '../errors.ts';
 import type { AssetModel, DeclaredStatus } from '../model/assets.ts';
 import type { RecordStore } from '../records/record-store.ts';
-import { SEVERITIES, type Severity } from '../../../rules/src/types.ts';
+import { SEVERITIES, type Severity } from '../model/vocabulary.ts';
 import type { Identity, TokenAuth } from './auth.ts';
 import { badRequest, parseTime } from './time-params.ts';
 import { actorName, openDeps } from './route-deps.ts';

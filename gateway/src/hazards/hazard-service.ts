@@ -5,7 +5,7 @@
 // see them (privacy.ts).
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Condition } from '../../../rules/src/types.ts';
+import type { Condition } from '../model/vocabulary.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { AssetModel } from '../model/assets.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm, AlarmState } from '../alarms/types.ts';
 import type { Hazard, HazardFlags, HazardLevel, HazardState } from '../hazards/types.ts';
-import type { Severity } from '../../../rules/src/types.ts';
+import type { Severity } from '../model/vocabulary.ts';
 import { RISK_WEIGHTS, colourForScore, computeRisk, type RiskInput, type RiskResult } from './risk.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 0, 0, 0);

@@ -6,7 +6,7 @@
 import { OPEN_STATES as ALARM_OPEN_STATES, type Alarm } from '../alarms/types.ts';
 import { OPEN_STATES as HAZARD_OPEN_STATES, type Hazard, type HazardState } from '../hazards/types.ts';
 import type { DeclaredStatus } from '../model/assets.ts';
-import type { Severity } from '../../../rules/src/types.ts';
+import type { Severity } from '../model/vocabulary.ts';
 
 export type RiskColour = 'red' | 'orange' | 'yellow' | 'blue';
 

@@ -2,7 +2,7 @@
 // `notify: { webhooks: [...] }`. Strings (url, secret, headers) go through the loader's
 // `${ENV}` substitution first, so robot keys and secrets stay out of the YAML file.
 import { z } from 'zod';
-import { SEVERITIES } from '../../../rules/src/types.ts';
+import { SEVERITIES } from '../model/vocabulary.ts';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z

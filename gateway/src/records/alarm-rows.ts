@@ -1,7 +1,7 @@
 // Alarm and transition ⇄ row mapping, field by field, so that the compiler checks that every
 // field of the types in alarms/types.ts has its column (and back).
 import type { Insertable, Selectable } from 'kysely';
-import type { Severity } from '../../../rules/src/types.ts';
+import type { Severity } from '../model/vocabulary.ts';
 import type { Alarm, AlarmAction, AlarmState, AlarmTransition } from '../alarms/types.ts';
 import type { AlarmTransitionsTable, AlarmsTable, Flavor } from './schema.ts';
 

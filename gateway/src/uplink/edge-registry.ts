@@ -5,7 +5,7 @@
 // unsent data is older than `silentAfterSeconds`, raises `uplink.edge-silent` (数据延迟) for each
 // of its enterprises.
 import { PasswordCheck } from '../auth/secret.ts';
-import type { Condition } from '../../../rules/src/types.ts';
+import type { Condition } from '../model/vocabulary.ts';
 import type { EdgeCredential } from '../config/schema.ts';
 import type { Lane } from './forward-queue.ts';
 import type { Hello } from './protocol.ts';
