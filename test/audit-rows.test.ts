@@ -56,13 +56,13 @@ describe('declared status cannot be backdated (issue 12 item 9)', () => {
 describe('audit verify cross-checks the rows (issue 12 item 9)', () => {
   it("a hazard mirrored from an edge and then changed by a sync row (no step) still verifies: the sync is chained", async () => {
     const created = await call('POST', '/api/v1/hazards', T.worker, { enterprise: 'ent-a', site: 's1', title: '护栏缺失', category: 'static' });
-    const base = { ...(await t.gw.records!.getHazard<Hazard>(created.body.hazard.id))!, id: 'hz_mirrored', reportCode: undefined };
+    const base = { ...(await t.gw.records!.hazards.get<Hazard>(created.body.hazard.id))!, id: 'hz_mirrored', reportCode: undefined };
     const entry = { at: t.gw.clock.now(), action: 'create', from: null, to: 'reported', actor: { role: 'worker', id: 'w1' }, note: null };
     await t.gw.hazards!.mirror('edge-x', base as never, entry as never, { epoch: 1, seq: 1 });
     const rect = { owner: '班长', measures: '补装护栏', funds: 300, deadline: t.gw.clock.now() + 86_400_000 };
     await t.gw.hazards!.mirror('edge-x', { ...base, state: 'rectifying', level: 'general', rectification: rect } as never, null, { epoch: 1, seq: 2 });
-    expect(await t.gw.records!.verifyRows()).toMatchObject({ ok: true });
-    const last = (await t.gw.records!.auditEntries(0, 100_000, { kind: 'hazard', ref: 'hz_mirrored' })).at(-1)!;
+    expect(await t.gw.records!.audit.verifyRows()).toMatchObject({ ok: true });
+    const last = (await t.gw.records!.audit.entries(0, 100_000, { kind: 'hazard', ref: 'hz_mirrored' })).at(-1)!;
     expect(last).toMatchObject({ action: 'sync', actor: 'edge:edge-x' });
   });
 

@@ -72,7 +72,7 @@ describe('regulator console (监管端) in Chromium, fed by the secret-operation
     await page.locator('.dialog button[data-action="submit"]').click();
     await page.locator('ul.supervised li').filter({ hasText: '【重大】' }).waitFor();
     expect(await page.locator('tr[data-task]').count()).toBe(0);
-    const hazards = await t.gw.records!.listHazards({ enterprises: ['ent-a'] });
+    const hazards = await t.gw.records!.hazards.list({ enterprises: ['ent-a'] });
     expect(hazards).toEqual([expect.objectContaining({ source: 'inspection', level: 'major' })]);
     await page.screenshot({ path: join(SHOTS, 'regulator-verified.png'), fullPage: true });
     await page.close();

@@ -53,7 +53,7 @@ describe('worker report page (安全举手) and public notice in Chromium', () =
     const code = (await page.getByTestId('report-code').textContent())!;
     expect(code).toMatch(/^HL-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     await page.screenshot({ path: join(SHOTS, 'worker-report-code.png') });
-    const hz = (await t.gw.records!.hazardByCode<Hazard>(code))!;
+    const hz = (await t.gw.records!.hazards.byCode<Hazard>(code))!;
     expect(hz.photos).toHaveLength(1);
     expect(hz.zone).toBe('z-stope-301'); // the zone typed by its name is stored by id
     // a place that is not a configured zone is kept in the description, and the report still goes in
@@ -64,7 +64,7 @@ describe('worker report page (安全举手) and public notice in Chromium', () =
     await other.locator('input[name="anonymous"]').check();
     await other.getByRole('button', { name: '提交' }).first().click();
     const code2 = (await other.getByTestId('report-code').textContent())!;
-    const hz2 = (await t.gw.records!.hazardByCode<Hazard>(code2))!;
+    const hz2 = (await t.gw.records!.hazards.byCode<Hazard>(code2))!;
     expect(hz2.zone ?? null).toBeNull();
     expect(hz2.description).toBe('地点: 二号皮带机尾');
     // the enterprise runs the loop; the reporter only has the code

@@ -189,9 +189,9 @@ describe('hazard reports over HTTP', () => {
 
   it('every step is in the tamper-evident audit chain', async () => {
     await t.gw.alarms!.flush();
-    const r = await t.gw.records!.verifyAudit();
+    const r = await t.gw.records!.audit.verify();
     expect(r.ok).toBe(true);
-    const entries = await t.gw.records!.auditEntries(0, 10_000, { kind: 'hazard', ref: first });
+    const entries = await t.gw.records!.audit.entries(0, 10_000, { kind: 'hazard', ref: first });
     expect(entries.map((e) => e.action)).toEqual(['create', 'verify', 'confirm', 'assign', 'rectify', 'close', 'reward', 'publish']);
     expect(JSON.stringify(entries)).not.toContain('刘欢');
   });

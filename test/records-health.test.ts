@@ -40,7 +40,7 @@ describe('records database health (issue 12 item 8)', () => {
     await gw.alarms!.drained();
     const back = await gw.api.inject({ method: 'GET', url: '/healthz' });
     expect(back.json().checks.find((c: { name: string }) => c.name === 'records')).toMatchObject({ ok: true, detail: { pending: 0 } });
-    expect(await store.getAlarm(id)).toEqual(gw.alarms!.get(id));
+    expect(await store.alarms.get(id)).toEqual(gw.alarms!.get(id));
     expect((await gw.api.inject({ method: 'GET', url: '/metrics' })).body).toMatch(/^hazardline_records_up 1$/m);
   });
 });

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, StoreUnavailableError } from '../gateway/src/errors.ts';
 import { openRecordStore } from '../gateway/src/records/record-store.ts';
-import { recordStoreContract } from './records-contract.ts';
+import { recordStoreContract } from './contracts/records/index.ts';
 
 const PG_URL = process.env.HAZARDLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `hl_test_${process.pid}_${Date.now()}`;

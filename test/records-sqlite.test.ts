@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../gateway/src/errors.ts';
 import { openRecordStore } from '../gateway/src/records/record-store.ts';
-import { recordStoreContract } from './records-contract.ts';
+import { recordStoreContract } from './contracts/records/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hl-records-sqlite-'));
 

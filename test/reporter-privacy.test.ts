@@ -185,7 +185,7 @@ describe('reporter identity: the leak walk', () => {
     await waitFor(() => webhookBodies.length >= 16, 10_000, 'webhooks delivered');
     for (const s of sockets) for (const m of s.messages) seen.push({ who: s.who, where: 'ws', text: m });
     for (const b of webhookBodies) seen.push({ who: 'webhook', where: 'webhook', text: b });
-    const audit = await gw.records!.auditEntries(0, 100_000);
+    const audit = await gw.records!.audit.entries(0, 100_000);
     for (const e of audit) seen.push({ who: 'audit', where: `audit ${e.action}`, text: JSON.stringify(e) });
     expect(audit.filter((e) => e.action === 'photo').map((e) => e.actor)).toEqual(['worker:reporter', 'worker:reporter', 'officer:officer@ent-a#2', 'officer:officer@ent-a#2']);
     for (const l of logLines) seen.push({ who: 'log', where: 'log', text: l });
@@ -227,10 +227,10 @@ describe('photos on a worker report (issue 12 item 1)', () => {
   it('a report stored before reporterMark: its named reporter (from the create step) may still add photos, no other worker', async () => {
     const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0c0' } }).png().toBuffer();
     const id = (await call('reporter', 'POST', '/api/v1/hazards', { enterprise: 'ent-a', site: 's1', title: '旧记录', reporter: { name: NAME } })).body.hazard.id as string;
-    const stored = (await gw.records!.getHazard<Hazard>(id))!;
+    const stored = (await gw.records!.hazards.get<Hazard>(id))!;
     expect(stored.reporterMark).toMatch(/^[0-9a-f]{64}$/);
     delete stored.reporterMark;
-    await gw.records!.saveHazard(stored, Date.now(), false);
+    await gw.records!.hazards.save(stored, Date.now(), false);
     const photo = (who: Who) => call(who, 'POST', `/api/v1/hazards/${id}/photos`, png, { 'content-type': 'image/png' });
     expect((await photo('otherWorker')).status).toBe(404);
     expect((await photo('anonReporter')).status).toBe(404);

@@ -56,13 +56,13 @@ describe('hazard records over the uplink', () => {
     const { hazard, reportCode } = res.json();
     await edge.api.inject({ method: 'POST', url: `/api/v1/hazards/${hazard.id}/actions`, headers: { authorization: 'Bearer tk-officer' }, payload: { action: 'verify' } });
     const mirrored = await waitFor(async () => {
-      const h = await central.records!.getHazard<Hazard>(hazard.id);
+      const h = await central.records!.hazards.get<Hazard>(hazard.id);
       return h?.state === 'verifying' ? h : undefined;
     }, 10_000, 'mirrored hazard');
     expect(mirrored).toMatchObject({ title: '皮带托辊脱落', origin: 'edge-a', jurisdiction: 'taian', reporterAlias: '职工 刘*' });
     expect(JSON.stringify(mirrored)).not.toContain(reportCode);
     expect(mirrored.reporterId).toBeUndefined();
-    const history = await central.records!.hazardHistory<{ action: string; actor: { role: string; id: string } }>(hazard.id);
+    const history = await central.records!.hazards.history<{ action: string; actor: { role: string; id: string } }>(hazard.id);
     expect(history.map((h) => h.action)).toEqual(['create', 'verify']);
     expect(history[0].actor).toEqual({ role: 'worker', id: 'edge:edge-a/worker' });
     const byCode = await central.api.inject({ method: 'GET', url: `/api/v1/hazards/by-code/${reportCode}` });

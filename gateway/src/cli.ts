@@ -180,10 +180,10 @@ async function audit(args: string[]): Promise<void> {
   const config = file ? loadConfigFile(file) : demoConfig();
   const store = await openRecordStore(config.storage.records, { dataDir: resolve(config.gateway.dataDir) });
   try {
-    const r = await store.verifyAudit();
+    const r = await store.audit.verify();
     if (!r.ok) throw new HazardlineError('HL_ERR_AUDIT_BROKEN', `audit log (${store.target}): entry ${r.problem.seq} ${PROBLEMS[r.problem.problem]}; the ${r.entries} entries before it verify`, 500);
     // the rows a regulator relies on (rewards, declared status, hazard assignments) against their latest entry
-    const rows = await store.verifyRows();
+    const rows = await store.audit.verifyRows();
     if (!rows.ok) {
       const m = rows.mismatch;
       throw new HazardlineError('HL_ERR_AUDIT_BROKEN', `audit log (${store.target}): ${m.what} ${m.seq === null ? m.detail : `does not match its audit entry ${m.seq} (${m.detail})`}`, 500);

@@ -187,7 +187,7 @@ export class Gateway {
     const c = (component: string) => this.log.child({ component });
     const tz = config.gateway.timezone;
     this.records = await openRecordStore(config.storage.records, { dataDir: this.dataDir, log: c('records') });
-    this.declared = new DeclaredStatusBook(this.assets, await this.records.declarations());
+    this.declared = new DeclaredStatusBook(this.assets, await this.records.declarations.list());
     try {
       this.evaluator = createEvaluator({
         packs: config.rules.packs,
@@ -281,7 +281,7 @@ export class Gateway {
       timezone: tz,
       declarationBounds: config.declarations,
       declare: async (enterprise, status, from, reason, actor) => {
-        await this.records!.addDeclaration({ enterprise, status, from, reason, actor, at: this.clock.now() });
+        await this.records!.declarations.add({ enterprise, status, from, reason, actor, at: this.clock.now() });
         this.declared!.add({ enterprise, status, from });
         this.evaluator!.declare(enterprise, status, from);
       },

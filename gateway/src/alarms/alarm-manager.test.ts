@@ -57,7 +57,7 @@ describe('AlarmManager (CONTRACT §6 lifecycle)', () => {
     m.handle(cond({ ts: T0 + 2000, severity: 'red', value: 45, threshold: 40 }));
     expect(m.get(a.id)).toMatchObject({ state: 'active_unacked', severity: 'red', peak: 45 });
     await m.flush();
-    expect((await store.transitions(a.id)).map((t) => [t.action, t.toState, t.actor])).toEqual([
+    expect((await store.alarms.transitions(a.id)).map((t) => [t.action, t.toState, t.actor])).toEqual([
       ['raise', 'active_unacked', 'system'],
       ['ack', 'active_acked', 'dispatcher-1'],
       ['escalate', 'active_unacked', 'system'],
@@ -79,7 +79,7 @@ describe('AlarmManager (CONTRACT §6 lifecycle)', () => {
     m.handle(cond({ ts: T0 + 60_000 }));
     expect(m.openAlarms()[0].id).not.toBe(id);
     await m.flush();
-    expect((await store.getAlarm(id))!.state).toBe('normal');
+    expect((await store.alarms.get(id))!.state).toBe('normal');
   });
 
   it('a cleared, unacknowledged alarm that triggers again is re-activated (count 2), not duplicated', async () => {
@@ -132,7 +132,7 @@ describe('AlarmManager (CONTRACT §6 lifecycle)', () => {
     expect(m.gauges().overdue).toBe(1);
     m.tick();
     await m.flush();
-    expect((await store.transitions(a.id)).filter((t) => t.action === 'escalate').map((t) => t.note)).toEqual(['unacknowledged for 30 min', 'overdue: not handled by the end of its day']);
+    expect((await store.alarms.transitions(a.id)).filter((t) => t.action === 'escalate').map((t) => t.note)).toEqual(['unacknowledged for 30 min', 'overdue: not handled by the end of its day']);
     // raised now from data of two days ago (a backfill): neither unhandled nor overdue yet
     m.handle(cond({ key: 'old', ts: clock.now() - 2 * 86_400_000 }));
     const old = m.openAlarms().find((x) => x.key === 'old')!;

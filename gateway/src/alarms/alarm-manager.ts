@@ -123,7 +123,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   /** Loads the open alarms and recent activations: a restart re-fires nothing. */
   async start(): Promise<void> {
     const now = this.o.clock.now();
-    for (const a of await this.o.store.openAlarms()) {
+    for (const a of await this.o.store.alarms.open()) {
       this.open.set(a.key, a);
       this.byId.set(a.id, a);
       this.mirrors.loaded(a);
@@ -133,9 +133,9 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
       if (now > a.dueBy) this.overdueDone.add(a.id);
     }
     const since = this.o.clock.now() - 24 * 3_600_000;
-    for (const t of await this.o.store.recentTransitions(since, 100_000)) {
+    for (const t of await this.o.store.alarms.recentTransitions(since, 100_000)) {
       if (t.action !== 'raise' && t.action !== 'escalate') continue;
-      const a = this.byId.get(t.alarmId) ?? (await this.o.store.getAlarm(t.alarmId));
+      const a = this.byId.get(t.alarmId) ?? (await this.o.store.alarms.get(t.alarmId));
       if (a) this.remember(a.key, t.ts, t.severity);
     }
   }
@@ -178,7 +178,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
 
   async list(f: AlarmFilter): Promise<Alarm[]> {
     await this.flush();
-    return this.o.store.listAlarms(f);
+    return this.o.store.alarms.list(f);
   }
 
   /** A Condition from the rule engine (event time). */

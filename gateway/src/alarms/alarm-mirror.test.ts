@@ -53,8 +53,8 @@ describe('AlarmMirror [docs/uplink.md §11.6]', () => {
     const { m, store, events, dir } = await setup();
     for (const [i, [a, t]] of ROWS.entries()) await m.mirror('edge-a', a, t, { epoch: EPOCH, seq: 10 + i });
     await m.flush();
-    expect(await store.getAlarm('al_edge_1')).toMatchObject({ state: 'normal', origin: 'edge-a', originRev: `${EPOCH}:12`, retroactive: true });
-    expect((await store.transitions('al_edge_1')).map((t) => [t.action, t.actor])).toEqual([['raise', 'edge:edge-a/system'], ['clear', 'edge:edge-a/system'], ['ack', 'edge:edge-a/system']]);
+    expect(await store.alarms.get('al_edge_1')).toMatchObject({ state: 'normal', origin: 'edge-a', originRev: `${EPOCH}:12`, retroactive: true });
+    expect((await store.alarms.transitions('al_edge_1')).map((t) => [t.action, t.actor])).toEqual([['raise', 'edge:edge-a/system'], ['clear', 'edge:edge-a/system'], ['ack', 'edge:edge-a/system']]);
     const pushed = events.length;
     // the same rows again (the edge resends after a lost acknowledgement)
     for (const [i, [a, t]] of ROWS.entries()) await m.mirror('edge-a', a, t, { epoch: EPOCH, seq: 10 + i });
@@ -66,7 +66,7 @@ describe('AlarmMirror [docs/uplink.md §11.6]', () => {
     await again.m.flush();
     expect(again.events).toEqual([]);
     expect(again.m.openAlarms()).toEqual([]);
-    expect((await again.store.transitions('al_edge_1')).length).toBe(3);
+    expect((await again.store.alarms.transitions('al_edge_1')).length).toBe(3);
   });
 
   it("adopts our own open alarm of the same key, keeps it one alarm, and finds it by the edge's id once closed", async () => {
@@ -93,7 +93,7 @@ describe('AlarmMirror [docs/uplink.md §11.6]', () => {
     await again.m.mirror('edge-a', ROWS[2][0], ROWS[2][1], { epoch: EPOCH, seq: 2 });
     await again.m.flush();
     expect(again.events).toEqual([]);
-    expect((await store.listAlarms({ rule: 'gas.lel' })).map((a) => a.id)).toEqual([ours.id]);
+    expect((await store.alarms.list({ rule: 'gas.lel' })).map((a) => a.id)).toEqual([ours.id]);
   });
 
   it("refuses an edge's change of another enterprise's alarm, by key or by id", async () => {

@@ -68,7 +68,7 @@ export class AlarmMirror {
   async mirror(edge: string, e: Alarm, t: AlarmTransition, rev: OriginRev): Promise<Alarm | undefined> {
     const k = `${e.rule}|${e.enterprise}`;
     if (!(e.key === k || e.key.startsWith(`${k}/`) || e.key.startsWith(`${k}|`))) throw new MirrorRefused(`alarm key ${e.key} is not of rule ${e.rule} and enterprise ${e.enterprise}`);
-    const stored = this.byOrigin.get(`${edge}|${e.id}`) ?? (await this.h.store.alarmByOrigin(edge, e.id));
+    const stored = this.byOrigin.get(`${edge}|${e.id}`) ?? (await this.h.store.alarms.byOrigin(edge, e.id));
     // decided after the await: our own rules may have raised the key meanwhile
     const own = this.h.open.get(e.key);
     const existing = (stored && (this.h.byId.get(stored.id) ?? stored)) ?? (own && (own.origin === null || own.origin === edge) ? own : undefined);

@@ -76,14 +76,14 @@ describe('AlarmWriter: a failing records database (issue 12 item 8)', () => {
     expect(s.lastError).toMatch(/locked/);
     clock.advance(60_000);
     expect(m.writeStatus().oldestAgeSeconds).toBe(60);
-    expect(await store.getAlarm(id)).toBeUndefined();
+    expect(await store.alarms.get(id)).toBeUndefined();
     ctl.down = false;
     await m.drained();
     expect(m.writeStatus()).toMatchObject({ pending: 0, consecutiveFailures: 0, oldestAgeSeconds: 0 });
-    expect((await store.transitions(id)).map((t) => t.action)).toEqual(['raise', 'ack']);
-    expect((await store.auditEntries(0, 100)).map((e) => e.action)).toEqual(['raise', 'ack', 'raise']);
-    expect((await store.verifyAudit()).ok).toBe(true);
-    expect(await store.getAlarm(id)).toEqual(m.get(id));
+    expect((await store.alarms.transitions(id)).map((t) => t.action)).toEqual(['raise', 'ack']);
+    expect((await store.audit.entries(0, 100)).map((e) => e.action)).toEqual(['raise', 'ack', 'raise']);
+    expect((await store.audit.verify()).ok).toBe(true);
+    expect(await store.alarms.get(id)).toEqual(m.get(id));
     // a restart rebuilds exactly what memory had
     const again = manager(store, clock);
     await again.start();
@@ -105,7 +105,7 @@ describe('AlarmWriter: a failing records database (issue 12 item 8)', () => {
     other.exec('COMMIT');
     other.close();
     await m.drained();
-    expect((await store.openAlarms()).map((a) => a.id)).toEqual(m.openAlarms().map((a) => a.id));
+    expect((await store.alarms.open()).map((a) => a.id)).toEqual(m.openAlarms().map((a) => a.id));
   }, 30_000);
 
   it('overflow: the alarm stays live, the change is counted, and the row is resynced with the gap on record', async () => {
@@ -122,11 +122,11 @@ describe('AlarmWriter: a failing records database (issue 12 item 8)', () => {
     ctl.down = false;
     await m.drained();
     expect(m.writeStatus().resyncPending).toBe(0);
-    expect(await store.getAlarm(b.id)).toEqual(m.get(b.id));
-    const resync = (await store.auditEntries(0, 100)).find((e) => e.action === 'resync');
+    expect(await store.alarms.get(b.id)).toEqual(m.get(b.id));
+    const resync = (await store.audit.entries(0, 100)).find((e) => e.action === 'resync');
     expect(resync?.ref).toBe(b.id);
     expect(JSON.parse(resync!.payload)).toMatchObject({ to: 'active_acked', missedTransitions: 1 });
-    expect((await store.verifyAudit()).ok).toBe(true);
+    expect((await store.audit.verify()).ok).toBe(true);
   });
 
   it('at stop the flush is bounded and says what was not written', async () => {

@@ -187,13 +187,13 @@ export class AlarmWriter {
     try {
       await this.o.store.transaction(async (tx) => {
         for (const w of batch) {
-          if (w.transition) await tx.saveAlarmWithTransition(w.alarm, w.transition, w.insert);
-          else if (w.insert) await tx.insertAlarm(w.alarm);
-          else await tx.updateAlarm(w.alarm);
+          if (w.transition) await tx.alarms.saveWithTransition(w.alarm, w.transition, w.insert);
+          else if (w.insert) await tx.alarms.insert(w.alarm);
+          else await tx.alarms.update(w.alarm);
         }
-        for (const u of updates) await tx.updateAlarm(u);
-        for (const [, r] of resync) await tx.upsertAlarm(r.alarm);
-        await tx.appendAudit([...batch.filter((w) => w.transition).map((w) => auditEntry(w.alarm, w.transition!)), ...resync.map(([, r]) => resyncEntry(r.alarm, r.missed, this.o.now()))]);
+        for (const u of updates) await tx.alarms.update(u);
+        for (const [, r] of resync) await tx.alarms.upsert(r.alarm);
+        await tx.audit.append([...batch.filter((w) => w.transition).map((w) => auditEntry(w.alarm, w.transition!)), ...resync.map(([, r]) => resyncEntry(r.alarm, r.missed, this.o.now()))]);
       });
     } catch (err) {
       // back in order: the failed batch before anything queued meanwhile

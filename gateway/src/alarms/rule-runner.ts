@@ -46,7 +46,7 @@ export class RuleRunner {
   constructor(private readonly o: RuleRunnerOptions) {}
 
   async start(recovered: StoredEntry[]): Promise<void> {
-    const saved = await this.o.store.loadState(STATE);
+    const saved = await this.o.store.state.load(STATE);
     if (saved) {
       try {
         this.o.evaluator.importState(saved.state);
@@ -116,7 +116,7 @@ export class RuleRunner {
     const ms = performance.now() - t0;
     if (ms > 250) this.o.log.warn({ ms: Math.round(ms) }, 'rule state export is slow (blocks ingest while it runs)');
     this.saving = this.o.store
-      .saveState(STATE, seq, state)
+      .state.save(STATE, seq, state)
       .then(() => void (this.savedSeq = seq))
       .catch((err: Error) => this.o.log.error({ err }, 'saving the rule state failed'))
       .finally(() => (this.saving = undefined));

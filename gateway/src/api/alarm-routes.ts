@@ -50,7 +50,7 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
 
   /** the alarm if the caller may see it; 404 otherwise (out of scope looks like absent) */
   const visible = async (d: AlarmRouteDeps, id: Identity, alarmId: string): Promise<Alarm> => {
-    const a = d.alarms.get(alarmId) ?? (await d.store.getAlarm(alarmId));
+    const a = d.alarms.get(alarmId) ?? (await d.store.alarms.get(alarmId));
     if (!a || !d.auth.inScope(id, a.enterprise)) throw new HazardlineError('HL_ERR_NOT_FOUND', `alarm ${alarmId} not found`, 404);
     return a;
   };
@@ -78,11 +78,11 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const windowHours = req.query.hours ? Number(req.query.hours) : 24;
     if (!(windowHours > 0 && windowHours <= 24 * 31)) throw badRequest('hours', 'expected 0 < hours <= 744');
     await d.alarms.flush();
-    const transitions = await d.store.recentTransitions(now - windowHours * 3_600_000, 100_000);
+    const transitions = await d.store.alarms.recentTransitions(now - windowHours * 3_600_000, 100_000);
     const byId = new Map<string, Alarm>();
     for (const t of transitions) {
       if (byId.has(t.alarmId)) continue;
-      const a = d.alarms.get(t.alarmId) ?? (await d.store.getAlarm(t.alarmId));
+      const a = d.alarms.get(t.alarmId) ?? (await d.store.alarms.get(t.alarmId));
       if (a && d.auth.inScope(id, a.enterprise)) byId.set(a.id, a);
     }
     const inScope = transitions.filter((t) => byId.has(t.alarmId));
@@ -95,7 +95,7 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
     const a = await visible(d, id, req.params.id);
     await d.alarms.flush();
-    const transitions = await d.store.transitions(a.id);
+    const transitions = await d.store.alarms.transitions(a.id);
     return { alarm: json(d, a), transitions: transitions.map((t) => ({ ...t, ts: new Date(t.ts).toISOString() })) };
   });
 

@@ -75,8 +75,8 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const r = createHazard(input, actor, now, { id: newId('hz', now), jurisdiction: ent.jurisdiction, random: secureRandom, reporterId });
     if (r.hazard.source === 'worker' && actor.role === 'worker') r.hazard.reporterMark = this.reporterMark(r.hazard.id, actor);
     await this.o.store.transaction(async (tx) => {
-      if (reporterId) await tx.addReporter({ id: reporterId, name: input.reporter?.name ?? null, phone: input.reporter?.phone ?? null, createdAt: now });
-      await tx.saveHazard(r.hazard, now, true);
+      if (reporterId) await tx.hazards.addReporter({ id: reporterId, name: input.reporter?.name ?? null, phone: input.reporter?.phone ?? null, createdAt: now });
+      await tx.hazards.save(r.hazard, now, true);
       await this.record(tx, r.hazard, r.entry);
     });
     this.emit('event', { hazard: r.hazard, entry: r.entry, previousState: null, effects: r.effects });
@@ -99,7 +99,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const known = new Map<string, Hazard>([[h.id, h]]);
     let next = action.action === 'confirm' ? action.duplicateOf ?? undefined : undefined;
     for (let i = 0; next && i < 20 && !known.has(next); i++) {
-      const d = await this.o.store.getHazard<Hazard>(next);
+      const d = await this.o.store.hazards.get<Hazard>(next);
       if (!d) break;
       known.set(d.id, d);
       next = d.duplicateOf;
@@ -107,10 +107,10 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const now = this.o.clock.now();
     const r = apply(h, action, actor, now, { rewardTiers: this.o.rewardTiers, find: (x) => known.get(x) });
     await this.o.store.transaction(async (tx) => {
-      await tx.saveHazard(r.hazard, now, false);
+      await tx.hazards.save(r.hazard, now, false);
       await this.record(tx, r.hazard, r.entry);
       if (action.action === 'reward' && r.hazard.reward) {
-        await tx.addReward({ hazardId: h.id, reporterId: h.reporterId ?? null, amount: r.hazard.reward.amount, tier: String(r.hazard.reward.tier ?? r.hazard.reward.amount), payer: actor.id, paidAt: now });
+        await tx.hazards.addReward({ hazardId: h.id, reporterId: h.reporterId ?? null, amount: r.hazard.reward.amount, tier: String(r.hazard.reward.tier ?? r.hazard.reward.amount), payer: actor.id, paidAt: now });
       }
     });
     this.emit('event', { hazard: r.hazard, entry: r.entry, previousState: h.state, effects: r.effects });
@@ -141,8 +141,8 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const photo = await this.o.photos.save(h.id, photos.length + 1, clean.bytes, type, by, now);
     const next: Hazard = { ...h, photos: [...photos, photo] };
     await this.o.store.transaction(async (tx) => {
-      await tx.saveHazard(next, now, false);
-      await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: 'photo', actor: by, at: now, payload: { name: photo.name, type, bytes: photo.bytes } }]);
+      await tx.hazards.save(next, now, false);
+      await tx.audit.append([{ kind: 'hazard', ref: h.id, action: 'photo', actor: by, at: now, payload: { name: photo.name, type, bytes: photo.bytes } }]);
     });
     return seesReporter(next, actor) ? photo : redactPhoto(photo);
   }
@@ -151,7 +151,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
   private async isReporter(h: Hazard, worker: Actor): Promise<boolean> {
     if (h.reporterMark !== undefined) return h.reporterMark === this.reporterMark(h.id, worker);
     if (h.source !== 'worker') return false;
-    const created = (await this.o.store.hazardHistory<HazardHistoryEntry>(h.id))?.find((e) => e.action === 'create');
+    const created = (await this.o.store.hazards.history<HazardHistoryEntry>(h.id))?.find((e) => e.action === 'create');
     return created?.actor.role === 'worker' && created.actor.id === worker.id;
   }
 
@@ -167,9 +167,9 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
   async get(id: string, actor: Actor) {
     const h = await this.visibleHazard(id, actor);
     const now = this.o.clock.now();
-    const history = (await this.o.store.hazardHistory<HazardHistoryEntry>(id)) ?? [];
-    const open = (await this.o.store.listHazards<Hazard>({ enterprises: [h.enterprise], states: [...OPEN_STATES], limit: 500 })).filter((x) => x.id !== h.id);
-    const reporter = seesReporter(h, actor) && h.reporterId ? await this.o.store.getReporter(h.reporterId) : undefined;
+    const history = (await this.o.store.hazards.history<HazardHistoryEntry>(id)) ?? [];
+    const open = (await this.o.store.hazards.list<Hazard>({ enterprises: [h.enterprise], states: [...OPEN_STATES], limit: 500 })).filter((x) => x.id !== h.id);
+    const reporter = seesReporter(h, actor) && h.reporterId ? await this.o.store.hazards.getReporter(h.reporterId) : undefined;
     return {
       hazard: { ...redact(withDeadlines(h, now), actor), possibleDuplicates: likelyDuplicates(h, open, now) },
       history: redactHistory(h, history, actor) ?? [],
@@ -183,14 +183,14 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const now = this.o.clock.now();
     let enterprises = [...this.o.assets.enterprises.values()].filter((e) => visible({ enterprise: e.id, jurisdiction: e.jurisdiction }, actor)).map((e) => e.id);
     if (f.enterprise) enterprises = enterprises.filter((e) => e === f.enterprise);
-    const list = await this.o.store.listHazards<Hazard>({ enterprises, states: f.state ? [f.state] : undefined, level: f.level, limit: f.limit });
+    const list = await this.o.store.hazards.list<Hazard>({ enterprises, states: f.state ? [f.state] : undefined, level: f.level, limit: f.limit });
     return list.filter((h) => visible(h, actor)).map((h) => redact(withDeadlines(h, now), actor)).filter((h): h is Hazard => h !== null);
   }
 
   /** GET /api/v1/hazards/by-code/{code} (no token): the reporter's own view, nothing about others. */
   async byCode(code: string) {
     const c = normaliseReportCode(code);
-    const h = c ? await this.o.store.hazardByCode<Hazard>(c) : undefined;
+    const h = c ? await this.o.store.hazards.byCode<Hazard>(c) : undefined;
     const view = h ? reporterView(withDeadlines(h, this.o.clock.now())) : null;
     if (!view) throw new WorkflowError(404, 'report not found');
     return view;
@@ -198,7 +198,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
 
   /** GET /api/v1/public/hazards: the public notice (公示), reporters masked. */
   async publicNotices(limit = 200) {
-    const list = await this.o.store.listHazards<Hazard>({ states: [...PUBLIC_STATES], limit });
+    const list = await this.o.store.hazards.list<Hazard>({ states: [...PUBLIC_STATES], limit });
     return list.map((h) => publicNotice(h)).filter((n) => n !== null);
   }
 
@@ -211,7 +211,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
    */
   async overdueConditions(now: number): Promise<Condition[]> {
     const out: Condition[] = [];
-    const rectifying = await this.o.store.listHazards<Hazard>({ states: ['rectifying'], limit: 100_000 });
+    const rectifying = await this.o.store.hazards.list<Hazard>({ states: ['rectifying'], limit: 100_000 });
     const overdue = new Set<string>();
     for (const h of rectifying) {
       const deadline = h.rectification?.deadline;
@@ -235,7 +235,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     for (const key of [...this.overdueKeys]) {
       if (overdue.has(key)) continue;
       this.overdueKeys.delete(key);
-      const h = await this.o.store.getHazard<Hazard>(key.split('|')[1]);
+      const h = await this.o.store.hazards.get<Hazard>(key.split('|')[1]);
       if (!h) continue;
       out.push({ rule: 'hazard.overdue-rectification', key, subject: { enterprise: h.enterprise, site: h.site, zone: h.zone, device: h.device }, active: false, severity: h.level === 'major' ? 'red' : 'orange', ts: now, message: { zh: `隐患「${h.title}」已整改`, en: `hazard "${h.title}" rectified` } });
     }
@@ -243,7 +243,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
   }
 
   private async visibleHazard(id: string, actor: Actor): Promise<Hazard> {
-    const h = await this.o.store.getHazard<Hazard>(id);
+    const h = await this.o.store.hazards.get<Hazard>(id);
     // out of scope answers exactly like absent (CONTRACT §7)
     if (!h || !visible(h, actor)) throw new WorkflowError(404, 'hazard not found');
     return h;
@@ -259,7 +259,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const { reportCode: _code, reporterId: _reporter, reporterMark: _mark, ...rest } = incoming;
     if (rest.photos) rest.photos = rest.photos.map(redactPhoto);
     const h: Hazard = { ...rest, jurisdiction: ent?.jurisdiction ?? incoming.jurisdiction, origin: edge, originRev: `${rev.epoch}:${rev.seq}` };
-    const stored = await this.o.store.getHazard<Hazard>(h.id);
+    const stored = await this.o.store.hazards.get<Hazard>(h.id);
     if (stored && (stored.origin !== edge || stored.enterprise !== h.enterprise)) throw new MirrorRefused(`hazard ${h.id} is not of edge ${edge}`);
     // a row at or before the one that last changed it (same queue epoch) changes nothing
     const [epoch, seq] = (stored?.originRev ?? '0:0').split(':').map(Number);
@@ -267,11 +267,11 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     const now = this.o.clock.now();
     const e = entry ? { ...entry, actor: { role: entry.actor.role, id: `edge:${edge}/${entry.actor.id}` } } : null;
     await this.o.store.transaction(async (tx) => {
-      await tx.saveHazard(h, now, !stored);
+      await tx.hazards.save(h, now, !stored);
       if (e) await this.record(tx, h, e);
       // a sync row (no step) that changes what the chain holds of the hazard: chained too, so `audit verify` agrees
       else if (stored && canonicalJson(hazardPayloadFields(stored)) !== canonicalJson(hazardPayloadFields(h))) {
-        await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: 'sync', actor: `edge:${edge}`, at: now, payload: { from: stored.state, to: h.state, level: h.level, enterprise: h.enterprise, note: null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
+        await tx.audit.append([{ kind: 'hazard', ref: h.id, action: 'sync', actor: `edge:${edge}`, at: now, payload: { from: stored.state, to: h.state, level: h.level, enterprise: h.enterprise, note: null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
       }
     });
     if (!e) return;
@@ -280,11 +280,11 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
   }
 
   private async record(tx: RecordStore, h: Hazard, e: HazardHistoryEntry): Promise<void> {
-    await tx.addHazardHistory({ hazardId: h.id, at: e.at, action: e.action, fromState: e.from, toState: e.to, actor: `${e.actor.role}:${e.actor.id}`, entry: e });
+    await tx.hazards.addHistory({ hazardId: h.id, at: e.at, action: e.action, fromState: e.from, toState: e.to, actor: `${e.actor.role}:${e.actor.id}`, entry: e });
     // the audit chain keeps the step, not the reporter: a worker acts only on their own report and is
     // recorded as its reporter (the history, redacted on every read, keeps the rest) (全程留痕); with the
     // assignment (owner, measures, funds, deadline, plan) and reward amount, which `audit verify` compares with the stored hazard
     const actor = e.actor.role === 'worker' ? REPORTER_UPLOADER : `${e.actor.role}:${e.actor.id}`;
-    await tx.appendAudit([{ kind: 'hazard', ref: h.id, action: e.action, actor, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
+    await tx.audit.append([{ kind: 'hazard', ref: h.id, action: e.action, actor, at: e.at, payload: { from: e.from, to: e.to, level: h.level, enterprise: h.enterprise, note: e.note ?? null, rectification: h.rectification ?? null, reward: h.reward ?? null } }]);
   }
 }

@@ -72,9 +72,9 @@ export class InspectionService {
   async view(e: EnterpriseInfo, openHazards?: Hazard[]) {
     const now = this.o.clock.now();
     const alarms = this.o.alarms.openAlarms().filter((a) => a.enterprise === e.id);
-    const hazards = (openHazards ?? (await this.o.store.listHazards<Hazard>({ enterprises: [e.id], states: [...HAZARD_OPEN], limit: 10_000 }))).map((h) => withDeadlines(h, now));
+    const hazards = (openHazards ?? (await this.o.store.hazards.list<Hazard>({ enterprises: [e.id], states: [...HAZARD_OPEN], limit: 10_000 }))).map((h) => withDeadlines(h, now));
     const since = now - 90 * 86_400_000;
-    const verifications = (await this.o.store.listVerifications<Verification>({ jurisdictions: [e.jurisdiction], enterprise: e.id, since })).map((v): RiskVerification => ({ result: v.state === 'open' ? 'pending' : v.state, finding: v.finding, at: v.result?.at ?? v.createdAt }));
+    const verifications = (await this.o.store.verifications.list<Verification>({ jurisdictions: [e.jurisdiction], enterprise: e.id, since })).map((v): RiskVerification => ({ result: v.state === 'open' ? 'pending' : v.state, finding: v.finding, at: v.result?.at ?? v.createdAt }));
     const devices = [...e.sites.values()].flatMap((s) => [...s.devices.values()]);
     const offline = new Set(alarms.filter((a) => a.rule === 'device.offline' && a.active).map((a) => a.device));
     const risk = computeRisk({ enterprise: { id: e.id, declaredStatus: e.declaredStatus }, openAlarms: alarms, hazards, verifications, devices: { total: devices.length, offline: offline.size }, now });
@@ -133,7 +133,7 @@ export class InspectionService {
       .map((a) => ({ ...alarmJson(a, this.o.timezone, now), finding: findingOf(a) }));
     const hazards = (await this.o.hazards.list(actor, { limit: 10_000 })).filter((h) => HAZARD_OPEN.includes(h.state));
     const supervised = hazards.filter((h) => h.level === 'major' || h.flags?.overdueRectification);
-    const verifications = await this.o.store.listVerifications<Verification>({ jurisdictions: actor.role === 'admin' ? [...new Set(scope.map((e) => e.jurisdiction))] : actor.jurisdictions, state: 'open' });
+    const verifications = await this.o.store.verifications.list<Verification>({ jurisdictions: actor.role === 'admin' ? [...new Set(scope.map((e) => e.jurisdiction))] : actor.jurisdictions, state: 'open' });
     return { enterprises, anomalies, supervised, verifications: verifications.filter((v) => ids.has(v.enterprise)) };
   }
 
@@ -147,7 +147,7 @@ export class InspectionService {
     const alarmIds = b.alarmIds === undefined ? [] : b.alarmIds;
     if (!Array.isArray(alarmIds) || !alarmIds.every((x) => typeof x === 'string')) throw badRequest('alarmIds', 'expected an array of alarm ids');
     for (const id of alarmIds as string[]) {
-      const a = this.o.alarms.get(id) ?? (await this.o.store.getAlarm(id));
+      const a = this.o.alarms.get(id) ?? (await this.o.store.alarms.get(id));
       if (!a || a.enterprise !== e.id) throw badRequest('alarmIds', `alarm ${id} is not an alarm of ${e.id}`);
     }
     const now = this.o.clock.now();
@@ -156,8 +156,8 @@ export class InspectionService {
     if (!(dueBy > now)) throw badRequest('dueBy', 'must be in the future');
     const v: Verification = { id: `vf_${now.toString(36)}${randomBytes(4).toString('hex')}`, enterprise: e.id, jurisdiction: e.jurisdiction, finding: b.finding.trim(), alarmIds: alarmIds as string[], dueBy, state: 'open', createdAt: now, createdBy: `${actor.role}:${actor.id}` };
     await this.o.store.transaction(async (tx) => {
-      await tx.saveVerification(v, true);
-      await tx.appendAudit([{ kind: 'verification', ref: v.id, action: 'create', actor: v.createdBy, at: now, payload: { enterprise: v.enterprise, finding: v.finding, alarmIds: v.alarmIds, dueBy } }]);
+      await tx.verifications.save(v, true);
+      await tx.audit.append([{ kind: 'verification', ref: v.id, action: 'create', actor: v.createdBy, at: now, payload: { enterprise: v.enterprise, finding: v.finding, alarmIds: v.alarmIds, dueBy } }]);
     });
     return v;
   }
@@ -168,7 +168,7 @@ export class InspectionService {
    * task closes with the reason.
    */
   async recordResult(id: string, body: unknown, actor: Actor): Promise<{ verification: Verification; hazard?: Hazard }> {
-    const v = await this.o.store.getVerification<Verification>(id);
+    const v = await this.o.store.verifications.get<Verification>(id);
     if (!v || !this.scope(actor).some((e) => e.id === v.enterprise)) throw new HazardlineError('HL_ERR_NOT_FOUND', `verification ${id} not found`, 404);
     if (v.state !== 'open') throw Object.assign(new HazardlineError('HL_ERR_CONFLICT', `verification ${id} already has its result (${v.state})`, 409), { allowed: [] });
     const b = (body ?? {}) as Record<string, unknown>;
@@ -183,8 +183,8 @@ export class InspectionService {
     }
     const done: Verification = { ...v, state: b.confirmed ? 'confirmed' : 'not-confirmed', result: { confirmed: b.confirmed, note: b.note.trim(), evidence: (b.evidence as string | undefined) ?? null, by: `${actor.role}:${actor.id}`, at: now, hazardId: hazard?.id ?? null } };
     await this.o.store.transaction(async (tx) => {
-      await tx.saveVerification(done, false);
-      await tx.appendAudit([{ kind: 'verification', ref: v.id, action: done.state, actor: done.result!.by, at: now, payload: { note: done.result!.note, hazardId: done.result!.hazardId } }]);
+      await tx.verifications.save(done, false);
+      await tx.audit.append([{ kind: 'verification', ref: v.id, action: done.state, actor: done.result!.by, at: now, payload: { note: done.result!.note, hazardId: done.result!.hazardId } }]);
     });
     return { verification: done, hazard };
   }
@@ -192,7 +192,7 @@ export class InspectionService {
   /** 明停暗开, 虚假离线 and over-capacity are major hazards when confirmed (DOMAIN.md §5, §6) */
   private async isMajorFinding(alarmIds: string[]): Promise<boolean> {
     for (const id of alarmIds) {
-      const a = this.o.alarms.get(id) ?? (await this.o.store.getAlarm(id));
+      const a = this.o.alarms.get(id) ?? (await this.o.store.alarms.get(id));
       if (a && (RISK_RULE_GROUPS.secretOperation.includes(a.rule) || RISK_RULE_GROUPS.fakeOffline.includes(a.rule) || RISK_RULE_GROUPS.overCapacity.includes(a.rule))) return true;
     }
     return false;

@@ -60,7 +60,7 @@ export class EdgeMode {
     this.alarms = alarms;
     this.uplink.start();
     // what the central may have missed while this edge was down: its open alarms and hazards
-    this.uplink.sync(alarms.openAlarms(), await store.listHazards<Hazard>({ states: [...OPEN_STATES], limit: 100_000 }));
+    this.uplink.sync(alarms.openAlarms(), await store.hazards.list<Hazard>({ states: [...OPEN_STATES], limit: 100_000 }));
     alarms.on('transition', (ev) => this.uplink.alarm(ev));
     hazards.on('event', (ev) => this.uplink.hazard(ev));
     this.timer = setInterval(() => {
@@ -120,7 +120,7 @@ export class CentralMode {
    * save never makes the centre apply a batch again when the edge resends it.
    */
   async start(): Promise<void> {
-    const saved = await this.o.store()?.loadState(STATE);
+    const saved = await this.o.store()?.state.load(STATE);
     if (saved) this.registry.importState(saved.state);
     for (const { frame } of this.o.wal.scan()) if (frame.type === 'uplink') this.registry.applyMark(frame.edge, frame.epoch, frame.lane, frame.from, frame.seq);
     await this.save(true);
@@ -156,7 +156,7 @@ export class CentralMode {
     const store = this.o.store();
     if (!store) return;
     try {
-      await store.saveState(STATE, covered, state);
+      await store.state.save(STATE, covered, state);
       this.savedState = text;
       this.savedCovered = covered;
     } catch (err) {
