@@ -1,0 +1,64 @@
+// Alarms and hazards meet here (CONTRACT §8): a rule that asks for it (pack `hazard:`, e.g. red
+// over-capacity, >= 10 persons in a high-risk zone) opens one hazard report per alarm, made by
+// the system and linked to the alarm; and a rectification past its deadline becomes an alarm,
+// checked every 30 s and on demand.
+import type { AlarmManager } from '../alarms/alarm-manager.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { Condition } from '../model/vocabulary.ts';
+import type { HazardService } from './hazard-service.ts';
+import type { Actor } from './types.ts';
+
+const SYSTEM: Actor = { role: 'admin', id: 'system', name: 'system', enterprises: [], jurisdictions: [] };
+
+export interface AlarmHazardLinkOptions {
+  alarms: Pick<AlarmManager, 'handle' | 'openByKey' | 'linkHazard'>;
+  hazards: Pick<HazardService, 'create' | 'overdueConditions'>;
+  clock: Clock;
+  log: Logger;
+  /** the enterprise's alarms come from an edge, which opens its own hazards (mirrored here) */
+  mirrored?: (enterprise: string) => boolean;
+  /** how often overdue rectifications are looked for (default 30 s) */
+  overdueEveryMs?: number;
+}
+
+export class AlarmHazardLink {
+  private readonly pending = new Set<string>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly o: AlarmHazardLinkOptions) {}
+
+  /** a condition the alarm manager has just handled */
+  condition(cond: Condition): void {
+    if (cond.active && cond.hazard && !this.o.mirrored?.(cond.subject.enterprise)) void this.open(cond.key, cond.hazard);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.checkOverdue().catch((err: Error) => this.o.log.error({ err }, 'overdue check failed')), this.o.overdueEveryMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Overdue rectifications become alarms (CONTRACT §8). */
+  async checkOverdue(now = this.o.clock.now()): Promise<void> {
+    for (const c of await this.o.hazards.overdueConditions(now)) this.o.alarms.handle(c);
+  }
+
+  /** One hazard per alarm, made by the system; a failure is logged and the alarm stays as it is. */
+  private async open(key: string, level: 'general' | 'major'): Promise<void> {
+    const a = this.o.alarms.openByKey(key);
+    if (!a || a.hazardId || this.pending.has(key)) return;
+    this.pending.add(key);
+    try {
+      const r = await this.o.hazards.create({ enterprise: a.enterprise, site: a.site, zone: a.zone, device: a.device, title: a.message, description: a.messageEn, level, category: 'dynamic' }, SYSTEM, { source: 'alarm', alarmId: a.id });
+      this.o.alarms.linkHazard(a.id, r.hazard.id, 'system');
+    } catch (err) {
+      this.o.log.error({ err, alarm: a.id }, 'automatic hazard report failed');
+    } finally {
+      this.pending.delete(key);
+    }
+  }
+}

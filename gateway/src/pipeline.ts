@@ -1,0 +1,154 @@
+// The gateway's processing core, built in order by one async factory so nothing is late-bound
+// (issue 13): records database → declared status → rule engine → alarm manager → hazards →
+// inspection → uplink → the rule runner replaying the WAL. Each part is handed the ones before
+// it; the fan-out (fanout.ts) takes every alarm and hazard change out to the consoles, webhooks
+// and the `alarm` measurement. Wiring only: behaviour lives in the parts.
+import { join } from 'node:path';
+import { AlarmManager } from './alarms/alarm-manager.ts';
+import { DeclaredStatusBook } from './alarms/declared-status.ts';
+import { RuleRunner } from './alarms/rule-runner.ts';
+import type { AlarmRouteDeps } from './api/alarm-routes.ts';
+import type { TokenAuth } from './api/auth.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config/schema.ts';
+import { ConfigError } from './errors.ts';
+import { AlarmHazardLink } from './hazards/alarm-link.ts';
+import { HazardService } from './hazards/hazard-service.ts';
+import { PhotoStore } from './hazards/photos.ts';
+import { loadReporterKey } from './hazards/reporter-key.ts';
+import { InspectionService } from './inspection/inspection-service.ts';
+import type { LiveValues } from './inspection/live-values.ts';
+import type { Logger } from './log.ts';
+import type { Metrics } from './metrics/metrics.ts';
+import type { AssetModel } from './model/assets.ts';
+import type { Fanout } from './notify/fanout.ts';
+import type { OccupancyPush } from './notify/occupancy-push.ts';
+import type { WsHub } from './notify/ws-hub.ts';
+import { openRecordStore, type RecordStore } from './records/record-store.ts';
+import type { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
+import type { Wal } from './wal/wal.ts';
+import { RuleConfigError } from '../../rules/src/compile.ts';
+import { createEvaluator, type RuleEvaluator } from '../../rules/src/evaluator.ts';
+
+export interface PipelineDeps {
+  config: Config;
+  assets: AssetModel;
+  dataDir: string;
+  wal: Wal;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  auth: TokenAuth;
+  hub: WsHub;
+  live: LiveValues;
+  fanout: Fanout;
+  occupancy: OccupancyPush;
+  edge?: EdgeMode;
+  central?: CentralMode;
+}
+
+export interface Pipeline {
+  records: RecordStore;
+  declared: DeclaredStatusBook;
+  evaluator: RuleEvaluator;
+  alarms: AlarmManager;
+  hazards: HazardService;
+  inspection: InspectionService;
+  link: AlarmHazardLink;
+  ruleRunner: RuleRunner;
+  /** what the alarm routes need (api/alarm-routes.ts) */
+  alarmRoutes: AlarmRouteDeps;
+}
+
+/** Opens the records database and builds the core on it; closes the database again if a later step fails. */
+export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
+  const { config, assets, clock, central } = d;
+  const c = (component: string) => d.log.child({ component });
+  const tz = config.gateway.timezone;
+  const records = await openRecordStore(config.storage.records, { dataDir: d.dataDir, log: c('records') });
+  // what a failed build must stop again before the database closes
+  let alarms: AlarmManager | undefined;
+  let ruleRunner: RuleRunner | undefined;
+  try {
+    const declared = new DeclaredStatusBook(assets, await records.declarations.list());
+    const evaluator = buildEvaluator(config, assets, declared, central);
+    const maintenance = config.alarms.maintenance.map((m) => ({ ...m, from: Date.parse(m.from), to: Date.parse(m.to) }));
+    const am = new AlarmManager({ store: records, rules: evaluator.rules, timezone: tz, clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000, edges: central?.registry, maxPendingWrites: config.alarms.maxPendingWrites });
+    alarms = am;
+    await am.start();
+    am.on('transition', (ev) => d.fanout.alarm(ev));
+    const photos = new PhotoStore(join(d.dataDir, 'photos'));
+    const hazards = new HazardService({ store: records, assets, clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, photos, maxPhotos: config.hazards.maxPhotos, reporterKey: loadReporterKey(join(d.dataDir, 'reporter.key')) });
+    hazards.on('event', (ev) => d.fanout.hazard(ev));
+    const inspection = new InspectionService({ store: records, assets, alarms: am, hazards, live: d.live, clock, timezone: tz, rules: evaluator, edgeOf: central ? (e) => central.edgeOf(e) : undefined });
+    // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
+    await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id));
+    await central?.start();
+    // an edge's enterprises open their own hazards, mirrored here
+    const link = new AlarmHazardLink({ alarms: am, hazards, clock, log: c('hazards'), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined });
+    evaluator.onCondition((cond) => {
+      am.handle(cond);
+      link.condition(cond);
+    });
+    evaluator.onOccupancy((o) => d.occupancy.handle(o));
+    const runner = new RuleRunner({
+      evaluator,
+      alarms: am,
+      store: records,
+      wal: d.wal,
+      clock,
+      log: c('rules'),
+      snapshotMs: config.rules.stateSnapshotSeconds * 1000,
+      onError: () => d.metrics.rulesErrors.inc(),
+      onFrame: (f) => {
+        if (f.type !== 'readings') return;
+        d.live.readings(f.readings);
+        d.hub.publishReadings(f.readings);
+      },
+    });
+    ruleRunner = runner;
+    await runner.start(d.wal.read(Number.MAX_SAFE_INTEGER));
+    link.start();
+    const alarmRoutes: AlarmRouteDeps = {
+      alarms: am,
+      store: records,
+      auth: d.auth,
+      assets,
+      clock,
+      timezone: tz,
+      declarationBounds: config.declarations,
+      declare: async (enterprise, status, from, reason, actor) => {
+        await records.declarations.add({ enterprise, status, from, reason, actor, at: clock.now() });
+        declared.add({ enterprise, status, from });
+        evaluator.declare(enterprise, status, from);
+      },
+    };
+    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes };
+  } catch (err) {
+    await ruleRunner?.stop().catch(() => {});
+    await alarms?.closeWriter(0).catch(() => {});
+    await records.close().catch(() => {});
+    throw err;
+  }
+}
+
+function buildEvaluator(config: Config, assets: AssetModel, declared: DeclaredStatusBook, central?: CentralMode): RuleEvaluator {
+  try {
+    return createEvaluator({
+      packs: config.rules.packs,
+      files: config.rules.files,
+      overrides: config.rules.overrides,
+      tagTtlSeconds: config.positioning.tagTtlSeconds,
+      env: {
+        assets,
+        timezone: config.gateway.timezone,
+        declaredStatusAt: (e: string, ts: number) => declared.at(e, ts),
+        // an edge's enterprises run on the time of their data: a dead link is not dead devices
+        dataClockOnly: central ? (e: string) => central.registry.originOf(e) !== undefined : undefined,
+      },
+    });
+  } catch (err) {
+    if (err instanceof RuleConfigError) throw new ConfigError(err.problems);
+    throw err;
+  }
+}
