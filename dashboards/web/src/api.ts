@@ -1,5 +1,7 @@
 // The gateway API as the consoles use it (CONTRACT §7, §9). A console opened with ?token=...
 // keeps that token for the session (wall screens, kiosks); otherwise it asks for one.
+import type { AlarmJson as GatewayAlarmJson } from '../../../gateway/src/alarms/alarm-fields.ts';
+
 export function sessionToken(): string | null {
   const params = new URLSearchParams(location.search);
   const fromUrl = params.get('token');
@@ -20,32 +22,8 @@ export async function post<T>(path: string, token: string, body: unknown): Promi
   return json as T;
 }
 
-export interface AlarmJson {
-  id: string;
-  rule: string;
-  severity: 'red' | 'orange' | 'yellow' | 'blue';
-  state: string;
-  active: boolean;
-  enterprise: string;
-  site: string | null;
-  zone: string | null;
-  device: string | null;
-  value: number | null;
-  metric: string | null;
-  threshold: number | null;
-  message: string;
-  messageEn: string;
-  raisedAt: string;
-  dueBy: string;
-  overdue: boolean;
-  hazardId: string | null;
-  count: number;
-  /** raised from data backfilled after an outage: recorded, not a fresh live alarm */
-  retroactive?: boolean;
-  /** central mode: the edge gateway it was mirrored from */
-  origin?: string | null;
-  evidence?: { series?: EvidenceSeries[] } & Record<string, unknown>;
-}
+/** CONTRACT §6 alarm JSON: the gateway's own type (its fields are listed once, in gateway/src/alarms/alarm-fields.ts), with the evidence the trend view reads. */
+export type AlarmJson = Omit<GatewayAlarmJson, 'evidence'> & { evidence: ({ series?: EvidenceSeries[] } & Record<string, unknown>) | null };
 
 /** a stored series behind an alarm: a device's metric, or a zone's head-count (`persons`) */
 export interface EvidenceSeries {

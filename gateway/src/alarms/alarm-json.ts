@@ -1,46 +1,20 @@
-// Alarm JSON as CONTRACT §6 shows it: RFC 3339 times (UTC), `dueBy` in local time with its
-// offset, and the overdue flag computed when read.
+// Alarm JSON as CONTRACT §6 shows it, walking the field list of alarm-fields.ts: RFC 3339 times
+// (UTC), `dueBy` in local time with its offset, and the overdue flag computed when read.
+import { ALARM_FIELD_LIST, type AlarmJson } from './alarm-fields.ts';
 import type { Alarm } from './types.ts';
 import { formatLocal } from './local-time.ts';
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+export type { AlarmJson } from './alarm-fields.ts';
 
-export function alarmJson(a: Alarm, timezone: string, now: number) {
-  const open = a.state !== 'normal';
-  return {
-    id: a.id,
-    rule: a.rule,
-    severity: a.severity,
-    state: a.state,
-    active: a.active,
-    enterprise: a.enterprise,
-    site: a.site,
-    zone: a.zone,
-    device: a.device,
-    metric: a.metric,
-    value: a.value,
-    peak: a.peak,
-    threshold: a.threshold,
-    message: a.message,
-    messageEn: a.messageEn,
-    count: a.count,
-    raisedAt: iso(a.raisedAt),
-    updatedAt: iso(a.updatedAt),
-    ackedAt: iso(a.ackedAt),
-    ackedBy: a.ackedBy,
-    ackNote: a.ackNote,
-    clearedAt: iso(a.clearedAt),
-    closedAt: iso(a.closedAt),
-    shelvedUntil: iso(a.shelvedUntil),
-    shelveReason: a.shelveReason,
-    suppressedReason: a.suppressedReason,
-    dueBy: formatLocal(a.dueBy, timezone),
-    overdue: open && a.ackedAt === null && now > a.dueBy,
-    retroactive: a.retroactive,
-    escalations: a.escalations,
-    hazardId: a.hazardId,
-    evidence: a.evidence,
-    origin: a.origin,
-  };
+export function alarmJson(a: Alarm, timezone: string, now: number): AlarmJson {
+  const out: Record<string, unknown> = {};
+  for (const [name, f] of ALARM_FIELD_LIST) {
+    if (f.json === false) continue;
+    const v = a[name];
+    if (name === 'dueBy') {
+      out.dueBy = formatLocal(a.dueBy, timezone);
+      out.overdue = a.state !== 'normal' && a.ackedAt === null && now > a.dueBy;
+    } else out[name] = f.kind === 'time' || f.kind === 'time?' ? (v === null ? null : new Date(v as number).toISOString()) : v;
+  }
+  return out as AlarmJson;
 }
-export type AlarmJson = ReturnType<typeof alarmJson>;

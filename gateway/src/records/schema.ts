@@ -4,6 +4,7 @@
 // column type admits both and alarm-rows.ts converts. A new aggregate adds its tables here and
 // a numbered migration under migrations/.
 import type { ColumnType, Generated } from 'kysely';
+import type { ALARM_FIELDS, FieldKind } from '../alarms/alarm-fields.ts';
 
 /** which SQL dialect a store speaks: the few type differences live in one place per layer */
 export type Flavor = 'sqlite' | 'postgres';
@@ -11,45 +12,22 @@ export type Flavor = 'sqlite' | 'postgres';
 /** BOOLEAN (postgres) or INTEGER 0/1 (sqlite) */
 export type BoolColumn = ColumnType<boolean | number, boolean | number, boolean | number>;
 
-export interface AlarmsTable {
-  id: string;
-  rule: string;
-  key: string;
-  severity: string;
-  state: string;
-  active: BoolColumn;
-  enterprise: string;
-  site: string | null;
-  zone: string | null;
-  device: string | null;
-  metric: string | null;
-  value: number | null;
-  peak: number | null;
-  threshold: number | null;
-  message: string;
-  message_en: string;
-  count: number;
-  raised_at: number;
-  updated_at: number;
-  acked_at: number | null;
-  acked_by: string | null;
-  ack_note: string | null;
-  cleared_at: number | null;
-  closed_at: number | null;
-  shelved_until: number | null;
-  shelve_reason: string | null;
-  suppressed_reason: string | null;
-  due_by: number;
-  retroactive: BoolColumn;
-  escalations: number;
-  hazard_id: string | null;
-  /** JSON text */
-  evidence: string | null;
-  /** the edge gateway an alarm was mirrored from (null: raised here) */
-  origin: string | null;
+type AlarmFields = typeof ALARM_FIELDS;
+type ColumnOf<K extends FieldKind> = K extends 'bool'
+  ? BoolColumn
+  : K extends 'text' | 'severity' | 'state'
+    ? string
+    : K extends 'text?' | 'json?'
+      ? string | null
+      : K extends 'num' | 'time'
+        ? number
+        : number | null;
+
+/** One column per field of alarms/alarm-fields.ts (JSON as text), and the mirror marks. */
+export type AlarmsTable = { [N in keyof AlarmFields as AlarmFields[N]['col']]: ColumnOf<AlarmFields[N]['kind']> } & {
   origin_id: string | null;
   origin_rev: string | null;
-}
+};
 
 export interface AlarmTransitionsTable {
   /** insertion order: the order transitions happened in, whatever their ts */
