@@ -5,7 +5,8 @@ import type { AssetModel } from '../../gateway/src/model/assets.ts';
 import type { Host, KindModule, RuleDef, RuleRuntime, Scope } from './kind.ts';
 import { KINDS } from './kinds/registry.ts';
 import { checkOverrides, resolve } from './overrides.ts';
-import { issues, parseRuleFile, ruleFilePaths } from './rule-file.ts';
+import { zodProblems as issues } from '../../gateway/src/model/format-path.ts';
+import { parseRuleFile, ruleFilePaths } from './rule-file.ts';
 import type { RuleEnv, RuleInfo } from './types.ts';
 
 export interface RuleOptions {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { AssetModel } from '../../gateway/src/model/assets.ts';
 import type { KindModule, RuleDef, Scope } from './kind.ts';
-import { issues } from './rule-file.ts';
+import { zodProblems as issues } from '../../gateway/src/model/format-path.ts';
 
 export const overrideSchema = z.strictObject({
   rule: z.string(),

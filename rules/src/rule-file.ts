@@ -1,7 +1,7 @@
 // The rule file format (README.md): YAML `{ pack?, rules: [ { id, kind, title, domain, flags,
 // match, params, hazard?, escalation? } ] }`. Loading reports every problem with its file and
 // path (`rules/packs/gas.yaml: rules[2].params.levels[0].value: expected number`).
-import { formatPath } from '../../gateway/src/model/format-path.ts';
+import { formatPath, zodProblems } from '../../gateway/src/model/format-path.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,25 +42,6 @@ export const ruleFileSchema = z.strictObject({
 
 export { formatPath };
 
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_type':
-      return issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-export function issues(prefix: string, path: PropertyKey[], err: z.ZodError): string[] {
-  return err.issues.map((i) => {
-    const at = [...path, ...i.path];
-    // `rules.overrides[2].params: unknown key "foo"`, not `params.(root)`
-    return at.length ? `${prefix}${formatPath(at)}: ${describeIssue(i)}` : `${prefix.replace(/[.:]\s*$/, '')}: ${describeIssue(i)}`;
-  });
-}
-
 export function displayPath(file: string): string {
   const r = relative(REPO_ROOT, file);
   return r.startsWith('..') ? file : r;
@@ -96,7 +77,7 @@ export function parseRuleFile(file: string, problems: string[]): RuleDef[] {
   }
   const res = ruleFileSchema.safeParse(raw);
   if (!res.success) {
-    problems.push(...issues(`${name}: `, [], res.error));
+    problems.push(...zodProblems(`${name}: `, [], res.error));
     return [];
   }
   return res.data.rules.map((r, i) => ({

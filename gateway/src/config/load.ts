@@ -1,23 +1,11 @@
 // Loads a YAML config: parse, substitute ${ENV}, validate, and report every problem with its path.
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
 import { ConfigError } from '../errors.ts';
-import { formatPath } from '../model/format-path.ts';
+import { describeIssue, formatPath } from '../model/format-path.ts';
 
 export { formatPath };
-
-function describe(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_type':
-      return issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
-    default:
-      return issue.message;
-  }
-}
 
 /** Replaces `${NAME}` in every string value; an unset variable is a config error at that path. */
 export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[] = [], problems: string[] = []): unknown {
@@ -45,7 +33,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   const substituted = substituteEnv(raw ?? {}, env, [], problems);
   const result = configSchema.safeParse(substituted);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`${formatPath(issue.path)}: ${describe(issue)}`);
+    for (const issue of result.error.issues) problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)}`);
   }
   if (problems.length) throw new ConfigError(problems);
   return result.data!;
