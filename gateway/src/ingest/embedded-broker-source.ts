@@ -11,9 +11,8 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { ClientIdOwners } from './client-ids.ts';
 import type { DeviceAuth } from './device-auth.ts';
-import type { Emit, IngestResult, Principal, Source, SourceHealth } from './source.ts';
-import type { EdgePrincipal } from '../uplink/edge-registry.ts';
-import { UPLINK_PREFIX } from '../uplink/protocol.ts';
+import type { EdgePrincipal, Emit, IngestResult, Principal, Source, SourceHealth } from './source.ts';
+import { UPLINK_PREFIX } from '../model/topics.ts';
 
 /** central mode: edge gateways on the same broker (docs/uplink.md) */
 export interface EdgeEndpoint {

@@ -36,3 +36,11 @@ export interface Source {
   stop(): Promise<void>;
   health(): SourceHealth;
 }
+
+/** An edge gateway connected to a central one (docs/uplink.md): the enterprises and sites its credential covers. */
+export interface EdgePrincipal {
+  edge: string;
+  enterprises: ReadonlySet<string>;
+  /** `enterprise/site` when the credential is limited to some sites */
+  sites?: ReadonlySet<string>;
+}

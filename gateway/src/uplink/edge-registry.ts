@@ -9,14 +9,10 @@ import type { Condition } from '../model/vocabulary.ts';
 import type { EdgeCredential } from '../config/schema.ts';
 import type { Lane } from './forward-queue.ts';
 import type { Hello } from './protocol.ts';
+import type { EdgePrincipal } from '../ingest/source.ts';
 
 
-export interface EdgePrincipal {
-  edge: string;
-  enterprises: ReadonlySet<string>;
-  /** `enterprise/site` when the credential is limited to some sites */
-  sites?: ReadonlySet<string>;
-}
+export type { EdgePrincipal } from '../ingest/source.ts';
 
 export interface Gap {
   lane: Lane;

@@ -9,7 +9,9 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DEVICE_KINDS, type DeviceFrame, type Reading, type Transport } from '../model/types.ts';
 import type { Lane, QueueRow } from './forward-queue.ts';
 
-export const UPLINK_PREFIX = 'hl/uplink/v1/';
+import { UPLINK_PREFIX } from '../model/topics.ts';
+
+export { UPLINK_PREFIX };
 export const uplinkTopic = (edge: string, what: 'hello' | 'state' | Lane) => `${UPLINK_PREFIX}${edge}/${what}`;
 
 /** `hl/uplink/v1/{edge}/{what}` → its parts, or undefined for another topic */

@@ -2,8 +2,13 @@
 // (enterprise, site, device, kind, zone): they are written once per subject, each value as
 // [ts, metric, value(, quality)]. Other frames are written as they are. A line is
 // `{"seq":N,"at":MS,"f":FRAME}`; the old `"frame"` key is still read.
-import type { DeviceKind, Frame, Quality, Reading, Transport } from '../model/types.ts';
-import type { StoredEntry } from './wal.ts';
+import type { DeviceKind, Frame, Quality, Reading, Transport, WalEntry } from '../model/types.ts';
+
+/** A WAL entry as read back from disk. */
+export interface StoredEntry extends WalEntry {
+  /** wall-clock time it was written, for hazardline_wal_age_seconds */
+  at: number;
+}
 
 type Value = [number, string, number | null] | [number, string, number | null, Quality];
 type Group = [string, string, string, DeviceKind, string | null, Value[]];

@@ -19,7 +19,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Frame, WalEntry } from '../model/types.ts';
 import { RejectError } from '../errors.ts';
-import { decodeLine, encodeFrame } from './codec.ts';
+import { decodeLine, encodeFrame, type StoredEntry } from './codec.ts';
 
 export interface WalOptions {
   dir: string;
@@ -53,10 +53,7 @@ interface Pending {
   waiters: { resolve: () => void; reject: (e: Error) => void }[];
 }
 
-export interface StoredEntry extends WalEntry {
-  /** wall-clock time it was written, for hazardline_wal_age_seconds */
-  at: number;
-}
+export type { StoredEntry } from './codec.ts';
 
 const weight = (e: WalEntry) => (e.frame.type === 'readings' ? e.frame.readings.length : 1);
 const newPending = (): Pending => ({ entries: [], lines: [], bytes: 0, waiters: [] });
