@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateRules } from './compile.ts';
 import { escalate, TAILINGS_ESCALATION } from './escalation.ts';
 import { LocalCalendar } from './local-calendar.ts';
-import { H, MIN, rig, S, T0, testAssets } from './test-helpers.ts';
+import { H, MIN, rig, S, T0, testAssets } from '../../test/helpers/rules.ts';
 
 const pos = (ts: number, tags: [string, string | null][]) => ({ type: 'position' as const, transport: 'mqtt' as const, enterprise: 'ent-a', site: 's1', device: 'uwb-1', ts, tags: tags.map(([tag, zone]) => ({ tag, zone })) });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alarmEvent, hazardEvent } from '../../../test/webhooks-fixtures.ts';
+import { alarmEvent, hazardEvent } from '../../../test/helpers/webhooks-fixtures.ts';
 import type { Notifier, NotifyEvent } from './notifier.ts';
 import { notifyConfigSchema } from './notify-config.ts';
 import { matchesFilters, NotifyRouter } from './notify-router.ts';

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { alarmEvent, hazardEvent, TZ } from '../../../test/webhooks-fixtures.ts';
+import { alarmEvent, hazardEvent, TZ } from '../../../test/helpers/webhooks-fixtures.ts';
 import { dingtalkMarkdown, dingtalkSign, dingtalkSignedUrl, formatBody, truncateUtf8, WECOM_MAX_BYTES, wecomContent } from './webhook-format.ts';
 
 describe('truncateUtf8', () => {

@@ -3,7 +3,7 @@
 // (§8), the audit chain, rule-engine state, verification tasks (§7) and declared status. A new
 // concern adds its tables in a numbered migration (migrations/), its rows in schema.ts, a
 // repository file here and a contract suite under test/contracts/records/ that every backend
-// passes (test/records-sqlite.test.ts, test/records-postgres.test.ts).
+// passes (test/integration/records-sqlite.test.ts, test/integration/records-postgres.test.ts).
 import { Migrator, sql } from 'kysely';
 import { ConfigError } from '../errors.ts';
 import type { Logger } from '../log.ts';

@@ -5,7 +5,7 @@
 // the local (Asia/Shanghai) day or month, in event time.
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../types.ts';
-import { H, MIN, rig } from '../test-helpers.ts';
+import { H, MIN, rig } from '../../../test/helpers/rules.ts';
 
 const brief = (out: Condition[], rule: string) => out.filter((c) => c.rule === rule).map((c) => ({ rule: c.rule, severity: c.severity, active: c.active, ts: c.ts }));
 const local = (s: string) => Date.parse(`${s}+08:00`);

@@ -5,7 +5,7 @@
 // worked out with a plain least-squares fit over the same 5-min samples (see the comments).
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../types.ts';
-import { H, MIN, rig, T0, type TestRig } from '../test-helpers.ts';
+import { H, MIN, rig, T0, type TestRig } from '../../../test/helpers/rules.ts';
 
 const STEP = 5 * MIN;
 const RULE = 'slope.rate';

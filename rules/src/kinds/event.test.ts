@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../gateway/src/model/types.ts';
 import type { Condition } from '../types.ts';
-import { rig, S, T0 } from '../test-helpers.ts';
+import { rig, S, T0 } from '../../../test/helpers/rules.ts';
 
 const ev = (device: string, ts: number, eventType: string, detail: Record<string, unknown> = {}): Frame => ({ type: 'event', transport: 'mqtt', enterprise: 'ent-a', site: 's1', device, ts, eventType, detail });
 const brief = (out: Condition[]) => out.map((c) => ({ rule: c.rule, key: c.key, severity: c.severity, active: c.active, ts: c.ts }));

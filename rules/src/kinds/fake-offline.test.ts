@@ -5,7 +5,7 @@
 // minute; the rule is stepped by the meter's readings (no tick).
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../types.ts';
-import { MIN, rig, S, T0, testAssets, type TestRig } from '../test-helpers.ts';
+import { MIN, rig, S, T0, testAssets, type TestRig } from '../../../test/helpers/rules.ts';
 
 const RULE = 'power.fake-offline';
 const assets = () =>

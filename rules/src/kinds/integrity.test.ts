@@ -1,7 +1,7 @@
 // DOMAIN.md §6 data integrity and §5 cumulative output: a counter reset vs a counter running
 // backwards, day totals across resets, flat lines, and replays vs flat lines.
 import { describe, expect, it } from 'vitest';
-import { H, MIN, rig, S, T0 } from '../test-helpers.ts';
+import { H, MIN, rig, S, T0 } from '../../../test/helpers/rules.ts';
 
 describe('counters [DOMAIN.md §5, §6]', () => {
   it('a drop to ~0 is a reset (no alarm, increments summed across it); a drop to 57 % is counter-backwards', () => {

@@ -5,7 +5,7 @@
 // 30 min below. Subject = the enterprise, one key per meter.
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../types.ts';
-import { H, MIN, rig, T0, testAssets, type TestRig } from '../test-helpers.ts';
+import { H, MIN, rig, T0, testAssets, type TestRig } from '../../../test/helpers/rules.ts';
 
 const RULE = 'power.secret-operation';
 const assets = () => testAssets({ sites: [{ id: 's1', zones: [], devices: [{ id: 'meter-1', kind: 'power', intervalSeconds: 60 }] }] });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../gateway/src/model/types.ts';
 import type { Condition } from '../types.ts';
-import { H, MIN, rig, S, T0 } from '../test-helpers.ts';
+import { H, MIN, rig, S, T0 } from '../../../test/helpers/rules.ts';
 
 const RULE = 'personnel.overtime';
 const pos = (ts: number, tags: [string, string | null][]): Frame => ({ type: 'position', transport: 'mqtt', enterprise: 'ent-a', site: 's1', device: 'uwb-1', ts, tags: tags.map(([tag, zone]) => ({ tag, zone })) });

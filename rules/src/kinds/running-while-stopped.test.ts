@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEvaluator } from '../evaluator.ts';
 import type { Condition } from '../types.ts';
-import { MIN, rig, S, T0, testAssets, type TestRig } from '../test-helpers.ts';
+import { MIN, rig, S, T0, testAssets, type TestRig } from '../../../test/helpers/rules.ts';
 
 const RULE = 'belt.running-while-stopped';
 const brief = (out: Condition[]) => out.filter((c) => c.rule === RULE).map((c) => ({ rule: c.rule, severity: c.severity, active: c.active, ts: c.ts }));

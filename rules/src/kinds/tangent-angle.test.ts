@@ -6,7 +6,7 @@
 // 3 h 15 min into the session, which is when the angle is judged.
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../types.ts';
-import { H, MIN, rig, T0, testAssets, type TestRig } from '../test-helpers.ts';
+import { H, MIN, rig, T0, testAssets, type TestRig } from '../../../test/helpers/rules.ts';
 
 const DAY = 24 * H;
 const STEP = 5 * MIN;

@@ -2,7 +2,7 @@
 // event time with a manual clock; late readings never move edge-triggered state.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rig, S, T0 } from '../test-helpers.ts';
+import { rig, S, T0 } from '../../../test/helpers/rules.ts';
 
 describe('threshold (gas.lel) [DOMAIN.md §1]', () => {
   it('raises yellow then red, reports a new peak, downgrades and clears only after the deadband and the 10 s off-delay', () => {
