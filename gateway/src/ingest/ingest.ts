@@ -1,5 +1,5 @@
-// The ingest pipeline shared by every source: decode → ACL → asset lookup → checks →
-// WAL. A message is either durable (and may be acknowledged) or rejected with a reason
+// The ingest pipeline shared by every source: decode (the decoder table, decode/registry.ts,
+// with the ACL) → asset lookup and placement (intake.ts) → checks → WAL. A message is either durable (and may be acknowledged) or rejected with a reason
 // that is counted, dead-lettered and logged at a bounded rate (CONTRACT §3.5).
 import type { Clock } from '../clock.ts';
 import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
@@ -10,14 +10,14 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeviceInfo } from '../model/assets.ts';
 import type { DeviceFrame, Transport } from '../model/types.ts';
 import type { Wal } from '../wal/wal.ts';
-import { decodeJson, parseJsonTopic } from '../decode/json-decoder.ts';
-import { SparkplugDecoder } from '../decode/sparkplug-decoder.ts';
+import { createDecoders, type DecoderTable } from '../decode/registry.ts';
+import type { SparkplugDecoder } from '../decode/sparkplug-decoder.ts';
+import { Intake } from './intake.ts';
 import { MetricBudget } from './metric-budget.ts';
 import type { IngestInput, IngestResult, Principal } from './source.ts';
 
 /** CONTRACT §3.5: a timestamp more than 24 h ahead of gateway time is rejected. */
 export const MAX_FUTURE_MS = 24 * 3600 * 1000;
-const SPARKPLUG_PREFIX = 'spBv1.0/';
 
 export interface IngestOptions {
   assets: AssetModel;
@@ -33,7 +33,8 @@ export interface IngestOptions {
 }
 
 export class Ingest {
-  readonly sparkplug: SparkplugDecoder;
+  readonly decoders: DecoderTable;
+  readonly intake: Intake;
   readonly metricBudget: MetricBudget;
   private readonly rlog: RateLimitedLog;
 
@@ -41,26 +42,28 @@ export class Ingest {
     this.rlog = new RateLimitedLog(o.log, 10_000, () => o.clock.now());
     const maxMetrics = o.maxMetricsPerDevice ?? 256;
     this.metricBudget = new MetricBudget(maxMetrics);
-    // a BIRTH is checked against the asset model before the decoder keeps anything for it (issue 12 item 5)
-    this.sparkplug = new SparkplugDecoder({ maxMetricsPerDevice: maxMetrics, known: (group, node, device) => this.knownPlace(group, node, device) });
+    this.intake = new Intake({ assets: o.assets, autoRegister: o.autoRegister });
+    this.decoders = createDecoders({
+      // a BIRTH is checked against the asset model before the decoder keeps anything for it (issue 12 item 5)
+      sparkplug: { maxMetricsPerDevice: maxMetrics, known: (group, node, device) => this.intake.knownPlace(group, node, device) },
+      onSeqGap: (group, node, gap) => {
+        this.o.metrics.sparkplugSeqGaps.inc({ group, node });
+        this.rlog.warn(`seq:${group}/${node}`, { group, node, ...gap }, 'sparkplug seq gap');
+      },
+    });
   }
 
-  /** null when Sparkplug state may be kept for this enterprise / site (/ device), else why not */
-  private knownPlace(enterprise: string, site: string, device?: string): RejectError | null {
-    if (this.o.autoRegister) return null;
-    const e = this.o.assets.enterprises.get(enterprise);
-    if (!e) return new RejectError('unknown_enterprise', `enterprise "${enterprise}" is not in the config`);
-    const s = e.sites.get(site);
-    if (!s) return new RejectError('unknown_site', `site "${enterprise}/${site}" is not in the config`);
-    if (device !== undefined && !s.devices.has(device)) return new RejectError('unknown_device', `device "${enterprise}/${site}/${device}" is not in the config`);
-    return null;
+  /** the Sparkplug decoder's per-edge-node state */
+  get sparkplug(): SparkplugDecoder {
+    return this.decoders.sparkplug.state;
   }
 
   /** The `emit` given to every Source. */
   readonly accept = async (input: IngestInput): Promise<IngestResult> => {
     let transport: Transport = input.kind === 'mqtt' ? 'mqtt' : input.transport;
     try {
-      if (input.kind === 'mqtt' && input.topic.startsWith(SPARKPLUG_PREFIX)) transport = 'sparkplug';
+      const decoder = input.kind === 'mqtt' ? this.decoders.decoders.find((d) => d.matches(input.topic)) : undefined;
+      if (decoder) transport = decoder.transport;
       const { frames, readings } = this.prepare(input);
       if (frames.length === 0) return { ok: true, readings: 0 };
       const t0 = performance.now();
@@ -92,25 +95,7 @@ export class Ingest {
     if (payload.length > this.o.maxPayloadBytes) {
       throw new RejectError('too_large', `payload of ${payload.length} bytes exceeds ${this.o.maxPayloadBytes}`);
     }
-    if (topic.startsWith(SPARKPLUG_PREFIX)) {
-      if (principal) checkSparkplugAcl(topic, principal);
-      // commands and host STATE are for the edge nodes, not telemetry: pass through, store nothing
-      const type = topic.split('/')[2];
-      if (type === 'NCMD' || type === 'DCMD' || type === 'STATE' || topic.startsWith('spBv1.0/STATE/')) return [];
-      const res = this.sparkplug.decode(topic, payload, arrival);
-      if (res.seqGap) {
-        this.o.metrics.sparkplugSeqGaps.inc({ group: res.group, node: res.node });
-        this.rlog.warn(`seq:${res.group}/${res.node}`, { group: res.group, node: res.node, ...res.seqGap }, 'sparkplug seq gap');
-      }
-      return res.frames;
-    }
-    const t = parseJsonTopic(topic);
-    if (!t) throw new RejectError('unknown_topic', `topic "${topic.slice(0, 200)}" is not hl/v1/{enterprise}/{site}/{device}/{telemetry|position|event|status} nor spBv1.0/...`);
-    // [ACL] a device publishes only under its own prefix; a site-level publisher under its site
-    if (principal && (principal.enterprise !== t.enterprise || principal.site !== t.site || (principal.device !== undefined && principal.device !== t.device))) {
-      throw new RejectError('acl_denied', `${principal.username} may not publish to ${topic}`);
-    }
-    return [decodeJson(t, payload, arrival)];
+    return this.decoders.forTopic(topic).decode({ topic, payload, principal, arrival });
   }
 
   /** Fills kind and zone from the asset model and applies the checks that need gateway state. Returns the reading count. */
@@ -133,10 +118,9 @@ export class Ingest {
       if (f.type === 'readings') {
         let last: DeviceInfo | undefined;
         for (const r of f.readings) {
-          if (!last || last.id !== r.device || last.site !== r.site || last.enterprise !== r.enterprise) last = this.device(r.enterprise, r.site, r.device);
+          if (!last || last.id !== r.device || last.site !== r.site || last.enterprise !== r.enterprise) last = this.intake.device(r.enterprise, r.site, r.device);
           if (!this.metricBudget.admit(last, r.metric, added)) throw new RejectError('too_many_metrics', `${r.device}: metric "${r.metric.slice(0, 64)}" would be more than ${this.metricBudget.max} distinct metrics for this device (mqtt.maxMetricsPerDevice)`);
-          r.kind = last.kind;
-          if (last.zone) r.zone = last.zone;
+          this.intake.place(r, last);
           if (r.ts > horizon) throw new RejectError('future_timestamp', `${r.device}.${r.metric}: ts ${iso(r.ts)} is more than 24 h ahead of gateway time`);
         }
         readings += f.readings.length;
@@ -147,7 +131,7 @@ export class Ingest {
         frames.splice(i--, 1);
         continue;
       }
-      this.device(f.enterprise, f.site, f.device);
+      this.intake.device(f.enterprise, f.site, f.device);
       if (f.ts > horizon) throw new RejectError('future_timestamp', `ts ${iso(f.ts)} is more than 24 h ahead of gateway time`);
       if (f.type === 'position') {
         const site = this.o.assets.site(f.enterprise, f.site)!;
@@ -157,14 +141,6 @@ export class Ingest {
       }
     }
     return readings;
-  }
-
-  private device(enterprise: string, site: string, device: string): DeviceInfo {
-    const found = this.o.assets.lookup(enterprise, site, device);
-    if (found.ok) return found.device;
-    if (this.o.autoRegister) return this.o.assets.autoRegister(enterprise, site, device);
-    const what = found.reason === 'unknown_enterprise' ? `enterprise "${enterprise}"` : found.reason === 'unknown_site' ? `site "${enterprise}/${site}"` : `device "${enterprise}/${site}/${device}"`;
-    throw new RejectError(found.reason, `${what} is not in the config`);
   }
 
   private reject(err: RejectError, transport: Transport, input: IngestInput): void {
@@ -188,12 +164,4 @@ export class Ingest {
 /** RFC 3339 when representable, the raw number otherwise (toISOString throws past 8.64e15). */
 function iso(ts: number): string {
   return Number.isFinite(ts) && Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts);
-}
-
-/** Sparkplug ACL: group = enterprise, edge node = site; a device credential may only send its own DBIRTH/DDATA/DDEATH. */
-function checkSparkplugAcl(topic: string, p: Principal): void {
-  const [, group, type, node, device] = topic.split('/');
-  const deviceLevel = type === 'DBIRTH' || type === 'DDATA' || type === 'DDEATH';
-  const ok = group === p.enterprise && node === p.site && (p.device === undefined || (deviceLevel && device === p.device));
-  if (!ok) throw new RejectError('acl_denied', `${p.username} may not publish to ${topic}`);
 }

@@ -13,6 +13,7 @@ import { RejectError, type RejectReason } from '../errors.ts';
 import type { HazardService } from '../hazards/hazard-service.ts';
 import type { Hazard, HazardHistoryEntry } from '../hazards/types.ts';
 import type { IngestResult } from '../ingest/source.ts';
+import { Intake } from '../ingest/intake.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeviceInfo } from '../model/assets.ts';
 import type { DeviceFrame, Frame, Reading } from '../model/types.ts';
@@ -61,8 +62,12 @@ export class UplinkReceiver {
 
   private readonly rlog: RateLimitedLog;
 
+  /** the same device resolution and placement as the ingest pipeline's (never auto-registering: an edge forwards configured devices) */
+  private readonly intake: Intake;
+
   constructor(private readonly o: UplinkReceiverOptions) {
     this.rlog = new RateLimitedLog(o.log, 10_000, () => o.clock.now());
+    this.intake = new Intake({ assets: o.assets, autoRegister: false });
   }
 
   /**
@@ -208,9 +213,7 @@ export class UplinkReceiver {
           const d = this.device(st, r.enterprise, r.site, r.device, r, clientId);
           if (!d) continue;
           // stored as this gateway's asset model says (measurement = kind, zone tag), like any reading here
-          r.kind = d.kind;
-          if (d.zone) r.zone = d.zone;
-          else delete r.zone;
+          this.intake.place(r, d);
           ok.push(r);
         }
         if (ok.length === 0) continue;
@@ -235,12 +238,13 @@ export class UplinkReceiver {
       this.refuseItem(st, 'acl_denied', `edge ${st.principal.edge} may not forward ${enterprise}/${site}`, item, clientId);
       return undefined;
     }
-    const l = this.o.assets.lookup(enterprise, site, device);
-    if (!l.ok) {
-      this.refuseItem(st, l.reason, `${enterprise}/${site}/${device} is not in the asset model`, item, clientId);
+    try {
+      return this.intake.device(enterprise, site, device);
+    } catch (err) {
+      if (!(err instanceof RejectError)) throw err;
+      this.refuseItem(st, err.reason, err.message, item, clientId);
       return undefined;
     }
-    return l.device;
   }
 
   /** alarm, hazard, sync and loss-notice items: applied after the row loop, in order, each with the row that sent it */
