@@ -99,7 +99,7 @@ export class Gateway {
     this.wal = new Wal({ dir: join(this.dataDir, 'wal'), ...config.wal, log: c('wal'), metrics: m, retain });
     this.deadLetters = new DeadLetterStore(join(this.dataDir, 'deadletter.db'), m);
     const sink = createSink(config.storage.telemetry, this.dataDir);
-    this.runningSink = new RunningSink(sink, this.wal, m, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize }, this.deadLetters);
+    this.runningSink = new RunningSink(sink, this.wal, m, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize, clock }, this.deadLetters);
     const { maxPayloadBytes, autoRegister, maxMetricsPerDevice } = config.mqtt;
     this.ingest = new Ingest({ assets: this.assets, wal: this.wal, deadLetters: this.deadLetters, metrics: m, log: c('ingest'), clock, maxPayloadBytes, autoRegister, maxMetricsPerDevice });
     const uplink = { config, wal: this.wal, metrics: m, log: c('uplink'), clock };

@@ -1,6 +1,7 @@
 // Drives device models on a simulated clock (event time) and sends their samples through a
 // transport. `speed` is simulated seconds per wall second (1 = real time); Infinity runs as
 // fast as the gateway acknowledges, which is how a month replays in seconds.
+import { WakeableSleep } from '../../gateway/src/backoff.ts';
 import type { FleetDevice } from './fleet.ts';
 import type { Transport } from './transports/transport.ts';
 
@@ -70,7 +71,7 @@ class Schedule {
 export class Runner {
   private stopped = false;
   private done?: Promise<void>;
-  private wake?: () => void;
+  private readonly pause = new WakeableSleep();
   sent = 0;
 
   constructor(
@@ -125,19 +126,13 @@ export class Runner {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    return this.pause.sleep(ms);
   }
 
   /** Stops at the next tick; sends still unacknowledged after `timeoutMs` (broker down) are abandoned. */
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.pause.wake();
     await Promise.race([this.done?.catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 }

@@ -13,6 +13,7 @@
 // current row of every such alarm is written (upsert) with one audit entry saying how many
 // transitions are missing, so memory and the database agree again and the gap is on record.
 import type { AuditEntry } from '../audit/chain.ts';
+import { Backoff } from '../backoff.ts';
 import type { Logger } from '../log.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Alarm, AlarmTransition } from './types.ts';
@@ -58,6 +59,7 @@ export class AlarmWriter {
   private readonly resync = new Map<string, { alarm: Alarm; missed: number }>();
   private writing = false;
   private consecutiveFailures = 0;
+  private readonly retryBackoff: Backoff;
   private lastError?: string;
   private retryTimer?: NodeJS.Timeout;
   private wake?: () => void;
@@ -69,7 +71,9 @@ export class AlarmWriter {
   /** changes refused because the queue was full (their alarms are resynced later) */
   writesRefused = 0;
 
-  constructor(private readonly o: AlarmWriterOptions) {}
+  constructor(private readonly o: AlarmWriterOptions) {
+    this.retryBackoff = new Backoff({ initialMs: o.retryBaseMs ?? 100, maxMs: o.retryMaxMs ?? 30_000 });
+  }
 
   /** A change with its transition (kept), or without (`transition` null: the row only). */
   write(alarm: Alarm, transition: AlarmTransition | null, insert: boolean): void {
@@ -216,14 +220,14 @@ export class AlarmWriter {
     }
     if (this.consecutiveFailures > 0) this.o.log.warn({ after: this.consecutiveFailures }, 'records database writable again');
     this.consecutiveFailures = 0;
+    this.retryBackoff.reset();
     this.lastError = undefined;
     if (this.dirty.size === 0) this.dirtySince = undefined;
     return true;
   }
 
   private scheduleRetry(): void {
-    const base = this.o.retryBaseMs ?? 100;
-    const delay = Math.min(this.o.retryMaxMs ?? 30_000, base * 2 ** Math.min(this.consecutiveFailures - 1, 30));
+    const delay = this.retryBackoff.next();
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       const wake = this.wake;

@@ -3,6 +3,7 @@
 // OPC UA is pull, so there is nothing to acknowledge: readings are simply handed to `emit`.
 import { AttributeIds, ClientMonitoredItemGroup, DataChangeFilter, DataChangeTrigger, DataType, DeadbandType, OPCUACertificateManager, OPCUAClient, TimestampsToReturn, UserTokenType, VariantArrayType } from 'node-opcua';
 import type { ClientSession, ClientSubscription, DataValue, UserIdentityInfo, Variant } from 'node-opcua';
+import { Backoff, WakeableSleep } from '../backoff.ts';
 import type { Clock } from '../clock.ts';
 import type { OpcuaConfig } from '../config/schema.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
@@ -63,7 +64,7 @@ export class OpcuaSource implements Source {
   private flushScheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
   /** ends the back-off sleep early (stop) */
-  private wake?: () => void;
+  private readonly pause = new WakeableSleep();
 
   constructor(private readonly opts: OpcuaSourceOptions) {
     this.cfg = opts.config;
@@ -94,7 +95,7 @@ export class OpcuaSource implements Source {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.wake();
     await this.teardown();
     this.flush(true); // what arrived until the subscription ended still goes to the WAL
     await withTimeout(Promise.allSettled([...this.inFlight]), STEP_TIMEOUT_MS);
@@ -108,7 +109,8 @@ export class OpcuaSource implements Source {
   }
 
   private async connectLoop(): Promise<void> {
-    let delay = this.backoff.initialDelayMs;
+    const backoff = new Backoff({ initialMs: this.backoff.initialDelayMs, maxMs: this.backoff.maxDelayMs });
+    let delay = backoff.next();
     const id = ++this.loopId;
     while (!this.stopping && id === this.loopId) {
       try {
@@ -120,8 +122,8 @@ export class OpcuaSource implements Source {
         this.markOffline(this.online === true ? LOST : UNREACHABLE);
       }
       await this.teardown();
-      await this.sleep(delay);
-      delay = Math.min(delay * 2, this.backoff.maxDelayMs);
+      await this.pause.sleep(delay);
+      delay = backoff.next();
     }
   }
 
@@ -326,13 +328,6 @@ export class OpcuaSource implements Source {
 
   private assertCurrent(client: OPCUAClient): void {
     if (this.stopping || client !== this.client) throw new Error('opcua source stopped');
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => (clearTimeout(t), resolve());
-    });
   }
 }
 

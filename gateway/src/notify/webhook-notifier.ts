@@ -2,6 +2,7 @@
 // a bounded buffer per handler that reports "failed to deliver" instead of blocking others).
 // One request at a time keeps events in order; a failing event is retried (exponential
 // back-off with jitter, Retry-After honoured) before the next one is sent.
+import { Backoff, WakeableSleep } from '../backoff.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Notifier, NotifierMetrics, NotifyEvent } from './notifier.ts';
 import type { WebhookFormat } from './notify-config.ts';
@@ -57,13 +58,15 @@ export class WebhookNotifier implements Notifier {
   /** set at the close deadline: the request in flight is aborted and the rest counted failed */
   private aborted = false;
   private inflight: AbortController | null = null;
-  private wake: (() => void) | null = null;
+  private readonly pause = new WakeableSleep();
+  private readonly backoff: Backoff;
 
   constructor(private readonly o: WebhookNotifierOptions) {
     this.name = o.name;
     this.now = o.now ?? Date.now;
     this.log = o.log.child({ component: 'webhook', id: o.name });
     this.limited = new RateLimitedLog(this.log, 10_000, this.now);
+    this.backoff = new Backoff({ initialMs: o.backoffMs ?? 500, maxMs: o.backoffMaxMs ?? 30_000, jitter: true, random: o.random });
   }
 
   /** events waiting (not counting the one in flight) */
@@ -94,7 +97,7 @@ export class WebhookNotifier implements Notifier {
         if ((await Promise.race([this.running, deadline])) === 'deadline') {
           this.aborted = true;
           this.inflight?.abort();
-          this.wake?.();
+          this.pause.wake();
         }
       }
       // after the deadline: the abort settles the request in flight; the rest fail at once
@@ -132,6 +135,7 @@ export class WebhookNotifier implements Notifier {
 
   private async deliver(ev: NotifyEvent): Promise<void> {
     const max = this.o.maxAttempts ?? 5;
+    this.backoff.reset();
     for (let attempt = 1; ; attempt++) {
       const out = await this.attempt(ev);
       if (out.ok) {
@@ -143,7 +147,9 @@ export class WebhookNotifier implements Notifier {
       if (!out.retry || attempt >= max) return this.fail(out.reason, attempt);
       this.retried++;
       this.o.metrics?.onRetry?.(this.name, out.reason);
-      await this.sleep(out.retryAfterMs ?? this.backoff(attempt));
+      // a server's Retry-After wins; the back-off still counts the attempt
+      if (out.retryAfterMs !== undefined) this.backoff.skip();
+      await this.pause.sleep(out.retryAfterMs ?? this.backoff.next());
       if (this.aborted) return this.fail('shutdown', attempt);
     }
   }
@@ -152,27 +158,6 @@ export class WebhookNotifier implements Notifier {
     this.failed++;
     this.o.metrics?.onFailed?.(this.name, reason);
     this.limited.error(`failed:${reason.split(':')[0]}`, { reason, attempts, failed: this.failed }, 'failed to deliver webhook event');
-  }
-
-  /** exponential back-off with "equal jitter": half fixed, half random */
-  private backoff(attempt: number): number {
-    const base = this.o.backoffMs ?? 500;
-    const d = Math.min(this.o.backoffMaxMs ?? 30_000, base * 2 ** (attempt - 1));
-    return d / 2 + (this.o.random ?? Math.random)() * (d / 2);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        this.wake = null;
-        resolve();
-      };
-    });
   }
 
   private async attempt(ev: NotifyEvent): Promise<Outcome> {

@@ -8,18 +8,23 @@ import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
 import type { Point } from '../model/types.ts';
 import { isPermanentWriteError, type Sink } from './sink.ts';
 import { entriesToPoints } from './points.ts';
+import { Backoff, WakeableSleep } from '../backoff.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 export interface RunningSinkOptions {
   batchSize: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** what time it is (lastSuccessAt, dead letters); default the system clock */
+  clock?: Clock;
 }
 
 export class RunningSink {
   private stopped = false;
   private loop?: Promise<void>;
-  private backoff: number;
-  private wake?: () => void;
+  private readonly backoff: Backoff;
+  private readonly pause = new WakeableSleep();
+  private readonly clock: Clock;
   lastError?: string;
   lastSuccessAt?: number;
 
@@ -31,7 +36,8 @@ export class RunningSink {
     private readonly o: RunningSinkOptions,
     private readonly deadLetters?: DeadLetterStore,
   ) {
-    this.backoff = o.minBackoffMs ?? 200;
+    this.backoff = new Backoff({ initialMs: o.minBackoffMs ?? 200, maxMs: o.maxBackoffMs ?? 10_000 });
+    this.clock = o.clock ?? systemClock;
   }
 
   start(): void {
@@ -50,20 +56,21 @@ export class RunningSink {
           await this.wal.waitForData(500);
           continue;
         }
-        const ok = await this.writeBatch(entries);
-        if (ok) this.wal.commit(entries[entries.length - 1].seq);
-        else await this.sleep(this.backoff);
+        const retryIn = await this.writeBatch(entries);
+        if (retryIn === 0) this.wal.commit(entries[entries.length - 1].seq);
+        else await this.pause.sleep(retryIn);
       } catch (err) {
         // reading or committing the WAL failed (disk): the entries stay, try again later
         this.log.error({ err }, 'wal drain failed; retrying');
-        await this.sleep(this.o.maxBackoffMs ?? 10_000);
+        await this.pause.sleep(this.o.maxBackoffMs ?? 10_000);
       }
     }
   }
 
-  private async writeBatch(entries: ReturnType<Wal['read']>): Promise<boolean> {
+  /** 0 when written, else the back-off before the next try */
+  private async writeBatch(entries: ReturnType<Wal['read']>): Promise<number> {
     const points = entriesToPoints(entries);
-    if (points.length === 0) return true;
+    if (points.length === 0) return 0;
     const end = this.metrics.sinkBatch.startTimer({ sink: this.sink.type });
     try {
       await this.writeIsolating(points);
@@ -71,16 +78,16 @@ export class RunningSink {
       this.metrics.sinkPoints.inc({ sink: this.sink.type }, points.length);
       if (this.lastError) this.log.info({ sink: this.sink.type }, 'telemetry store writable again');
       this.lastError = undefined;
-      this.lastSuccessAt = Date.now();
-      this.backoff = this.o.minBackoffMs ?? 200;
-      return true;
+      this.lastSuccessAt = this.clock.now();
+      this.backoff.reset();
+      return 0;
     } catch (err) {
       this.metrics.sinkFailures.inc({ sink: this.sink.type });
       const message = (err as Error).message;
-      if (this.lastError !== message) this.log.error({ err, sink: this.sink.type, points: points.length, retryInMs: this.backoff }, 'telemetry store write failed; readings stay in the WAL');
+      const retryInMs = this.backoff.next();
+      if (this.lastError !== message) this.log.error({ err, sink: this.sink.type, points: points.length, retryInMs }, 'telemetry store write failed; readings stay in the WAL');
       this.lastError = message;
-      this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 10_000);
-      return false;
+      return retryInMs;
     }
   }
 
@@ -104,25 +111,18 @@ export class RunningSink {
     this.metrics.sinkRejected.inc({ sink: this.sink.type });
     this.log.warn({ sink: this.sink.type, measurement: p.measurement, tags: p.tags, ts: p.ts, err: err.message.slice(0, 300) }, 'telemetry store refused a point; dead-lettered');
     const body = JSON.stringify(p);
-    this.deadLetters?.add({ at: Date.now(), transport: 'store', topic: `${p.measurement}/${p.tags.device ?? ''}`, reason: 'store_rejected', message: err.message.slice(0, 500), size: body.length, payload: body.slice(0, 1024) });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+    this.deadLetters?.add({ at: this.clock.now(), transport: 'store', topic: `${p.measurement}/${p.tags.device ?? ''}`, reason: 'store_rejected', message: err.message.slice(0, 500), size: body.length, payload: body.slice(0, 1024) });
   }
 
   /** Drains what is left (up to `timeoutMs`), then stops. What is not drained stays in the WAL. */
   async stop(timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.wal.depth() > 0 && this.healthy && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // timed by a timer, not the clock: a test clock that stands still must not hold up the stop
+    let expired = false;
+    const timer = setTimeout(() => (expired = true), timeoutMs);
+    while (this.wal.depth() > 0 && this.healthy && !expired) await new Promise((r) => setTimeout(r, 20));
+    clearTimeout(timer);
     this.stopped = true;
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
   }
 }

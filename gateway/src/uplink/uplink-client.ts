@@ -7,6 +7,7 @@
 // lost connection leaves the unacknowledged rows queued; the next one starts again at the oldest.
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { Backoff, WakeableSleep } from '../backoff.ts';
 import type { Clock } from '../clock.ts';
 import type { UplinkConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
@@ -59,16 +60,17 @@ export class UplinkClient {
   private client?: MqttClient;
   private generation = 0;
   private stopped = true;
-  private backoff = 0;
+  private readonly backoff: Backoff;
   private reconnectTimer?: NodeJS.Timeout;
   private helloTimer?: NodeJS.Timeout;
-  private wakeUp?: () => void;
+  private readonly pause = new WakeableSleep();
   private readonly bucket: TokenBucket;
 
   constructor(private readonly o: UplinkClientOptions) {
     this.edge = o.config.username;
     this.since = o.clock.now();
     this.bucket = new TokenBucket(o.config.maxReadingsPerSecond, o.clock.now());
+    this.backoff = new Backoff({ initialMs: o.config.reconnectSeconds * 1000, maxMs: MAX_BACKOFF_MS });
   }
 
   start(): void {
@@ -78,9 +80,7 @@ export class UplinkClient {
 
   /** New rows were queued: a waiting drain loop looks again at once. */
   wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = undefined;
-    w?.();
+    this.pause.wake();
   }
 
   private options(): IClientOptions {
@@ -125,7 +125,7 @@ export class UplinkClient {
       (client.stream as { setNoDelay?: (v: boolean) => void } | undefined)?.setNoDelay?.(true);
       this.connected = true;
       this.since = this.o.clock.now();
-      this.backoff = 0;
+      this.backoff.reset();
       this.lastError = null;
       this.o.metrics.uplinkConnected.set(1);
       this.o.log.info({ url: this.o.config.url }, 'uplink connected');
@@ -158,10 +158,7 @@ export class UplinkClient {
 
   private scheduleReconnect(): void {
     if (this.stopped) return;
-    const base = this.o.config.reconnectSeconds * 1000;
-    const delay = Math.min(MAX_BACKOFF_MS, base * 2 ** this.backoff);
-    this.backoff = Math.min(this.backoff + 1, 16);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    this.reconnectTimer = setTimeout(() => this.connect(), this.backoff.next());
   }
 
   /** hello, then the drain loop, for as long as this connection lives */
@@ -225,16 +222,7 @@ export class UplinkClient {
   }
 
   private idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wakeUp = undefined;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+    return this.pause.sleep(ms);
   }
 
   async stop(): Promise<void> {
