@@ -9,7 +9,18 @@ export class AlarmPoints implements Notifier {
 
   constructor(private readonly points: Pick<PointWriter, 'write'>) {}
 
+  /** events that made no point (malformed): counted, never thrown (the Notifier contract) */
+  failed = 0;
+
   handle(event: NotifyEvent): void {
+    try {
+      this.point(event);
+    } catch {
+      this.failed++;
+    }
+  }
+
+  private point(event: NotifyEvent): void {
     if (event.kind !== 'alarm' || event.action === 'update') return;
     const a = event.alarm;
     const tags: Record<string, string> = { enterprise: a.enterprise, rule: a.rule, severity: a.severity };

@@ -11,7 +11,18 @@ export class WsNotifier implements Notifier {
 
   constructor(private readonly hub: Pick<WsHub, 'publishAlarm' | 'publishHazard'>) {}
 
+  /** events that could not be pushed (malformed): counted, never thrown (the Notifier contract) */
+  failed = 0;
+
   handle(event: NotifyEvent): void {
+    try {
+      this.push(event);
+    } catch {
+      this.failed++;
+    }
+  }
+
+  private push(event: NotifyEvent): void {
     if (event.kind === 'alarm') {
       this.hub.publishAlarm(event.alarm.enterprise, { ...event.alarm, action: event.action, previousState: event.previousState });
       return;
