@@ -78,7 +78,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     await am.start();
     am.on('transition', (ev) => d.fanout.alarm(ev));
     const photos = new PhotoStore(join(d.dataDir, 'photos'));
-    const hazards = new HazardService({ store: records, assets, clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, photos, maxPhotos: config.hazards.maxPhotos, reporterKey: loadReporterKey(join(d.dataDir, 'reporter.key')) });
+    const hazards = new HazardService({ store: records, assets, clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, rewardFrom: config.hazards.rewardFrom, outsideDutiesMultiplier: config.hazards.outsideDutiesMultiplier, photos, maxPhotos: config.hazards.maxPhotos, reporterKey: loadReporterKey(join(d.dataDir, 'reporter.key')) });
     hazards.on('event', (ev) => d.fanout.hazard(ev));
     const inspection = new InspectionService({ store: records, assets, alarms: am, hazards, live: d.live, clock, timezone: tz, rules: evaluator, edgeOf: central ? (e) => central.edgeOf(e) : undefined });
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on

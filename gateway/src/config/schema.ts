@@ -251,11 +251,15 @@ export const configSchema = z
       .strictObject({
         /** reward tiers in yuan (DOMAIN.md §7: 50–3,000) */
         rewardTiers: z.array(num(1)).min(1).default([50, 100, 200, 500, 1000, 3000]),
+        /** a worker's report is rewarded from `confirmed` on (seed 000: 核实确认后即刻足额兑付) or only once `closed` */
+        rewardFrom: z.enum(['confirmed', 'closed']).default('confirmed'),
+        /** a report found outside the reporter's own duties (岗位职责外, seed 003) is paid its tier times this */
+        outsideDutiesMultiplier: num(1).default(2),
         /** largest photo accepted, bytes (413 beyond) */
         photoMaxBytes: int(1024).default(5 * 1024 * 1024),
         maxPhotos: int(1).default(9),
       })
-      .default({ rewardTiers: [50, 100, 200, 500, 1000, 3000], photoMaxBytes: 5 * 1024 * 1024, maxPhotos: 9 }),
+      .default({ rewardTiers: [50, 100, 200, 500, 1000, 3000], rewardFrom: 'confirmed', outsideDutiesMultiplier: 2, photoMaxBytes: 5 * 1024 * 1024, maxPhotos: 9 }),
     /** webhook notifiers (generic JSON, WeCom and DingTalk group robots), routed by filters */
     notify: notifyConfigSchema.default({ webhooks: [] }),
     alarms: z

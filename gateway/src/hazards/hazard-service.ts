@@ -21,8 +21,8 @@ import { sanitisePhoto } from './photo-sanitise.ts';
 import { canonicalJson } from '../audit/chain.ts';
 import { hazardPayloadFields } from '../audit/row-payloads.ts';
 import { MirrorRefused } from '../alarms/alarm-mirror.ts';
-import { OPEN_STATES, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type HazardPhoto, type WorkflowEffect } from './types.ts';
-import { allowedActions, apply, createHazard, visible, WorkflowError } from './workflow.ts';
+import { OPEN_STATES, type RewardFrom, type Actor, type CreateHazardInput, type Hazard, type HazardHistoryEntry, type HazardPhoto, type WorkflowEffect } from './types.ts';
+import { allowedActions, apply, createHazard, rewardAmounts, visible, WorkflowError, type WorkflowOptions } from './workflow.ts';
 
 export interface HazardEvent {
   hazard: Hazard;
@@ -37,6 +37,10 @@ export interface HazardServiceOptions {
   clock: Clock;
   log: Logger;
   rewardTiers?: readonly number[];
+  /** from when a worker's report may be rewarded (config hazards.rewardFrom; default confirmed) */
+  rewardFrom?: RewardFrom;
+  /** config hazards.outsideDutiesMultiplier (default 2) */
+  outsideDutiesMultiplier?: number;
   photos?: PhotoStore;
   /** photos per hazard (default 9) */
   maxPhotos?: number;
@@ -84,6 +88,10 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     return { hazard: this.shown(r.hazard, actor), reportCode: r.reportCode };
   }
 
+  private rules(): WorkflowOptions {
+    return { rewardTiers: this.o.rewardTiers, rewardFrom: this.o.rewardFrom, outsideDutiesMultiplier: this.o.outsideDutiesMultiplier };
+  }
+
   /** Every hazard a route answers with: the same redaction as GET (issue 12 item 3). */
   private shown(h: Hazard, actor: Actor): Hazard {
     return redact(withDeadlines(h, this.o.clock.now()), actor) ?? (() => {
@@ -105,7 +113,7 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
       next = d.duplicateOf;
     }
     const now = this.o.clock.now();
-    const r = apply(h, action, actor, now, { rewardTiers: this.o.rewardTiers, find: (x) => known.get(x) });
+    const r = apply(h, action, actor, now, { ...this.rules(), find: (x) => known.get(x) });
     await this.o.store.transaction(async (tx) => {
       await tx.hazards.save(r.hazard, now, false);
       await this.record(tx, r.hazard, r.entry);
@@ -173,7 +181,9 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     return {
       hazard: { ...redact(withDeadlines(h, now), actor), possibleDuplicates: likelyDuplicates(h, open, now) },
       history: redactHistory(h, history, actor) ?? [],
-      allowedActions: allowedActions(h, actor),
+      allowedActions: allowedActions(h, actor, this.o.rewardFrom),
+      // the amounts the reward step accepts for this report (the form's choices)
+      rewardAmounts: rewardAmounts(h, this.rules()),
       ...(reporter ? { reporter: { name: reporter.name, phone: reporter.phone } } : {}),
     };
   }

@@ -2,7 +2,7 @@
 // 400 naming the field. Semantic checks (deadline in the future, plan for major, reward tiers)
 // are the workflow's, because they depend on the hazard and `now`.
 import { z } from 'zod';
-import { HAZARD_CATEGORIES, HAZARD_LEVELS, HAZARD_SOURCES, type CreateHazardInput, type HazardAction } from './types.ts';
+import { HAZARD_CATEGORIES, HAZARD_LEVELS, HAZARD_SOURCES, REPORT_CHANNELS, type CreateHazardInput, type HazardAction } from './types.ts';
 import { WorkflowError } from './workflow.ts';
 
 const line = (max: number) => z.string().max(max);
@@ -11,7 +11,7 @@ const time = z.union([z.number(), z.string().max(64)]);
 
 const actionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('verify'), note }),
-  z.strictObject({ action: z.literal('confirm'), level: z.enum(HAZARD_LEVELS).optional(), duplicateOf: line(100).nullable().optional(), note }),
+  z.strictObject({ action: z.literal('confirm'), level: z.enum(HAZARD_LEVELS).optional(), category: z.enum(HAZARD_CATEGORIES).optional(), duplicateOf: line(100).nullable().optional(), outsideDuties: z.boolean().optional(), note }),
   z.strictObject({ action: z.literal('reject'), reason: line(2000) }),
   z.strictObject({
     action: z.literal('assign'),
@@ -32,6 +32,7 @@ const actionSchema = z.discriminatedUnion('action', [
 const createSchema = z.strictObject({
   source: z.enum(HAZARD_SOURCES).optional(),
   alarmId: line(100).nullable().optional(),
+  channel: z.enum(REPORT_CHANNELS).optional(),
   enterprise: line(100),
   site: line(100).nullable().optional(),
   zone: line(100).nullable().optional(),

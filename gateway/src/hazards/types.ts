@@ -2,8 +2,20 @@
 // All times are epoch milliseconds; the API layer renders them as RFC 3339.
 import type { Identity, Role } from '../api/auth.ts';
 
-export const HAZARD_SOURCES = ['alarm', 'worker', 'inspection'] as const;
+/** `self`: the enterprise's own self-inspection finding (自查), not a worker's report (issue 14) */
+export const HAZARD_SOURCES = ['alarm', 'worker', 'inspection', 'self'] as const;
 export type HazardSource = (typeof HAZARD_SOURCES)[number];
+
+/**
+ * How a worker's report arrived (seed 000: 线上 + 线下 dual channel): `app` the report page,
+ * or an officer transcribing one that came by phone, a chat group or in person.
+ */
+export const REPORT_CHANNELS = ['app', 'phone', 'chat', 'in-person'] as const;
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+
+/** When a worker's report may be rewarded: from `confirmed` on (seed 000: 核实确认后即刻足额兑付, the default) or only once closed. */
+export const REWARD_FROM = ['confirmed', 'closed'] as const;
+export type RewardFrom = (typeof REWARD_FROM)[number];
 
 export const HAZARD_LEVELS = ['general', 'major'] as const;
 export type HazardLevel = (typeof HAZARD_LEVELS)[number];
@@ -42,8 +54,10 @@ export interface Rectification {
 export interface Reward {
   /** yuan, one of the configured tiers */
   amount: number;
-  /** 1-based position of `amount` in the configured tiers */
+  /** 1-based position of the tier in the configured tiers */
   tier: number;
+  /** found outside the reporter's own duties (岗位职责外, seed 003): the tier times the configured multiplier */
+  outsideDuties?: boolean;
   paidBy?: string;
   paidAt?: number;
 }
@@ -85,6 +99,10 @@ export interface Hazard {
   source: HazardSource;
   /** source `alarm`: the alarm it was made from */
   alarmId?: string;
+  /** source `worker`: how the report arrived (an officer's transcription says phone, chat or in-person) */
+  channel?: ReportChannel;
+  /** set on confirm: the reporter found it outside their own duties (岗位职责外, seed 003), a higher reward */
+  outsideDuties?: boolean;
   level: HazardLevel;
   category: HazardCategory;
   title: string;
@@ -156,7 +174,7 @@ export type TimeInput = number | string;
 
 export type HazardAction =
   | { action: 'verify'; note?: string }
-  | { action: 'confirm'; level?: HazardLevel; duplicateOf?: string | null; note?: string }
+  | { action: 'confirm'; level?: HazardLevel; category?: HazardCategory; duplicateOf?: string | null; outsideDuties?: boolean; note?: string }
   | { action: 'reject'; reason: string }
   | { action: 'assign'; owner: string; measures: string; funds?: number; deadline: TimeInput; plan?: string }
   | { action: 'rectify'; evidence: string; note?: string }
@@ -168,9 +186,11 @@ export type HazardAction =
 
 /** POST /api/v1/hazards (and POST /api/v1/alarms/{id}/hazard, mapped by the caller). */
 export interface CreateHazardInput {
-  /** defaults by role: worker → worker, dispatcher → alarm, officer → alarm with alarmId else worker, regulator → inspection */
+  /** defaults by role: worker → worker, dispatcher → alarm, officer → alarm with alarmId else worker (or `self`), regulator → inspection */
   source?: HazardSource;
   alarmId?: string | null;
+  /** a worker report: how it arrived (default `app`; an officer's transcription `in-person` unless given) */
+  channel?: ReportChannel;
   enterprise: string;
   site?: string | null;
   zone?: string | null;

@@ -150,7 +150,8 @@ const NEXT: Record<HazardActionName, Partial<Record<HazardState, HazardState>>> 
   assign: { confirmed: 'rectifying' },
   rectify: { rectifying: 'rectified' },
   close: { rectified: 'closed' },
-  reward: { closed: 'rewarded' },
+  // seed 000: paid as soon as confirmed (核实确认后即刻足额兑付); the state moves only from closed
+  reward: { confirmed: 'confirmed', rectifying: 'rectifying', rectified: 'rectified', closed: 'rewarded' },
   publish: { closed: 'published', rewarded: 'published' },
   reopen: { rejected: 'verifying', closed: 'verifying' },
   extend: { reported: 'reported', verifying: 'verifying', confirmed: 'confirmed', rectifying: 'rectifying', rectified: 'rectified' },
@@ -160,10 +161,10 @@ const NEXT: Record<HazardActionName, Partial<Record<HazardState, HazardState>>> 
 const EXPECTED_ALLOWED: Record<HazardState, HazardActionName[]> = {
   reported: ['verify', 'extend'],
   verifying: ['confirm', 'reject', 'extend'],
-  confirmed: ['assign', 'extend'],
+  confirmed: ['assign', 'extend', 'reward'],
   rejected: ['reopen'],
-  rectifying: ['rectify', 'extend'],
-  rectified: ['close', 'extend'],
+  rectifying: ['rectify', 'extend', 'reward'],
+  rectified: ['close', 'extend', 'reward'],
   closed: ['reopen', 'reward', 'publish'],
   rewarded: ['publish'],
   published: [],
@@ -306,7 +307,11 @@ describe('every illegal step from every state is 409 with the allowed list', () 
     const h = hazards.get(state)!;
     const now = h.reportedAt + 30 * DAY_MS;
     if (EXPECTED_ALLOWED[state].includes(action)) expect(apply(h, body(action, now), admin, now).hazard.state).toBe(NEXT[action][state]);
-    else expect(refusal(() => apply(h, body(action, now), admin, now))).toMatchObject({ status: 409, allowed: EXPECTED_ALLOWED[state] });
+    else {
+      const e = refusal(() => apply(h, body(action, now), admin, now));
+      expect(e.status).toBe(409);
+      expect(sortActs(e.allowed!)).toEqual(sortActs(EXPECTED_ALLOWED[state]));
+    }
   });
 
   it.each(matrix)('officer: %s + %s (403 for reopen/extend, 409 otherwise)', (state, action) => {
@@ -315,13 +320,17 @@ describe('every illegal step from every state is 409 with the allowed list', () 
     const officerAllowed = EXPECTED_ALLOWED[state].filter((a) => a !== 'reopen' && a !== 'extend');
     if (action === 'reopen' || action === 'extend') expect(refusal(() => apply(h, body(action, now), officer, now)).status).toBe(403);
     else if (officerAllowed.includes(action)) expect(apply(h, body(action, now), officer, now).hazard.state).toBe(NEXT[action][state]);
-    else expect(refusal(() => apply(h, body(action, now), officer, now))).toMatchObject({ status: 409, allowed: officerAllowed });
+    else {
+      const e = refusal(() => apply(h, body(action, now), officer, now));
+      expect(e.status).toBe(409);
+      expect(sortActs(e.allowed!)).toEqual(sortActs(officerAllowed));
+    }
   });
 
   it('extend is once only; a later extend is 409 without extend in allowed', () => {
     const h = apply(inState('confirmed'), body('extend', T0 + DAY_MS), regulator, T0 + DAY_MS).hazard;
     const e = refusal(() => apply(h, body('extend', T0 + 2 * DAY_MS), regulator, T0 + 2 * DAY_MS));
-    expect(e).toMatchObject({ status: 409, allowed: ['assign'] });
+    expect(e).toMatchObject({ status: 409, allowed: ['assign', 'reward'] });
   });
 
   it('an unknown action is a 400 on field action', () => {
@@ -757,5 +766,69 @@ describe('property: random sequences', () => {
     );
     // the runs went deep enough to test the guards: every state, and a closed duplicate offered a reward
     expect([...reached].sort()).toEqual([...HAZARD_STATES, 'duplicate-closed'].sort());
+  });
+});
+
+// ---- issue 14: rewards as the seeds say, self-inspection, transcribed reports ----
+
+describe('rewards as the seeds say (issue 14)', () => {
+  it('seed 000: paid as soon as confirmed (核实确认后即刻足额兑付): the state stays, the loop goes on, once only', () => {
+    const c = inState('confirmed');
+    const r = apply(c, { action: 'reward', amount: 500 }, officer, T0 + DAY_MS);
+    expect(r.hazard.state).toBe('confirmed');
+    expect(r.hazard.reward).toMatchObject({ amount: 500, tier: 4, paidBy: 'off-a1' });
+    expect(r.entry).toMatchObject({ action: 'reward', from: 'confirmed', to: 'confirmed' });
+    expect(allowedActions(r.hazard, officer)).toEqual(['assign']);
+    // on through the loop; once closed it is not paid again, and published from closed
+    const done = run(r.hazard, ['assign', 'rectify', 'close'], officer, T0 + DAY_MS).h;
+    expect(done.state).toBe('closed');
+    expect(allowedActions(done, officer)).toEqual(['publish']);
+    expect(refusal(() => apply(done, { action: 'reward', amount: 500 }, officer, T0 + 30 * DAY_MS))).toMatchObject({ status: 409, allowed: ['publish'] });
+  });
+
+  it('rewardFrom: closed keeps the old rule: 409 before the close, with the reason', () => {
+    const opts: WorkflowOptions = { rewardFrom: 'closed' };
+    const e = refusal(() => apply(inState('rectified'), { action: 'reward', amount: 500 }, officer, T0 + DAY_MS, opts));
+    expect(e.status).toBe(409);
+    expect(e.message).toMatch(/rewardFrom: closed/);
+    expect(e.allowed).toEqual(['close']);
+    expect(apply(inState('closed'), { action: 'reward', amount: 500 }, officer, T0 + DAY_MS, opts).hazard.state).toBe('rewarded');
+  });
+
+  it('seed 003: found outside the reporter\'s duties (岗位职责外) is flagged on confirm and paid the tier × the multiplier', () => {
+    const v = inState('verifying');
+    const c = apply(v, { action: 'confirm', outsideDuties: true, category: 'dynamic' }, officer, T0 + DAY_MS);
+    expect(c.hazard).toMatchObject({ outsideDuties: true, category: 'dynamic' });
+    expect(c.entry.details).toMatchObject({ outsideDuties: true, category: 'dynamic' });
+    expect(refusal(() => apply(c.hazard, { action: 'reward', amount: 500 }, officer, T0 + DAY_MS))).toMatchObject({ status: 400, field: 'amount' });
+    expect(apply(c.hazard, { action: 'reward', amount: 1000 }, officer, T0 + DAY_MS).hazard.reward).toEqual({ amount: 1000, tier: 4, outsideDuties: true, paidBy: 'off-a1', paidAt: T0 + DAY_MS });
+    expect(apply(c.hazard, { action: 'reward', amount: 150 }, officer, T0 + DAY_MS, { outsideDutiesMultiplier: 1.5 }).hazard.reward).toMatchObject({ amount: 150, tier: 2 });
+    // only a worker's report is inside or outside someone's duties
+    const alarm = run(make('alarm', {}, T0, officer).hazard, ['verify'], officer).h;
+    expect(refusal(() => apply(alarm, { action: 'confirm', outsideDuties: true }, officer, T0 + DAY_MS))).toMatchObject({ status: 400, field: 'outsideDuties' });
+  });
+});
+
+describe("the enterprise's own channels (issue 14)", () => {
+  it('self-inspection (自查, source self) by an officer: no report code, no reporter, never rewarded', () => {
+    const c = createHazard({ enterprise: 'ent-a', source: 'self', title: '配电室门未关' }, officer, T0, { id: 'hz-s', jurisdiction: 'j-north', random: seeded(3) });
+    expect(c.hazard).toMatchObject({ source: 'self', state: 'reported' });
+    expect(c.reportCode).toBeUndefined();
+    expect(c.hazard.channel).toBeUndefined();
+    const h = run(c.hazard, ['verify', 'confirm'], officer).h;
+    expect(refusal(() => apply(h, { action: 'reward', amount: 500 }, officer, T0 + DAY_MS)).status).toBe(409);
+    expect(refusal(() => createHazard({ enterprise: 'ent-a', source: 'self', title: 'x' }, worker, T0, { id: 'hz-w', jurisdiction: 'j-north', random: seeded(3) })).status).toBe(403);
+    expect(refusal(() => createHazard({ enterprise: 'ent-a', source: 'self', title: 'x', anonymous: true }, officer, T0, { id: 'hz-x', jurisdiction: 'j-north', random: seeded(3) }))).toMatchObject({ status: 400, field: 'anonymous' });
+  });
+
+  it("an officer's transcription counts as a worker's report with its channel (default in person); a worker's own is app", () => {
+    const phone = createHazard({ enterprise: 'ent-a', title: '皮带跑偏', channel: 'phone', anonymous: true }, officer, T0, { id: 'hz-p', jurisdiction: 'j-north', random: seeded(4) });
+    expect(phone.hazard).toMatchObject({ source: 'worker', channel: 'phone', anonymous: true, reporterAlias: '匿名' });
+    expect(phone.reportCode).toBeDefined();
+    expect(phone.entry.details).toMatchObject({ channel: 'phone' });
+    expect(createHazard({ enterprise: 'ent-a', title: 't' }, officer, T0, { id: 'hz-i', jurisdiction: 'j-north', random: seeded(4) }).hazard.channel).toBe('in-person');
+    expect(make('worker').hazard.channel).toBe('app');
+    expect(refusal(() => createHazard({ enterprise: 'ent-a', source: 'self', title: 't', channel: 'phone' }, officer, T0, { id: 'hz-c', jurisdiction: 'j-north', random: seeded(4) }))).toMatchObject({ status: 400, field: 'channel' });
+    expect(() => parseCreate({ enterprise: 'ent-a', title: 't', channel: 'fax' })).toThrow(/channel/);
   });
 });

@@ -10,7 +10,10 @@
 //   assign   confirmed                   → rectifying  {owner, measures, funds, deadline, plan (major)}
 //   rectify  rectifying                  → rectified   {evidence}
 //   close    rectified                   → closed      {note?}  (major: regulator approval recorded)
-//   reward   closed                      → rewarded    {amount} worker source, not a duplicate, tier amount
+//   reward   confirmed … closed          → (same); closed → rewarded
+//                                          {amount} worker source, not a duplicate, tier amount
+//                                          (× multiplier when found outside duties); `rewardFrom:
+//                                          closed` allows it only from closed (seed 000: 核实确认后即刻足额兑付)
 //   publish  closed | rewarded           → published
 //   reopen   rejected | closed           → verifying   {reason}
 //   extend   any open state              → (same)      {reason} once: case deadline +30 days
@@ -19,7 +22,8 @@
 // then role: 403; then state: 409 with `allowed`; then fields: 400 with `field`):
 //
 //   action   worker  dispatcher  officer                       regulator  admin
-//   create   worker  alarm       alarm, worker (transcribed)   inspection any
+//   create   worker  alarm       alarm, worker (transcribed),  inspection any
+//                                self (自查)
 //   verify   -       -           yes, not inspection source    yes        yes
 //   confirm  -       -           yes, not inspection source;   yes        yes
 //                                may not downgrade a major
@@ -42,6 +46,7 @@ import {
   HAZARD_LEVELS,
   HAZARD_SOURCES,
   OPEN_STATES,
+  REPORT_CHANNELS,
   type Actor,
   type CreateHazardInput,
   type Hazard,
@@ -50,6 +55,7 @@ import {
   type HazardHistoryEntry,
   type HazardSource,
   type HazardState,
+  type RewardFrom,
   type WorkflowEffect,
   type WorkflowResult,
 } from './types.ts';
@@ -93,7 +99,8 @@ const TRANSITIONS: Record<HazardActionName, { from: readonly HazardState[]; to: 
   assign: { from: ['confirmed'], to: 'rectifying' },
   rectify: { from: ['rectifying'], to: 'rectified' },
   close: { from: ['rectified'], to: 'closed' },
-  reward: { from: ['closed'], to: 'rewarded' },
+  // closed → rewarded; from confirmed to rectified the state stays (stateRefusal narrows by rewardFrom)
+  reward: { from: ['confirmed', 'rectifying', 'rectified', 'closed'], to: 'same' },
   publish: { from: ['closed', 'rewarded'], to: 'published' },
   reopen: { from: ['rejected', 'closed'], to: 'verifying' },
   extend: { from: OPEN_STATES, to: 'same' },
@@ -112,7 +119,7 @@ export const ROLE_ACTIONS: Record<Role, readonly HazardActionName[]> = {
 export const ROLE_CREATE_SOURCES: Record<Role, readonly HazardSource[]> = {
   worker: ['worker'],
   dispatcher: ['alarm'],
-  officer: ['worker', 'alarm'],
+  officer: ['worker', 'alarm', 'self'],
   regulator: ['inspection'],
   admin: HAZARD_SOURCES,
 };
@@ -142,10 +149,11 @@ export function roleRefusal(h: Hazard, actor: Actor, action: HazardActionName): 
 }
 
 /** Why the hazard's state (or its own properties) rules `action` out now (409), or undefined. */
-export function stateRefusal(h: Hazard, action: HazardActionName): string | undefined {
+export function stateRefusal(h: Hazard, action: HazardActionName, rewardFrom: RewardFrom = 'confirmed'): string | undefined {
   const t = TRANSITIONS[action];
   if (!t.from.includes(h.state)) return `cannot ${action} a hazard in state ${h.state}`;
   if (action === 'reward') {
+    if (rewardFrom === 'closed' && h.state !== 'closed') return `cannot reward a hazard in state ${h.state}: rewards are paid once it is closed (hazards.rewardFrom: closed)`;
     if (h.source !== 'worker') return `only worker reports (安全举手) are rewarded; this hazard's source is ${h.source}`;
     if (h.duplicateOf !== undefined) return `confirmed as a duplicate of ${h.duplicateOf}: only the first valid reporter is rewarded`;
     if (h.reward !== undefined) return 'already rewarded';
@@ -155,9 +163,9 @@ export function stateRefusal(h: Hazard, action: HazardActionName): string | unde
 }
 
 /** The actions this actor may take on this hazard now (the `allowed` of a 409). */
-export function allowedActions(h: Hazard, actor: Actor): HazardActionName[] {
+export function allowedActions(h: Hazard, actor: Actor, rewardFrom: RewardFrom = 'confirmed'): HazardActionName[] {
   if (!visible(h, actor)) return [];
-  return HAZARD_ACTIONS.filter((a) => roleRefusal(h, actor, a) === undefined && stateRefusal(h, a) === undefined);
+  return HAZARD_ACTIONS.filter((a) => roleRefusal(h, actor, a) === undefined && stateRefusal(h, a, rewardFrom) === undefined);
 }
 
 // ---- field checks ----
@@ -202,6 +210,10 @@ export function parseTimeInput(field: string, v: unknown): number {
 export interface WorkflowOptions {
   /** reward amounts in yuan; default DEFAULT_REWARD_TIERS */
   rewardTiers?: readonly number[];
+  /** from when a worker's report may be rewarded; default `confirmed` (seed 000) */
+  rewardFrom?: RewardFrom;
+  /** a report found outside the reporter's duties (岗位职责外, seed 003) earns its tier times this; default 2 */
+  outsideDutiesMultiplier?: number;
   /**
    * Look up another hazard (for `confirm {duplicateOf}`): when given, the target must exist in the
    * same enterprise, be valid (not rejected) and be reported earlier; chains resolve to the first report.
@@ -257,15 +269,15 @@ export function apply(h: Hazard, action: HazardAction, actor: Actor, now: number
   const a = action;
   const forbidden = roleRefusal(h, actor, a.action);
   if (forbidden) throw new WorkflowError(403, forbidden);
-  const conflict = stateRefusal(h, a.action);
+  const conflict = stateRefusal(h, a.action, opts.rewardFrom);
   if (conflict) {
-    const allowed = allowedActions(h, actor);
+    const allowed = allowedActions(h, actor, opts.rewardFrom);
     throw new WorkflowError(409, `${conflict}; allowed: ${allowed.length ? allowed.join(', ') : 'none'}`, { allowed });
   }
 
   const from = h.state;
   const n: Hazard = structuredClone(h);
-  const t = TRANSITIONS[a.action].to;
+  const t = a.action === 'reward' && h.state === 'closed' ? 'rewarded' : TRANSITIONS[a.action].to;
   if (t !== 'same') n.state = t;
   const effects: WorkflowEffect[] = [];
   let note: string | undefined;
@@ -289,11 +301,21 @@ export function apply(h: Hazard, action: HazardAction, actor: Actor, now: number
         throw new WorkflowError(403, 'the enterprise cannot downgrade a major hazard (重大事故隐患): a regulator decides');
       const dupRaw = text('duplicateOf', a.duplicateOf, false);
       const dup = dupRaw === undefined ? undefined : resolveDuplicate(h.id, dupRaw, h, opts);
+      if (a.category !== undefined) {
+        if (!(HAZARD_CATEGORIES as readonly unknown[]).includes(a.category)) throw bad('category', `expected ${HAZARD_CATEGORIES.join(' or ')}`);
+        n.category = a.category;
+      }
+      if (a.outsideDuties !== undefined) {
+        if (typeof a.outsideDuties !== 'boolean') throw bad('outsideDuties', 'expected true or false');
+        if (h.source !== 'worker' && a.outsideDuties) throw bad('outsideDuties', "only a worker's report is found inside or outside the reporter's duties");
+        if (a.outsideDuties) n.outsideDuties = true;
+        else delete n.outsideDuties;
+      }
       n.level = level;
       n.confirmedAt = now;
       if (dup === undefined) delete n.duplicateOf;
       else n.duplicateOf = dup;
-      details = { level, ...(level !== h.level ? { previousLevel: h.level } : {}), ...(dup !== undefined ? { duplicateOf: dup } : {}) };
+      details = { level, category: n.category, ...(level !== h.level ? { previousLevel: h.level } : {}), ...(dup !== undefined ? { duplicateOf: dup } : {}), ...(n.outsideDuties ? { outsideDuties: true } : {}) };
       if (level === 'major') {
         effects.push({ kind: 'direct-report', hazardId: h.id, enterprise: h.enterprise, jurisdiction: h.jurisdiction });
         details.directReport = true;
@@ -345,12 +367,13 @@ export function apply(h: Hazard, action: HazardAction, actor: Actor, now: number
       break;
     }
     case 'reward': {
-      const tiers = opts.rewardTiers ?? DEFAULT_REWARD_TIERS;
+      const outside = h.outsideDuties === true;
+      const tiers = rewardAmounts(h, opts);
       const idx = typeof a.amount === 'number' ? tiers.indexOf(a.amount) : -1;
-      if (idx < 0) throw bad('amount', `expected one of the reward tiers ${tiers.join(', ')} yuan`);
-      n.reward = { amount: a.amount, tier: idx + 1, paidBy: actor.id, paidAt: now };
+      if (idx < 0) throw bad('amount', `expected one of the reward tiers ${tiers.join(', ')} yuan${outside ? ' (found outside the reporter\'s duties: the tiers × ' + (opts.outsideDutiesMultiplier ?? 2) + ')' : ''}`);
+      n.reward = { amount: a.amount, tier: idx + 1, ...(outside ? { outsideDuties: true } : {}), paidBy: actor.id, paidAt: now };
       n.rewardedAt = now;
-      details = { amount: a.amount, tier: idx + 1 };
+      details = { amount: a.amount, tier: idx + 1, ...(outside ? { outsideDuties: true } : {}) };
       break;
     }
     case 'publish': {
@@ -391,6 +414,13 @@ export function apply(h: Hazard, action: HazardAction, actor: Actor, now: number
   }
   finish(n, now);
   return { hazard: n, entry: entryOf(n, a.action, from, actor, now, note, details), effects };
+}
+
+/** The reward amounts this hazard may be paid, in yuan: the tiers, times the multiplier when found outside the reporter's duties. */
+export function rewardAmounts(h: Pick<Hazard, 'outsideDuties'>, opts: Pick<WorkflowOptions, 'rewardTiers' | 'outsideDutiesMultiplier'> = {}): number[] {
+  const tiers = opts.rewardTiers ?? DEFAULT_REWARD_TIERS;
+  const m = h.outsideDuties === true ? (opts.outsideDutiesMultiplier ?? 2) : 1;
+  return tiers.map((t) => Math.round(t * m * 100) / 100);
 }
 
 // ---- create ----
@@ -443,7 +473,9 @@ export function createHazard(input: CreateHazardInput, actor: Actor, now: number
   if (!(HAZARD_CATEGORIES as readonly unknown[]).includes(category)) throw bad('category', `expected ${HAZARD_CATEGORIES.join(' or ')}`);
   if (input.anonymous !== undefined && typeof input.anonymous !== 'boolean') throw bad('anonymous', 'expected true or false');
   const anonymous = input.anonymous === true;
+  if (input.channel !== undefined && !(REPORT_CHANNELS as readonly unknown[]).includes(input.channel)) throw bad('channel', `expected one of ${REPORT_CHANNELS.join(', ')}`);
   if (source !== 'worker') {
+    if (input.channel !== undefined) throw bad('channel', "only a worker's report has a channel");
     if (anonymous) throw bad('anonymous', 'only a worker report can be anonymous');
     if (input.reporter !== undefined && input.reporter !== null) throw bad('reporter', 'only a worker report names a reporter');
   }
@@ -474,6 +506,8 @@ export function createHazard(input: CreateHazardInput, actor: Actor, now: number
   if (source === 'worker') {
     reportCode = newReportCode(ctx.random);
     h.reportCode = reportCode;
+    // a worker files on the page; an officer transcribes what came by phone, chat group or in person
+    h.channel = actor.role === 'worker' ? 'app' : (input.channel ?? 'in-person');
     if (anonymous) h.reporterAlias = ANONYMOUS_ALIAS;
     else {
       const ref = ctx.reporterId ?? (actor.role === 'worker' ? actor.id : undefined);
@@ -491,7 +525,7 @@ export function createHazard(input: CreateHazardInput, actor: Actor, now: number
     to: 'reported',
     actor: { role: actor.role, id: actorId },
     at: now,
-    details: { source, level, category, anonymous, ...(alarmId !== undefined ? { alarmId } : {}) },
+    details: { source, level, category, anonymous, ...(alarmId !== undefined ? { alarmId } : {}), ...(h.channel !== undefined ? { channel: h.channel } : {}) },
   };
   return { hazard: h, entry, effects: [], ...(reportCode !== undefined ? { reportCode } : {}) };
 }
