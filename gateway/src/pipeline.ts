@@ -8,6 +8,7 @@ import { AlarmManager } from './alarms/alarm-manager.ts';
 import { DeclaredStatusBook } from './alarms/declared-status.ts';
 import { RuleRunner } from './alarms/rule-runner.ts';
 import type { AlarmRouteDeps } from './api/alarm-routes.ts';
+import { DisposalService } from './alarms/disposal-service.ts';
 import type { TokenAuth } from './api/auth.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
@@ -111,6 +112,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     link.start();
     const alarmRoutes: AlarmRouteDeps = {
       alarms: am,
+      disposals: new DisposalService({ alarms: am, store: records, clock, timezone: tz }),
       store: records,
       auth: d.auth,
       assets,

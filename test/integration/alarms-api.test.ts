@@ -134,4 +134,29 @@ describe('alarms over HTTP and WebSocket', () => {
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ id: alarmId, state: 'shelved', peak: 50 });
   });
+
+  it('disposal (报警处置, issue 14): cause, measures, result and the person; the same-day rate moves; once only', async () => {
+    const rate = async () => (await t.gw.api.inject({ method: 'GET', url: '/api/v1/alarms/disposal-rate', headers: auth(TEST_TOKENS.dispatcher) })).json();
+    const before = await rate();
+    expect(before).toMatchObject({ raised: 1, sameDay: 0, sameDayDisposalRate: 0 });
+    expect(before.days).toEqual([expect.objectContaining({ enterprise: 'ent-a', raised: 1, acknowledged: 1, disposed: 0, sameDay: 0 })]);
+    const one = (await t.gw.api.inject({ method: 'GET', url: `/api/v1/alarms/${alarmId}`, headers: auth(TEST_TOKENS.dispatcher) })).json();
+    expect(one.alarm.disposal).toBeNull();
+    expect(one.causes.map((c: { id: string }) => c.id)).toEqual(['leak', 'ventilation', 'gas-emission', 'operation', 'false-alarm', 'other']);
+    const bad = await t.gw.api.inject({ method: 'POST', url: `/api/v1/alarms/${alarmId}/dispose`, headers: auth(TEST_TOKENS.dispatcher), payload: { cause: 'other', measures: 'm', result: 'r' } });
+    expect(bad.json().error.field).toBe('causeText');
+    expect((await t.gw.api.inject({ method: 'POST', url: `/api/v1/alarms/${alarmId}/dispose`, headers: auth(TEST_TOKENS.dispatcher), payload: { cause: 'leak', result: 'r' } })).json().error.field).toBe('measures');
+    const ok = await t.gw.api.inject({ method: 'POST', url: `/api/v1/alarms/${alarmId}/dispose`, headers: auth(TEST_TOKENS.dispatcher), payload: { cause: 'leak', causeText: '3号阀门法兰', measures: '关闭上游阀门，强制通风', result: '浓度降至 5 %LEL 以下', responsible: '李班长' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().alarm.disposal).toMatchObject({ cause: '设备/管道泄漏：3号阀门法兰', responsible: '李班长', disposedBy: '调度员甲', sameDay: true });
+    expect((await t.gw.api.inject({ method: 'POST', url: `/api/v1/alarms/${alarmId}/dispose`, headers: auth(TEST_TOKENS.dispatcher), payload: { cause: 'leak', measures: 'm', result: 'r' } })).statusCode).toBe(409);
+    expect(await rate()).toMatchObject({ raised: 1, sameDay: 1, sameDayDisposalRate: 1 });
+    await t.gw.alarms!.flush();
+    const after = (await t.gw.api.inject({ method: 'GET', url: `/api/v1/alarms/${alarmId}`, headers: auth(TEST_TOKENS.regulator) })).json();
+    expect(after.transitions.at(-1)).toMatchObject({ action: 'dispose', actor: '调度员甲' });
+    const listed = (await t.gw.api.inject({ method: 'GET', url: '/api/v1/alarms?state=all', headers: auth(TEST_TOKENS.dispatcher) })).json().alarms;
+    expect(listed[0].disposal).toMatchObject({ responsible: '李班长' });
+    // another enterprise's dispatcher: absent
+    expect((await t.gw.api.inject({ method: 'POST', url: `/api/v1/alarms/${alarmId}/dispose`, headers: auth(DISPATCHER_B), payload: { cause: 'leak', measures: 'm', result: 'r' } })).statusCode).toBe(404);
+  });
 });

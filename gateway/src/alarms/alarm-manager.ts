@@ -305,6 +305,20 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     return a;
   }
 
+  /**
+   * A disposal was recorded (报警处置, disposal-service.ts): an open alarm nobody acknowledged is
+   * acknowledged by the same person first; the `dispose` transition goes through the alarm writer
+   * like every other, so it is stored in order and pushed. Undefined when the alarm is not open here.
+   */
+  disposed(id: string, actor: string, note: string): Alarm | undefined {
+    const a = this.byId.get(id);
+    if (!a || !isOpen(a.state)) return undefined;
+    if (a.state === 'active_unacked' || a.state === 'cleared_unacked') this.ack(id, actor, note);
+    const now = this.o.clock.now();
+    this.commit(a, { ...a }, 'dispose', now, actor, note, true);
+    return a;
+  }
+
   /** The alarm became a hazard report (CONTRACT §7 POST /alarms/{id}/hazard): linked, kept with actor. */
   linkHazard(id: string, hazardId: string, actor: string): Alarm {
     const a = this.byId.get(id);

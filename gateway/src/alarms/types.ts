@@ -15,7 +15,7 @@ export interface Alarm extends AlarmFieldValues {
   originRev?: string;
 }
 
-export type AlarmAction = 'raise' | 'update' | 'escalate' | 'ack' | 'clear' | 'close' | 'shelve' | 'unshelve' | 'suppress' | 'unsuppress' | 'hazard';
+export type AlarmAction = 'raise' | 'update' | 'escalate' | 'ack' | 'clear' | 'close' | 'shelve' | 'unshelve' | 'suppress' | 'unsuppress' | 'hazard' | 'dispose';
 
 /** One transition, kept with actor and time (全程留痕). */
 export interface AlarmTransition {

@@ -6,6 +6,8 @@ import type { Alarm } from '../alarms/types.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { fullAlarm } from '../../../test/contracts/records/fixtures.ts';
 import { alarmRoutes, type AlarmRouteDeps } from './alarm-routes.ts';
+import { causesFor } from '../alarms/disposal.ts';
+import type { DisposalService } from '../alarms/disposal-service.ts';
 import { bearer, NOW, testApp } from './test-app.ts';
 
 describe('alarm routes (stubbed alarm manager)', () => {
@@ -26,10 +28,20 @@ describe('alarm routes (stubbed alarm manager)', () => {
       ack: (id: string, actor: string, note?: string) => (calls.push({ m: 'ack', args: [id, actor, note] }), { ...byId.get(id)!, state: 'active_acked', ackedBy: actor, ackedAt: NOW }),
       shelve: (id: string, actor: string, until: number, reason: string) => (calls.push({ m: 'shelve', args: [id, actor, until, reason] }), { ...byId.get(id)!, state: 'shelved', shelvedUntil: until }),
     } as unknown as AlarmManager;
-    const store = { alarms: { get: async () => undefined, transitions: async () => [], recentTransitions: async () => [] } } as unknown as RecordStore;
+    const store = { alarms: { get: async () => undefined, transitions: async () => [], recentTransitions: async () => [] }, disposals: { get: async () => undefined } } as unknown as RecordStore;
+    const disposals = {
+      byAlarms: async () => new Map(),
+      causes: causesFor,
+      dispose: async (al: Alarm, body: unknown, person: string) => (
+        calls.push({ m: 'dispose', args: [al.id, body, person] }),
+        { alarm: al, disposal: { alarmId: al.id, enterprise: al.enterprise, rule: al.rule, raisedAt: al.raisedAt, dueBy: al.dueBy, disposedAt: NOW, disposedBy: person, cause: 'c', measures: 'm', result: 'r', responsible: person, note: null } }
+      ),
+      rates: async (ents: string[], from: number, to: number) => (calls.push({ m: 'rates', args: [ents, from, to] }), []),
+    } as unknown as DisposalService;
     const declared: unknown[] = [];
     const deps: AlarmRouteDeps = {
       alarms,
+      disposals,
       store,
       auth: t.auth,
       assets: t.assets,
@@ -117,5 +129,29 @@ describe('alarm routes (stubbed alarm manager)', () => {
     const { app } = setup();
     const r = await app.inject({ method: 'POST', url: '/api/v1/alarms/al_a/shelve', headers: bearer('officerA'), payload: { reason: 'x', until: new Date(NOW + 1000).toISOString() } });
     expect(r.statusCode).toBe(403);
+  });
+
+  it('POST /api/v1/alarms/{id}/dispose: the person (not the role) is recorded; workers and regulators 403; out of scope 404', async () => {
+    const { app, calls } = setup();
+    const body = { cause: 'leak', measures: '关阀通风', result: '恢复正常' };
+    const r = await app.inject({ method: 'POST', url: '/api/v1/alarms/al_a/dispose', headers: bearer('dispatcherA'), payload: body });
+    expect(r.statusCode).toBe(200);
+    const who = calls.find((c) => c.m === 'dispose')!.args[2];
+    expect(who).not.toBe('dispatcher');
+    expect(r.json().alarm.disposal).toMatchObject({ disposedBy: who, responsible: who, sameDay: true });
+    expect((await app.inject({ method: 'POST', url: '/api/v1/alarms/al_b/dispose', headers: bearer('dispatcherA'), payload: body })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/api/v1/alarms/al_a/dispose', headers: bearer('regulator'), payload: body })).statusCode).toBe(403);
+  });
+
+  it('GET /api/v1/alarms/disposal-rate: today by default, in scope; a window over 92 days is a 400', async () => {
+    const { app, calls } = setup();
+    const r = await app.inject({ method: 'GET', url: '/api/v1/alarms/disposal-rate', headers: bearer('dispatcherA') });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ raised: 0, sameDay: 0, sameDayDisposalRate: null, days: [], timezone: 'Asia/Shanghai' });
+    const [ents, from, to] = calls.find((c) => c.m === 'rates')!.args as [string[], number, number];
+    expect(ents).toEqual(['ent-a']);
+    expect(to - from).toBe(86_400_000);
+    expect(from <= NOW && NOW < to).toBe(true);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/alarms/disposal-rate?from=0&to=9000000000', headers: bearer('dispatcherA') })).statusCode).toBe(400);
   });
 });

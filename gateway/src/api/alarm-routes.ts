@@ -5,6 +5,9 @@ import type { buildApi } from './server.ts';
 import { alarmHealth } from '../alarms/alarm-health.ts';
 import { alarmJson } from '../alarms/alarm-json.ts';
 import type { AlarmManager } from '../alarms/alarm-manager.ts';
+import type { DisposalService } from '../alarms/disposal-service.ts';
+import { endOfLocalDay, utcOffsetMs } from '../alarms/local-time.ts';
+import type { AlarmDisposal } from '../records/disposal-records.ts';
 import type { Alarm } from '../alarms/types.ts';
 import type { Clock } from '../clock.ts';
 import { HazardlineError } from '../errors.ts';
@@ -17,6 +20,8 @@ import { actorName, openDeps } from './route-deps.ts';
 
 export interface AlarmRouteDeps {
   alarms: AlarmManager;
+  /** 报警处置 (issue 14) */
+  disposals: DisposalService;
   store: RecordStore;
   auth: TokenAuth;
   assets: AssetModel;
@@ -41,6 +46,12 @@ function str(body: unknown, field: string, required: boolean): string | null {
   if (typeof v !== 'string') throw badRequest(field, 'expected a string');
   if (v.length > 2000) throw badRequest(field, 'at most 2000 characters');
   return v;
+}
+
+/** A disposal as the alarm JSON carries it (`disposal`, issue 14): times RFC 3339, `sameDay` = disposed by `dueBy`. */
+export function disposalJson(d: AlarmDisposal | undefined) {
+  if (!d) return null;
+  return { cause: d.cause, measures: d.measures, result: d.result, responsible: d.responsible, disposedBy: d.disposedBy, disposedAt: new Date(d.disposedAt).toISOString(), note: d.note, sameDay: d.disposedAt <= d.dueBy };
 }
 
 export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmRouteDeps | undefined): void {
@@ -68,7 +79,26 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const limit = q.limit ? Number(q.limit) : 1000;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest('limit', 'expected an integer 1-10000');
     const alarms = await d.alarms.list({ open: state === 'open' ? true : undefined, enterprises, severity: q.severity as Severity | undefined, since: q.since ? parseTime('since', q.since, 0) : undefined, rule: q.rule, limit });
-    return { alarms: alarms.map((a) => json(d, a)) };
+    const disposals = await d.disposals.byAlarms(alarms.map((a) => a.id));
+    return { alarms: alarms.map((a) => ({ ...json(d, a), disposal: disposalJson(disposals.get(a.id)) })) };
+  });
+
+  // same-day disposal (当天完成处置, seed 003) per enterprise and local day; default today
+  app.get('/api/v1/alarms/disposal-rate', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
+    const now = d.clock.now();
+    const startOfToday = endOfLocalDay(now, d.timezone) + 1 - 86_400_000;
+    const from = req.query.from ? parseTime('from', req.query.from, 0) : startOfToday;
+    const to = req.query.to ? parseTime('to', req.query.to, 0) : endOfLocalDay(now, d.timezone) + 1;
+    if (!(to > from)) throw badRequest('to', 'must be after from');
+    if (to - from > 92 * 86_400_000) throw badRequest('to', 'at most 92 days from from');
+    let enterprises = [...d.assets.enterprises.keys()].filter((e) => d.auth.inScope(id, e));
+    if (req.query.enterprise) enterprises = enterprises.filter((e) => e === req.query.enterprise);
+    const days = await d.disposals.rates(enterprises, from, to);
+    const raised = days.reduce((n, r) => n + r.raised, 0);
+    const sameDay = days.reduce((n, r) => n + r.sameDay, 0);
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), timezone: d.timezone, raised, sameDay, sameDayDisposalRate: raised === 0 ? null : Math.round((sameDay / raised) * 10_000) / 10_000, days, utcOffsetMinutes: utcOffsetMs(now, d.timezone) / 60_000 };
   });
 
   app.get('/api/v1/alarms/health', async (req: Req) => {
@@ -96,7 +126,16 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     const a = await visible(d, id, req.params.id);
     await d.alarms.flush();
     const transitions = await d.store.alarms.transitions(a.id);
-    return { alarm: json(d, a), transitions: transitions.map((t) => ({ ...t, ts: new Date(t.ts).toISOString() })) };
+    const disposal = await d.store.disposals.get(a.id);
+    return { alarm: { ...json(d, a), disposal: disposalJson(disposal) }, transitions: transitions.map((t) => ({ ...t, ts: new Date(t.ts).toISOString() })), causes: d.disposals.causes(a.rule) };
+  });
+
+  app.post('/api/v1/alarms/:id/dispose', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'admin']);
+    const a = await visible(d, id, req.params.id);
+    const r = await d.disposals.dispose(a, req.body, actorName(id));
+    return { alarm: { ...json(d, r.alarm), disposal: disposalJson(r.disposal) } };
   });
 
   app.post('/api/v1/alarms/:id/ack', async (req: Req) => {

@@ -1,6 +1,6 @@
 // The records database (CONTRACT §2 `storage.records`) in SQLite or PostgreSQL through one Kysely
 // handle, as one repository per record concern: alarms (§6), hazards with reporters and rewards
-// (§8), the audit chain, rule-engine state, verification tasks (§7) and declared status. A new
+// (§8), the audit chain, rule-engine state, verification tasks (§7), declared status and alarm disposals. A new
 // concern adds its tables in a numbered migration (migrations/), its rows in schema.ts, a
 // repository file here and a contract suite under test/contracts/records/ that every backend
 // passes (test/integration/records-sqlite.test.ts, test/integration/records-postgres.test.ts).
@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import { AlarmRecords } from './alarm-records.ts';
 import { AuditLog } from './audit-log.ts';
 import { DeclarationRecords } from './declaration-records.ts';
+import { DisposalRecords } from './disposal-records.ts';
 import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.ts';
 import { HazardRecords } from './hazard-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
@@ -23,6 +24,7 @@ export type { HazardDoc } from './hazard-records.ts';
 export type { RowMismatch } from './row-check.ts';
 export type { RuleStateSnapshot } from './rule-state-records.ts';
 export type { StatusDeclaration } from './declaration-records.ts';
+export type { AlarmDisposal } from './disposal-records.ts';
 
 export interface OpenRecordStoreOptions {
   /** gateway.dataDir: SQLite keeps `records.db` here */
@@ -41,6 +43,7 @@ export class RecordStore {
   readonly state: RuleStateRecords;
   readonly verifications: VerificationRecords;
   readonly declarations: DeclarationRecords;
+  readonly disposals: DisposalRecords;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +59,7 @@ export class RecordStore {
     this.state = new RuleStateRecords(db);
     this.verifications = new VerificationRecords(db);
     this.declarations = new DeclarationRecords(db);
+    this.disposals = new DisposalRecords(db);
   }
 
   /**

@@ -126,6 +126,21 @@ export interface VerificationsTable {
   doc: string;
 }
 
+export interface AlarmDisposalsTable {
+  alarm_id: string;
+  enterprise: string;
+  rule: string;
+  raised_at: number;
+  due_by: number;
+  disposed_at: number;
+  disposed_by: string;
+  cause: string;
+  measures: string;
+  result: string;
+  responsible: string;
+  note: string | null;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -137,4 +152,5 @@ export interface RecordsDb {
   reporters: ReportersTable;
   reward_ledger: RewardLedgerTable;
   verifications: VerificationsTable;
+  alarm_disposals: AlarmDisposalsTable;
 }

@@ -9,6 +9,7 @@ import type { RecordStore } from '../../../gateway/src/records/record-store.ts';
 import { alarmRecordsContract } from './alarms.ts';
 import { auditLogContract } from './audit.ts';
 import { declarationsContract } from './declarations.ts';
+import { disposalsContract } from './disposals.ts';
 import { fullAlarm, MIGRATIONS, type RecordsContext } from './fixtures.ts';
 import { hazardRecordsContract } from './hazards.ts';
 import { ruleStateContract } from './rule-state.ts';
@@ -51,5 +52,6 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
     auditLogContract(c);
     hazardRecordsContract(c);
     verificationsContract(c);
+    disposalsContract(c);
   });
 }

@@ -10,6 +10,7 @@ import auditLog from './0004-audit-log.ts';
 import hazards from './0005-hazards.ts';
 import verifications from './0006-verifications.ts';
 import alarmOrigin from './0007-alarm-origin.ts';
+import alarmDisposals from './0008-alarm-disposals.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -20,6 +21,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0005-hazards': hazards,
   '0006-verifications': verifications,
   '0007-alarm-origin': alarmOrigin,
+  '0008-alarm-disposals': alarmDisposals,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
