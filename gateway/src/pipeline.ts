@@ -81,7 +81,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     const photos = new PhotoStore(join(d.dataDir, 'photos'));
     const hazards = new HazardService({ store: records, assets, clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, rewardFrom: config.hazards.rewardFrom, outsideDutiesMultiplier: config.hazards.outsideDutiesMultiplier, photos, maxPhotos: config.hazards.maxPhotos, reporterKey: loadReporterKey(join(d.dataDir, 'reporter.key')) });
     hazards.on('event', (ev) => d.fanout.hazard(ev));
-    const inspection = new InspectionService({ store: records, assets, alarms: am, hazards, live: d.live, clock, timezone: tz, rules: evaluator, edgeOf: central ? (e) => central.edgeOf(e) : undefined });
+    const disposals = new DisposalService({ alarms: am, store: records, clock, timezone: tz });
+    const inspection = new InspectionService({ store: records, assets, alarms: am, hazards, live: d.live, clock, timezone: tz, rules: evaluator, edgeOf: central ? (e) => central.edgeOf(e) : undefined, sameDayRate: (ents) => disposals.todayRate(ents) });
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
     await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id));
     await central?.start();
@@ -112,7 +113,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     link.start();
     const alarmRoutes: AlarmRouteDeps = {
       alarms: am,
-      disposals: new DisposalService({ alarms: am, store: records, clock, timezone: tz }),
+      disposals,
       store: records,
       auth: d.auth,
       assets,

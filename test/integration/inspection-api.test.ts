@@ -56,6 +56,11 @@ describe('online inspection and offline verification', () => {
     expect(ent.risk.reasons.reduce((n: number, r: { points: number }) => n + r.points, 0)).toBe(ent.risk.score);
     expect(ent.risk.reasons.map((r: { zh: string }) => r.zh).join('\n')).toMatch(/明停暗开/);
     expect(board.body.anomalies.find((a: { id: string }) => a.id === alarmId).finding.zh).toBe('明停暗开');
+    // issue 14: the contradiction is flagged from the live meter itself, and the KPI tiles count it
+    expect(ent.contradiction).toMatchObject({ power: { device: 'meter-main', kw: 820 } });
+    expect(ent.contradiction.zh).toMatch(/^申报停产，但用电 820 kW/);
+    expect(board.body.kpi).toMatchObject({ enterprises: 1, contradictions: 1, openHazards: 0, overdueHazards: 0 });
+    expect(board.body.kpi.openAlarms).toBeGreaterThanOrEqual(1);
     // riskiest first; the other jurisdiction's enterprise is not on this board
     expect(board.body.enterprises[0].id).toBe('ent-a');
     expect(board.body.enterprises.map((e: { id: string }) => e.id)).not.toContain('ent-b');
@@ -64,8 +69,10 @@ describe('online inspection and offline verification', () => {
   it('a verification task from the finding; the confirmed on-site result becomes a major inspection hazard', async () => {
     const bad = await call('POST', '/api/v1/verifications', REG, { enterprise: 'ent-a', finding: 'x', dueBy: Date.now() - 1 });
     expect(bad.body.error.field).toBe('dueBy');
-    const created = await call('POST', '/api/v1/verifications', REG, { enterprise: 'ent-a', finding: '申报停产期间主电表持续生产负荷', alarmIds: [alarmId], dueBy: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+    expect((await call('POST', '/api/v1/verifications', REG, { enterprise: 'ent-a', finding: 'x', dueBy: Date.now() + 86_400_000, inspectors: [''] })).body.error.field).toBe('inspectors');
+    const created = await call('POST', '/api/v1/verifications', REG, { enterprise: 'ent-a', finding: '申报停产期间主电表持续生产负荷', alarmIds: [alarmId], dueBy: new Date(Date.now() + 2 * 86_400_000).toISOString(), inspectors: ['张检查', '李执法'] });
     expect(created.status).toBe(201);
+    expect(created.body.verification.inspectors).toEqual(['张检查', '李执法']);
     const id = created.body.verification.id;
     expect((await call('GET', '/api/v1/inspection', REG)).body.verifications.map((v: { id: string }) => v.id)).toContain(id);
     expect((await call('POST', `/api/v1/verifications/${id}/result`, REG_JN, { confirmed: true, note: 'x' })).status).toBe(404);

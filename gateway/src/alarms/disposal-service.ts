@@ -7,7 +7,7 @@ import { DisposalExists, type AlarmDisposal } from '../records/disposal-records.
 import type { RecordStore } from '../records/record-store.ts';
 import type { AlarmManager } from './alarm-manager.ts';
 import { causesFor, parseDisposal, sameDayRates, type DayDisposal } from './disposal.ts';
-import { utcOffsetMs } from './local-time.ts';
+import { endOfLocalDay, utcOffsetMs } from './local-time.ts';
 import type { Alarm } from './types.ts';
 
 export interface DisposalServiceOptions {
@@ -45,6 +45,15 @@ export class DisposalService {
 
   causes(rule: string) {
     return causesFor(rule);
+  }
+
+  /** Today's (local) same-day disposal rate over these enterprises; null when nothing was raised. */
+  async todayRate(enterprises: readonly string[]): Promise<number | null> {
+    const now = this.o.clock.now();
+    const end = endOfLocalDay(now, this.o.timezone) + 1;
+    const days = await this.rates(enterprises, end - 86_400_000, end);
+    const raised = days.reduce((n, r) => n + r.raised, 0);
+    return raised === 0 ? null : Math.round((days.reduce((n, r) => n + r.sameDay, 0) / raised) * 10_000) / 10_000;
   }
 
   /** Same-day disposal per enterprise and local day for alarms raised in [from, to). */

@@ -19,6 +19,7 @@ import type { RecordStore } from '../records/record-store.ts';
 import { badRequest, parseTime } from '../api/time-params.ts';
 import type { LiveValues } from './live-values.ts';
 import type { RuleGauge } from '../../../rules/src/evaluator.ts';
+import { liveContradiction } from './contradiction.ts';
 import { computeRisk, RISK_RULE_GROUPS, type Verification as RiskVerification } from './risk.ts';
 
 export interface Verification {
@@ -31,6 +32,8 @@ export interface Verification {
   state: 'open' | 'confirmed' | 'not-confirmed';
   createdAt: number;
   createdBy: string;
+  /** the inspectors sent (names of people; issue 14), empty for tasks made before */
+  inspectors?: string[];
   result?: { confirmed: boolean; note: string; evidence: string | null; by: string; at: number; hazardId: string | null };
 }
 
@@ -46,7 +49,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 export class InspectionService {
   constructor(
-    private readonly o: { store: RecordStore; assets: AssetModel; alarms: AlarmManager; hazards: HazardService; live: LiveValues; clock: Clock; timezone: string; rules?: RuleGauges; edgeOf?: (enterprise: string) => unknown },
+    private readonly o: { store: RecordStore; assets: AssetModel; alarms: AlarmManager; hazards: HazardService; live: LiveValues; clock: Clock; timezone: string; rules?: RuleGauges; edgeOf?: (enterprise: string) => unknown; sameDayRate?: (enterprises: string[]) => Promise<number | null> },
   ) {}
 
   /**
@@ -84,6 +87,7 @@ export class InspectionService {
     const latest = (kind: string, metric: string) =>
       devices.filter((d) => d.kind === kind).map((d) => ({ device: d.id, ...this.o.live.get(e.id, d.site, d.id, metric) })).filter((x) => x.value !== undefined).map((x) => ({ device: x.device, value: x.value!, at: iso(x.ts!) }));
     const zones = [...e.sites.values()].flatMap((s) => [...s.zones.values()].map((z) => ({ site: s.id, zone: z.id, name: z.name ?? null, maxPersons: z.maxPersons ?? null, highRisk: z.highRisk, persons: this.o.live.persons(e.id, s.id, z.id)?.persons ?? 0 })));
+    const live = { powerKw: latest('power', 'kw'), beltRunning: latest('belt', 'running'), beltTph: latest('belt', 'tph'), beltToday: this.beltToday(e, now), zones };
     return {
       id: e.id,
       name: e.name ?? null,
@@ -92,7 +96,9 @@ export class InspectionService {
       declaredStatus: e.declaredStatus,
       approvedCapacity: e.approvedCapacity,
       power: e.power ?? null,
-      live: { powerKw: latest('power', 'kw'), beltRunning: latest('belt', 'running'), beltTph: latest('belt', 'tph'), beltToday: this.beltToday(e, now), zones },
+      live,
+      // declared stopped, yet the meters say otherwise: flagged at once, before the 30-minute rule fires
+      contradiction: liveContradiction(e.declaredStatus, e.power, live),
       alarms: { open: alarms.length, bySeverity },
       hazards: { open: hazards.length, major: hazards.filter((h) => h.level === 'major').length, overdue: hazards.filter((h) => h.flags?.overdueRectification).length },
       devices: { total: devices.length, offline: offline.size },
@@ -132,9 +138,26 @@ export class InspectionService {
       .sort((a, b) => b.raisedAt - a.raisedAt)
       .map((a) => ({ ...alarmJson(a, this.o.timezone, now), finding: findingOf(a) }));
     const hazards = (await this.o.hazards.list(actor, { limit: 10_000 })).filter((h) => HAZARD_OPEN.includes(h.state));
-    const supervised = hazards.filter((h) => h.level === 'major' || h.flags?.overdueRectification);
+    // 督办: with the enterprise's name and the age in days, most urgent first (overdue, then major, then oldest)
+    const nameOf = (id: string) => this.o.assets.enterprises.get(id)?.name ?? id;
+    const supervised = hazards
+      .filter((h) => h.level === 'major' || h.flags?.overdueRectification)
+      .map((h) => ({ ...h, enterpriseName: nameOf(h.enterprise), ageDays: Math.floor((now - h.reportedAt) / 86_400_000) }))
+      .sort((a, b) => Number(!!b.flags?.overdueRectification) - Number(!!a.flags?.overdueRectification) || Number(b.level === 'major') - Number(a.level === 'major') || a.reportedAt - b.reportedAt);
     const verifications = await this.o.store.verifications.list<Verification>({ jurisdictions: actor.role === 'admin' ? [...new Set(scope.map((e) => e.jurisdiction))] : actor.jurisdictions, state: 'open' });
-    return { enterprises, anomalies, supervised, verifications: verifications.filter((v) => ids.has(v.enterprise)) };
+    const kpi = {
+      enterprises: enterprises.length,
+      /** every device of the enterprise reporting (no device.offline alarm) */
+      enterprisesOnline: enterprises.filter((e) => e.devices.total > 0 && e.devices.offline === 0).length,
+      openAlarms: enterprises.reduce((n, e) => n + e.alarms.open, 0),
+      openHazards: hazards.length,
+      overdueHazards: hazards.filter((h) => h.flags?.overdueRectification).length,
+      majorHazards: hazards.filter((h) => h.level === 'major').length,
+      contradictions: enterprises.filter((e) => e.contradiction !== null).length,
+      /** today's alarms disposed by the end of the day, of those raised (null: none raised) */
+      sameDayDisposalRate: this.o.sameDayRate ? await this.o.sameDayRate([...ids]) : null,
+    };
+    return { kpi, enterprises, anomalies, supervised, verifications: verifications.filter((v) => ids.has(v.enterprise)).map((v) => ({ ...v, enterpriseName: nameOf(v.enterprise) })) };
   }
 
   /** POST /api/v1/verifications {enterprise, finding, alarmIds?, dueBy} */
@@ -154,10 +177,16 @@ export class InspectionService {
     if (b.dueBy === undefined || b.dueBy === null) throw badRequest('dueBy', 'required');
     const dueBy = parseTime('dueBy', String(b.dueBy), NaN);
     if (!(dueBy > now)) throw badRequest('dueBy', 'must be in the future');
-    const v: Verification = { id: `vf_${now.toString(36)}${randomBytes(4).toString('hex')}`, enterprise: e.id, jurisdiction: e.jurisdiction, finding: b.finding.trim(), alarmIds: alarmIds as string[], dueBy, state: 'open', createdAt: now, createdBy: `${actor.role}:${actor.id}` };
+    let inspectors: string[] = [];
+    if (b.inspectors !== undefined) {
+      if (!Array.isArray(b.inspectors) || !b.inspectors.every((x) => typeof x === 'string' && x.trim() !== '' && x.length <= 100) || b.inspectors.length > 20)
+        throw badRequest('inspectors', 'expected the names of up to 20 inspectors');
+      inspectors = [...new Set((b.inspectors as string[]).map((x) => x.trim()))];
+    }
+    const v: Verification = { id: `vf_${now.toString(36)}${randomBytes(4).toString('hex')}`, enterprise: e.id, jurisdiction: e.jurisdiction, finding: b.finding.trim(), alarmIds: alarmIds as string[], dueBy, state: 'open', createdAt: now, createdBy: `${actor.role}:${actor.id}`, inspectors };
     await this.o.store.transaction(async (tx) => {
       await tx.verifications.save(v, true);
-      await tx.audit.append([{ kind: 'verification', ref: v.id, action: 'create', actor: v.createdBy, at: now, payload: { enterprise: v.enterprise, finding: v.finding, alarmIds: v.alarmIds, dueBy } }]);
+      await tx.audit.append([{ kind: 'verification', ref: v.id, action: 'create', actor: v.createdBy, at: now, payload: { enterprise: v.enterprise, finding: v.finding, alarmIds: v.alarmIds, dueBy, inspectors } }]);
     });
     return v;
   }
