@@ -158,6 +158,16 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     return { alarm: json(d, d.alarms.shelve(req.params.id, actorName(id), until, reason)) };
   });
 
+  // the declared-status history with who declared it (issue 14: the officer's page shows it)
+  app.get('/api/v1/enterprises/:id/declarations', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'regulator', 'admin']);
+    const ent = d.assets.enterprises.get(req.params.id);
+    if (!ent || !d.auth.inScope(id, ent.id)) throw new HazardlineError('HL_ERR_NOT_FOUND', `enterprise ${req.params.id} not found`, 404);
+    const list = await d.store.declarations.list(ent.id);
+    return { enterprise: ent.id, declaredStatus: ent.declaredStatus, declarations: list.map((x) => ({ status: x.status, from: new Date(x.from).toISOString(), reason: x.reason, actor: x.actor, at: new Date(x.at).toISOString() })).reverse() };
+  });
+
   app.put('/api/v1/enterprises/:id/declared-status', async (req: Req) => {
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);

@@ -17,7 +17,7 @@ function stubHazards(calls: Call[]) {
     return ret;
   };
   return {
-    list: rec('list', [shown]),
+    ledger: rec('ledger', { hazards: [shown], total: 1, counts: { reported: 1 } }),
     create: rec('create', { hazard: shown, reportCode: 'RC-7Q2M' }),
     byCode: rec('byCode', { state: 'reported' }),
     get: rec('get', { hazard: shown, history: [] }),
@@ -53,9 +53,14 @@ describe('hazard routes (stubbed service)', () => {
     const { app, calls } = setup();
     const r = await app.inject({ method: 'GET', url: '/api/v1/hazards?state=reported&level=major&limit=50', headers: bearer('officerA') });
     expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ total: 1, counts: { reported: 1 } });
     expect(r.json().hazards).toHaveLength(1);
     expect((calls[0].args[0] as Actor).id).toBe('officer-zhao');
-    expect(calls[0].args[1]).toEqual({ state: 'reported', enterprise: undefined, level: 'major', limit: 50 });
+    expect(calls[0].args[1]).toEqual({ state: 'reported', level: 'major', limit: 50 });
+    // the ledger's filters: a bad one is a 400 naming it, the service not asked
+    const bad = await app.inject({ method: 'GET', url: '/api/v1/hazards?overdue=maybe', headers: bearer('officerA') });
+    expect(bad.json().error.field).toBe('overdue');
+    expect(calls).toHaveLength(1);
   });
 
   it.each([

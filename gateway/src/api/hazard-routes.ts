@@ -6,7 +6,8 @@ import { HazardlineError } from '../errors.ts';
 import type { HazardService } from '../hazards/hazard-service.ts';
 import type { TokenAuth } from './auth.ts';
 import type { buildApi } from './server.ts';
-import { badRequest } from './time-params.ts';
+import { parseTime } from './time-params.ts';
+import { parseLedgerQuery } from '../hazards/ledger.ts';
 import { actorOf, openDeps } from './route-deps.ts';
 
 export interface HazardRouteDeps {
@@ -28,14 +29,14 @@ export function hazardRoutes(app: ReturnType<typeof buildApi>, deps: () => Hazar
   app.addContentTypeParser(['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: o.photoMaxBytes }, (_req, body, done) => done(null, body));
   const get = openDeps(deps);
 
+  // the ledger (隐患台账): CONTRACT's state / enterprise / level, plus source, site, zone, from, to,
+  // overdue, q, sort, order, offset, limit (issue 14); `total` and `counts` per state beside the list
   app.get('/api/v1/hazards', async (req: Req) => {
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
-    const q = req.query;
-    if (q.level && q.level !== 'general' && q.level !== 'major') throw badRequest('level', 'expected general | major');
-    const limit = q.limit ? Number(q.limit) : 1000;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw badRequest('limit', 'expected an integer 1-10000');
-    return { hazards: await d.hazards.list(actorOf(id), { state: q.state, enterprise: q.enterprise, level: q.level, limit }) };
+    const f = parseLedgerQuery(req.query, (field, v) => parseTime(field, v, NaN));
+    const page = await d.hazards.ledger(actorOf(id), { ...f, limit: f.limit ?? 1000 }, req.query.enterprise || undefined);
+    return { hazards: page.hazards, total: page.total, counts: page.counts };
   });
 
   app.post('/api/v1/hazards', async (req: Req, reply) => {

@@ -22,6 +22,12 @@ export function inspectionRoutes(app: ReturnType<typeof buildApi>, deps: () => {
     return { enterprise: await d.inspection.enterprise(req.params.id, actorOf(d.auth.require(req.headers.authorization, [...VIEWERS]))) };
   });
 
+  // the names behind the ids (issue 14: the consoles show names, not ids), in the caller's scope
+  app.get('/api/v1/assets', async (req: Req) => {
+    const d = get();
+    return { enterprises: d.inspection.assets(actorOf(d.auth.require(req.headers.authorization, [...VIEWERS]))) };
+  });
+
   app.get('/api/v1/inspection', async (req: Req) => {
     const d = get();
     return d.inspection.board(actorOf(d.auth.require(req.headers.authorization, ['regulator', 'admin'])));

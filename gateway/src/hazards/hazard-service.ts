@@ -12,6 +12,7 @@ import type { AssetModel } from '../model/assets.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { withDeadlines } from './deadlines.ts';
 import { likelyDuplicates } from './duplicates.ts';
+import { ledger, type LedgerPage, type LedgerQuery } from './ledger.ts';
 import { parseAction, parseCreate } from './parse.ts';
 import { checkPlace } from './place.ts';
 import { PUBLIC_STATES, publicNotice, redact, redactHistory, redactPhoto, REPORTER_UPLOADER, reporterView, seesReporter } from './privacy.ts';
@@ -190,11 +191,22 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
 
   /** GET /api/v1/hazards: in the actor's scope (regulators by jurisdiction), newest first. */
   async list(actor: Actor, f: { state?: string; enterprise?: string; level?: string; limit?: number }): Promise<Hazard[]> {
+    return (await this.ledger(actor, { ...f, state: f.state as LedgerQuery['state'], limit: f.limit ?? 1000 }, f.enterprise)).hazards;
+  }
+
+  /** The ledger (隐患台账, issue 14): filtered, searched (names too), sorted, paged, with counts per state. */
+  async ledger(actor: Actor, f: LedgerQuery, enterprise?: string): Promise<LedgerPage> {
     const now = this.o.clock.now();
     let enterprises = [...this.o.assets.enterprises.values()].filter((e) => visible({ enterprise: e.id, jurisdiction: e.jurisdiction }, actor)).map((e) => e.id);
-    if (f.enterprise) enterprises = enterprises.filter((e) => e === f.enterprise);
-    const list = await this.o.store.hazards.list<Hazard>({ enterprises, states: f.state ? [f.state] : undefined, level: f.level, limit: f.limit });
-    return list.filter((h) => visible(h, actor)).map((h) => redact(withDeadlines(h, now), actor)).filter((h): h is Hazard => h !== null);
+    if (enterprise) enterprises = enterprises.filter((e) => e === enterprise);
+    const all = await this.o.store.hazards.list<Hazard>({ enterprises, level: f.level, limit: 10_000 });
+    const shown = all.filter((h) => visible(h, actor)).map((h) => redact(withDeadlines(h, now), actor)).filter((h): h is Hazard => h !== null);
+    const names = (h: Hazard) => {
+      const e = this.o.assets.enterprises.get(h.enterprise);
+      const s = h.site ? e?.sites.get(h.site) : undefined;
+      return [e?.name, s?.name, h.zone ? s?.zones.get(h.zone)?.name : undefined, h.device ? s?.devices.get(h.device)?.name : undefined].filter(Boolean).join(' ');
+    };
+    return ledger(shown, f, names);
   }
 
   /** GET /api/v1/hazards/by-code/{code} (no token): the reporter's own view, nothing about others. */

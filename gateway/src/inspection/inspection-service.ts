@@ -109,6 +109,23 @@ export class InspectionService {
     };
   }
 
+  /** GET /api/v1/assets: enterprises → sites → zones and devices with their names, in scope. */
+  assets(actor: Actor) {
+    return this.scope(actor).map((e) => ({
+      id: e.id,
+      name: e.name ?? null,
+      sector: e.sector,
+      jurisdiction: e.jurisdiction,
+      declaredStatus: e.declaredStatus,
+      sites: [...e.sites.values()].map((s) => ({
+        id: s.id,
+        name: s.name ?? null,
+        zones: [...s.zones.values()].map((z) => ({ id: z.id, name: z.name ?? null, maxPersons: z.maxPersons ?? null, highRisk: z.highRisk })),
+        devices: [...s.devices.values()].map((x) => ({ id: x.id, name: x.name ?? null, kind: x.kind, zone: x.zone ?? null })),
+      })),
+    }));
+  }
+
   /** GET /api/v1/enterprises */
   async enterprises(actor: Actor) {
     return Promise.all(this.scope(actor).map((e) => this.view(e)));

@@ -17,6 +17,8 @@ export interface DeviceInfo {
   enterprise: string;
   site: string;
   id: string;
+  /** shown in the consoles instead of the id when given */
+  name?: string;
   kind: DeviceKind;
   zone?: string;
   intervalSeconds: number;
@@ -69,7 +71,7 @@ export class AssetModel {
         ent.sites.set(s.id, site);
         for (const z of s.zones) site.zones.set(z.id, { ...z });
         for (const d of s.devices) {
-          this.addDevice(site, { enterprise: e.id, site: s.id, id: d.id, kind: d.kind, zone: d.zone, intervalSeconds: d.intervalSeconds, autoRegistered: false });
+          this.addDevice(site, { enterprise: e.id, site: s.id, id: d.id, name: d.name, kind: d.kind, zone: d.zone, intervalSeconds: d.intervalSeconds, autoRegistered: false });
         }
       }
     }
