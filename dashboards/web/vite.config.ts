@@ -9,6 +9,6 @@ export default defineConfig({
   build: {
     outDir: resolve(__dirname, '../dist'),
     emptyOutDir: true,
-    rollupOptions: { input: { dispatcher: resolve(__dirname, 'index.html'), report: resolve(__dirname, 'report.html'), public: resolve(__dirname, 'public.html'), regulator: resolve(__dirname, 'regulator.html') } },
+    rollupOptions: { input: { dispatcher: resolve(__dirname, 'index.html'), report: resolve(__dirname, 'report.html'), public: resolve(__dirname, 'public.html'), regulator: resolve(__dirname, 'regulator.html'), officer: resolve(__dirname, 'officer.html') } },
   },
 });

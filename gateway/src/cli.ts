@@ -19,6 +19,8 @@ import { configWarnings } from './config/warnings.ts';
 import { AssetModel } from './model/assets.ts';
 import { validateRules } from '../../rules/src/compile.ts';
 import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
+import { DemoStory } from '../../simulators/src/demo-story.ts';
+import { demoBanner, startDemoStory } from './demo-run.ts';
 import { applyTimeline, listScenarios, loadScenario, scenarioGatewayConfig } from '../../simulators/src/scenario/scenario.ts';
 import { TRANSPORTS, opcuaSpeed, runScenario, scenarioRunConfig, type TransportName } from '../../simulators/src/scenario/run-scenario.ts';
 import { ScaleSimulator, scaleGatewayConfig } from '../../simulators/src/scale.ts';
@@ -74,16 +76,19 @@ async function runGateway(config: Config, withSimulators: boolean): Promise<void
     throw err;
   }
   let sim: DemoSimulator | undefined;
+  let story: DemoStory | undefined;
   if (withSimulators) {
-    sim = new DemoSimulator({ brokerUrl: `mqtt://127.0.0.1:${gw.mqttPort}`, config });
+    sim = new DemoSimulator({ brokerUrl: `mqtt://127.0.0.1:${gw.mqttPort}`, config, incidents: true });
     await sim.start();
-    process.stdout.write(`hazardline demo: console http://127.0.0.1:${gw.httpPort}/  health http://127.0.0.1:${gw.httpPort}/healthz  mqtt://127.0.0.1:${gw.mqttPort}\n` + `demo tokens: demo-admin, demo-dispatcher, demo-officer, demo-regulator\n`);
+    process.stdout.write(demoBanner(config, gw.httpPort, gw.mqttPort, sim.incidents));
+    story = startDemoStory(gw, config);
   }
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     gw.log.info({ signal }, 'shutting down');
+    story?.stop();
     await sim?.stop();
     await gw.stop();
     process.exit(0);

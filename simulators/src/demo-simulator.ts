@@ -2,6 +2,7 @@
 // reporting in real time over MQTT JSON through the broker, exactly as field hardware does.
 import type { Config } from '../../gateway/src/config/schema.ts';
 import { buildFleet, type FleetDevice } from './fleet.ts';
+import { applyDeclaredStatus, scriptDemoIncidents, type DemoIncidentOptions, type ScriptedIncident } from './demo-incidents.ts';
 import { Runner } from './runner.ts';
 import { MqttJsonTransport } from './transports/mqtt-json-transport.ts';
 
@@ -14,6 +15,8 @@ export interface DemoSimulatorOptions {
   /** start of the simulated clock (event time); default now */
   from?: number;
   to?: number;
+  /** script the demo's incidents (demo-incidents.ts): `hazardline demo` does, tests that script their own faults do not */
+  incidents?: boolean | DemoIncidentOptions;
 }
 
 export class DemoSimulator {
@@ -21,6 +24,8 @@ export class DemoSimulator {
   private transport?: MqttJsonTransport;
   private running?: Promise<void>;
   private fleet: FleetDevice[] = [];
+  /** the incidents scripted at start, in time order */
+  incidents: ScriptedIncident[] = [];
 
   constructor(private readonly o: DemoSimulatorOptions) {}
 
@@ -28,6 +33,8 @@ export class DemoSimulator {
     const { config } = this.o;
     const from = this.o.from ?? Date.now();
     const fleet = (this.fleet = buildFleet(config, { seed: this.o.seed, epochMs: from }));
+    applyDeclaredStatus(config, fleet, from);
+    if (this.o.incidents) this.incidents = scriptDemoIncidents(config, fleet, from, this.o.incidents === true ? {} : this.o.incidents);
     const devicesOf = (cred: { enterprise: string; site: string }) => fleet.filter((d) => d.enterprise === cred.enterprise && d.site === cred.site).map((d) => d.model.id);
     this.transport = new MqttJsonTransport(this.o.brokerUrl, config.auth.devices, devicesOf);
     await this.transport.start();

@@ -70,7 +70,7 @@ describe('dispatcher console (调度台) in Chromium, fed by the demo simulators
     // a leak scripted into the simulated detector: 60 %LEL from its next report on
     const gas = sim.device('gas-01')!.model as GasModel;
     gas.leak({ metric: 'lel', start: Date.now(), peak: 60, rampMs: 100, holdMs: 10 * 60_000, decayMs: 60_000 });
-    const row = page.locator('tr.sev-red[data-state="active_unacked"]').filter({ hasText: 'gas-01' });
+    const row = page.locator('tr.sev-red[data-state="active_unacked"]').filter({ hasText: '301采场可燃气体探头' });
     await row.waitFor({ timeout: 10_000 });
     const seenAt = Date.now();
     const alarm = gw.alarms!.openAlarms().find((a) => a.rule === 'gas.lel' && a.device === 'gas-01')!;
@@ -92,11 +92,11 @@ describe('dispatcher console (调度台) in Chromium, fed by the demo simulators
     await row.locator('button[data-action="ack"]').click();
     await page.locator('.dialog input[name="text"]').fill('已通知班长现场核查');
     await page.locator('.dialog button[data-action="submit"]').click();
-    await page.locator('tr[data-state="active_acked"]').filter({ hasText: 'gas-01' }).waitFor({ timeout: 5000 });
+    await page.locator('tr[data-state="active_acked"]').filter({ hasText: '301采场可燃气体探头' }).waitFor({ timeout: 5000 });
     expect(gw.alarms!.get(alarm.id)).toMatchObject({ state: 'active_acked', ackNote: '已通知班长现场核查' });
     // the English switch
     await page.locator('button.lang').click();
-    await expect.poll(() => page.locator('tr[data-state="active_acked"]').filter({ hasText: 'gas-01' }).locator('td.state').textContent()).toBe('Acknowledged');
+    await expect.poll(() => page.locator('tr[data-state="active_acked"]').filter({ hasText: '301采场可燃气体探头' }).locator('td.state').textContent()).toMatch(/^Acknowledged/);
     expect(await page.getByTestId('site-view').locator('h2').textContent()).toBe('Site view');
     await page.screenshot({ path: join(SHOTS, 'dispatcher-acked-en.png') });
     await page.close();

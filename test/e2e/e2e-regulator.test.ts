@@ -64,13 +64,16 @@ describe('regulator console (监管端) in Chromium, fed by the secret-operation
     await page.screenshot({ path: join(SHOTS, 'regulator-board.png'), fullPage: true });
 
     await power.locator('button[data-action="verify"]').click();
+    // the task names its inspectors (issue 14)
+    await page.locator('.dialog input[name="inspectors"]').fill('张检查、李执法');
     await page.locator('.dialog button[data-action="submit"]').click();
     const task = page.locator('tr[data-task]');
     await task.waitFor();
+    expect(await task.textContent()).toContain('张检查、李执法');
     await task.locator('button[data-action="confirmed"]').click();
     await page.locator('.dialog input[name="note"]').fill('现场提升机运行，井下 6 人作业');
     await page.locator('.dialog button[data-action="submit"]').click();
-    await page.locator('ul.supervised li').filter({ hasText: '【重大】' }).waitFor();
+    await page.locator('tr[data-supervised]').filter({ hasText: '重大' }).waitFor();
     expect(await page.locator('tr[data-task]').count()).toBe(0);
     const hazards = await t.gw.records!.hazards.list({ enterprises: ['ent-a'] });
     expect(hazards).toEqual([expect.objectContaining({ source: 'inspection', level: 'major' })]);

@@ -46,7 +46,7 @@ export const STATE: Record<string, { zh: string; en: string }> = {
   normal: { zh: '已关闭', en: 'Closed' },
 };
 
-const HAZARD_STATE: Record<string, { zh: string; en: string }> = {
+export const HAZARD_STATE: Record<string, { zh: string; en: string }> = {
   reported: { zh: '已上报', en: 'Reported' },
   verifying: { zh: '现场核查中', en: 'Being checked' },
   confirmed: { zh: '已确认', en: 'Confirmed' },
@@ -59,3 +59,65 @@ const HAZARD_STATE: Record<string, { zh: string; en: string }> = {
 };
 
 export const hazardState = (s: string, lang: Lang): string => HAZARD_STATE[s]?.[lang] ?? s;
+
+type Words = Record<string, { zh: string; en: string }>;
+/** a word of one of the tables below, or the key itself */
+export const word = (table: Words, key: string | null | undefined, lang: Lang): string => (key ? table[key]?.[lang] ?? key : '—');
+
+export const HAZARD_SOURCE: Words = {
+  worker: { zh: '职工举报', en: 'Worker report' },
+  alarm: { zh: '报警转入', en: 'From an alarm' },
+  inspection: { zh: '监管检查', en: 'Inspection' },
+  self: { zh: '企业自查', en: 'Self-inspection' },
+};
+
+export const HAZARD_LEVEL: Words = {
+  general: { zh: '一般隐患', en: 'General' },
+  major: { zh: '重大隐患', en: 'Major' },
+};
+
+export const HAZARD_CATEGORY: Words = {
+  static: { zh: '静态', en: 'Static' },
+  dynamic: { zh: '动态', en: 'Dynamic' },
+};
+
+export const REPORT_CHANNEL: Words = {
+  app: { zh: '线上举手', en: 'Report page' },
+  phone: { zh: '电话', en: 'Phone' },
+  chat: { zh: '工作群', en: 'Chat group' },
+  'in-person': { zh: '当面', en: 'In person' },
+};
+
+/** the workflow's steps as the buttons say them (seed 000: 隐患上报—现场核查—限期整改—结果反馈—奖励兑现—公示备案) */
+export const HAZARD_ACTION: Words = {
+  create: { zh: '上报', en: 'Reported' },
+  verify: { zh: '受理核实', en: 'Verify' },
+  confirm: { zh: '确认', en: 'Confirm' },
+  reject: { zh: '驳回', en: 'Reject' },
+  assign: { zh: '交办整改', en: 'Assign' },
+  rectify: { zh: '整改完成', en: 'Rectified' },
+  close: { zh: '验收销号', en: 'Close' },
+  reward: { zh: '兑现奖励', en: 'Pay reward' },
+  publish: { zh: '公示', en: 'Publish' },
+  reopen: { zh: '回头看（重新打开）', en: 'Reopen' },
+  extend: { zh: '延期', en: 'Extend' },
+  photo: { zh: '上传照片', en: 'Photo' },
+  sync: { zh: '同步', en: 'Sync' },
+};
+
+export const DECLARED: Words = {
+  producing: { zh: '生产', en: 'Producing' },
+  stopped: { zh: '停产', en: 'Stopped' },
+  rectifying: { zh: '停产整顿', en: 'Rectifying' },
+};
+
+export const ROLE: Words = {
+  worker: { zh: '职工', en: 'worker' },
+  dispatcher: { zh: '调度员', en: 'dispatcher' },
+  officer: { zh: '安全员', en: 'safety officer' },
+  regulator: { zh: '监管', en: 'regulator' },
+  admin: { zh: '管理员', en: 'admin' },
+  system: { zh: '系统', en: 'system' },
+};
+
+export const L = (lang: Lang, zh: string, en: string): string => (lang === 'zh' ? zh : en);

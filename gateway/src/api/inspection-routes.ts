@@ -22,6 +22,13 @@ export function inspectionRoutes(app: ReturnType<typeof buildApi>, deps: () => {
     return { enterprise: await d.inspection.enterprise(req.params.id, actorOf(d.auth.require(req.headers.authorization, [...VIEWERS]))) };
   });
 
+  // who this token is (the consoles show the person acting; issue 14)
+  app.get('/api/v1/me', async (req: Req) => {
+    const d = get();
+    const id = d.auth.require(req.headers.authorization, ['worker', ...VIEWERS]);
+    return { role: id.role, id: id.id, name: id.name ?? id.id, enterprises: id.enterprises, jurisdictions: id.jurisdictions };
+  });
+
   // the names behind the ids (issue 14: the consoles show names, not ids), in the caller's scope
   app.get('/api/v1/assets', async (req: Req) => {
     const d = get();

@@ -115,7 +115,7 @@ export function buildApi(d: ApiDeps) {
     // hashed assets are immutable; index.html is revalidated so a new build is picked up
     void app.register(fastifyStatic, { root: CONSOLE_DIR, prefix: '/', index: 'index.html', wildcard: false, setHeaders: (res, path) => void res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') });
     // the consoles' addresses (CONTRACT §10)
-    for (const [path, file] of [['/report', 'report.html'], ['/public', 'public.html'], ['/regulator', 'regulator.html']] as const) {
+    for (const [path, file] of [['/report', 'report.html'], ['/public', 'public.html'], ['/regulator', 'regulator.html'], ['/officer', 'officer.html']] as const) {
       app.get(path, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile(file));
     }
   } else {
