@@ -39,7 +39,7 @@ export function demoBanner(config: Config, httpPort: number, mqttPort: number, i
 }
 
 /** The worker's report through the loop, over the gateway's API with the demo's tokens. */
-export function startDemoStory(gw: Gateway, config: Config): DemoStory | undefined {
+export function startDemoStory(gw: Gateway, config: Config, timing: { stepMs?: number; firstAfterMs?: number } = {}): DemoStory | undefined {
   const worker = tokenOf(config, 'worker');
   const officer = config.auth.tokens.find((t) => t.role === 'officer');
   const ent = config.enterprises.find((e) => officer?.enterprises.includes(e.id));
@@ -55,6 +55,7 @@ export function startDemoStory(gw: Gateway, config: Config): DemoStory | undefin
     site: site.id,
     zone: site.zones.find((z) => !z.highRisk)?.id ?? site.zones[0]?.id,
     onError: (step, message) => gw.log.warn({ step, message }, 'demo story step refused'),
+    ...timing,
   });
   story.run().catch((err: Error) => gw.log.warn({ err }, 'demo story stopped'));
   return story;

@@ -55,6 +55,7 @@ const ROUTES: Route[] = [
   { name: 'POST alarms/:id/dispose', method: 'POST', url: () => '/api/v1/alarms/al-none/dispose', body: () => ({ cause: 'leak', measures: 'm', result: 'r' }), roles: ['dispatcher', 'officer', 'admin'], scoped: false },
   { name: 'GET alarms/disposal-rate', method: 'GET', url: (s) => `/api/v1/alarms/disposal-rate?enterprise=${ent(s)}`, roles: VIEW, scoped: false },
   { name: 'GET enterprises/:id/declarations', method: 'GET', url: (s) => `/api/v1/enterprises/${ent(s)}/declarations`, roles: VIEW, scoped: true },
+  { name: 'GET me', method: 'GET', url: () => '/api/v1/me', roles: ['worker', 'dispatcher', 'officer', 'regulator', 'admin'], scoped: false },
   { name: 'GET assets', method: 'GET', url: () => '/api/v1/assets', roles: VIEW, scoped: false },
   { name: 'PUT enterprises/:id/declared-status', method: 'PUT', url: (s) => `/api/v1/enterprises/${ent(s)}/declared-status`, body: () => ({ status: 'producing' }), roles: ['officer', 'regulator', 'admin'], scoped: true },
   { name: 'GET hazards', method: 'GET', url: () => '/api/v1/hazards', roles: ['officer', 'regulator', 'admin'], scoped: false },

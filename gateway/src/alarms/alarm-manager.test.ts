@@ -64,6 +64,17 @@ describe('AlarmManager (CONTRACT §6 lifecycle)', () => {
     ]);
     expect(events.map((e) => e.transition.action)).toEqual(['raise', 'update', 'ack', 'escalate']);
     expect(events[2].previous?.state).toBe('active_unacked');
+    // a later reading back at the yellow level does not lower the peak of a high alarm (issue 14)
+    m.handle(cond({ ts: T0 + 3000, severity: 'yellow', value: 25.7, threshold: 20 }));
+    expect(m.get(a.id)!.peak).toBe(45);
+  });
+
+  it('a low alarm (o2 deficiency) peaks downwards', async () => {
+    const { m } = await setup();
+    m.handle(cond({ value: 18.5, threshold: 19.5 }));
+    m.handle(cond({ ts: T0 + 1000, value: 17.2, threshold: 19.5 }));
+    m.handle(cond({ ts: T0 + 2000, value: 18.9, threshold: 19.5 }));
+    expect(m.openAlarms()[0].peak).toBe(17.2);
   });
 
   it('clears to cleared_unacked, closes on ack; the next activation is a new alarm', async () => {

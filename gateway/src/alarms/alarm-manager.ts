@@ -258,7 +258,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     }
     a.active = true;
     a.value = c.value ?? a.value;
-    if (c.value !== undefined) a.peak = a.peak === null ? c.value : peakOf(a, c.value);
+    if (c.value !== undefined) a.peak = peakOf(a, c.value);
     a.threshold = c.threshold ?? a.threshold;
     a.updatedAt = Math.max(a.updatedAt, c.ts);
     a.clearedAt = null;
@@ -474,7 +474,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
 }
 
 function peakOf(a: Alarm, v: number): number {
-  // o2 deficiency and other "below" rules peak downwards: the peak is the value furthest past the threshold
-  if (a.threshold !== null && v < a.threshold) return Math.min(a.peak ?? v, v);
-  return Math.max(a.peak ?? v, v);
+  // o2 deficiency and other "below" rules peak downwards: the peak is the value furthest past the
+  // threshold. The direction is the side of the threshold the peak is on — not the side of the new
+  // value: a "high" alarm escalated to red (threshold 40) keeps its peak when a later reading is
+  // at the yellow level (25), instead of taking it for a "low" alarm (issue 14, seen in the demo)
+  if (a.peak === null) return v;
+  const below = a.threshold !== null && (a.peak < a.threshold || (a.peak === a.threshold && v < a.threshold));
+  return below ? Math.min(a.peak, v) : Math.max(a.peak, v);
 }

@@ -22,6 +22,12 @@ export interface AlarmHazardLinkOptions {
   overdueEveryMs?: number;
 }
 
+/** A hazard opened from an alarm is described in Chinese first (issue 14), the English after it. */
+export function alarmHazardDescription(a: { rule: string; message: string; messageEn: string; value: number | null; threshold: number | null }, level: string): string {
+  const figures = a.value !== null && a.threshold !== null ? `（报警值 ${a.value}，阈值 ${a.threshold}）` : '';
+  return `由报警自动生成的${level === 'major' ? '重大事故隐患' : '隐患'}：${a.message}${figures}。规则 ${a.rule}，请核实现场并落实整改。\n${a.messageEn}`;
+}
+
 export class AlarmHazardLink {
   private readonly pending = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -53,7 +59,7 @@ export class AlarmHazardLink {
     if (!a || a.hazardId || this.pending.has(key)) return;
     this.pending.add(key);
     try {
-      const r = await this.o.hazards.create({ enterprise: a.enterprise, site: a.site, zone: a.zone, device: a.device, title: a.message, description: a.messageEn, level, category: 'dynamic' }, SYSTEM, { source: 'alarm', alarmId: a.id });
+      const r = await this.o.hazards.create({ enterprise: a.enterprise, site: a.site, zone: a.zone, device: a.device, title: a.message, description: alarmHazardDescription(a, level), level, category: 'dynamic' }, SYSTEM, { source: 'alarm', alarmId: a.id });
       this.o.alarms.linkHazard(a.id, r.hazard.id, 'system');
     } catch (err) {
       this.o.log.error({ err, alarm: a.id }, 'automatic hazard report failed');
