@@ -256,7 +256,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
         <span class={connected ? 'live' : 'down'} data-testid="connection">{t(lang, connected ? 'connected' : 'disconnected')}</span>
         {me && <span class="me" data-testid="me">{word(ROLE, me.role, lang)} {me.name}</span>}
         <span class="rate" data-testid="same-day-rate" title={L(lang, '今日报警中在当天处置完毕的比例（处置，不只是确认）', "Today's alarms disposed by the end of the day (disposed, not only acknowledged)")}>
-          {L(lang, '今日当天处置率', 'Same-day disposal today')} <b>{rate?.sameDayDisposalRate === null || rate === null ? '—' : `${Math.round(rate.sameDayDisposalRate * 1000) / 10}%`}</b> <small>({rate?.sameDay ?? 0}/{rate?.raised ?? 0})</small>
+          {L(lang, '今日当天处置率', 'Same-day disposal today')} {rate === null ? <b>…</b> : <><b>{rate.sameDayDisposalRate === null ? '—' : `${Math.round(rate.sameDayDisposalRate * 1000) / 10}%`}</b> <small>({rate.sameDay}/{rate.raised})</small></>}
         </span>
         <button onClick={() => setMuted(!muted)}>{t(lang, muted ? 'unmute' : 'mute')}</button>
         <UplinkBadge token={token} lang={lang} />

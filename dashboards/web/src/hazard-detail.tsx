@@ -51,7 +51,7 @@ function StepForm({ action, view, lang, busy, onSubmit, onCancel }: { action: st
     setV({ ...v, [k]: t.type === 'checkbox' ? t.checked : t.value });
   };
   const text = (k: string, label: string, required = false, area = false) => (
-    <label>{label}{required && <b class="req">*</b>} {area ? <textarea name={k} rows={3} value={v[k] ?? ''} onInput={set(k)} required={required} /> : <input name={k} value={v[k] ?? ''} onInput={set(k)} required={required} />}</label>
+    <label><span>{label}{required && <b class="req">*</b>}</span> {area ? <textarea name={k} rows={3} value={v[k] ?? ''} onInput={set(k)} required={required} /> : <input name={k} value={v[k] ?? ''} onInput={set(k)} required={required} />}</label>
   );
   const major = (action === 'assign' && h.level === 'major') || false;
   const body = (): Record<string, unknown> => {
@@ -96,8 +96,8 @@ function StepForm({ action, view, lang, busy, onSubmit, onCancel }: { action: st
           <p class="hint">{L(lang, '五落实：责任、措施、资金、时限、预案', '五落实: owner, measures, funds, deadline, plan')}</p>
           {text('owner', L(lang, '整改责任人', 'Owner'), true)}
           {text('measures', L(lang, '整改措施', 'Measures'), true, true)}
-          <label>{L(lang, '整改资金（元）', 'Funds (yuan)')}{major && <b class="req">*</b>} <input name="funds" type="number" min="0" step="1" value={v.funds ?? ''} onInput={set('funds')} required={major} /></label>
-          <label>{L(lang, '整改期限', 'Deadline')}<b class="req">*</b> <input name="deadline" type="datetime-local" value={v.deadline} onInput={set('deadline')} required /></label>
+          <label><span>{L(lang, '整改资金（元）', 'Funds (yuan)')}{major && <b class="req">*</b>}</span> <input name="funds" type="number" min="0" step="1" value={v.funds ?? ''} onInput={set('funds')} required={major} /></label>
+          <label><span>{L(lang, '整改期限', 'Deadline')}<b class="req">*</b></span> <input name="deadline" type="datetime-local" value={v.deadline} onInput={set('deadline')} required /></label>
           {text('plan', L(lang, '整改方案 / 应急预案', 'Plan'), major, true)}
         </>
       )}

@@ -78,7 +78,7 @@ function NewReport({ token, lang, names, onCreated }: { token: string; lang: Lan
       <label>{L(lang, '场所', 'Site')} <select name="site" value={site?.id ?? ''} onChange={set('site')}>{ent?.sites.map((s) => <option key={s.id} value={s.id}>{s.name ?? s.id}</option>)}</select></label>
       <label>{L(lang, '区域', 'Zone')} <select name="zone" value={v.zone ?? ''} onChange={set('zone')}><option value="">—</option>{site?.zones.map((z) => <option key={z.id} value={z.id}>{z.name ?? z.id}</option>)}</select></label>
       <label>{L(lang, '设备', 'Device')} <select name="device" value={v.device ?? ''} onChange={set('device')}><option value="">—</option>{site?.devices.map((d) => <option key={d.id} value={d.id}>{names.device(enterprise, site.id, d.id, lang)}</option>)}</select></label>
-      <label>{L(lang, '隐患简述', 'Title')}<b class="req">*</b> <input name="title" value={v.title ?? ''} onInput={set('title')} required maxLength={200} /></label>
+      <label><span>{L(lang, '隐患简述', 'Title')}<b class="req">*</b></span> <input name="title" value={v.title ?? ''} onInput={set('title')} required maxLength={200} /></label>
       <label>{L(lang, '详细描述', 'Description')} <textarea name="description" rows={3} value={v.description ?? ''} onInput={set('description')} /></label>
       <label>{L(lang, '等级', 'Level')} <select name="level" value={v.level} onChange={set('level')}>{Object.keys(HAZARD_LEVEL).map((k) => <option key={k} value={k}>{word(HAZARD_LEVEL, k, lang)}</option>)}</select></label>
       <label>{L(lang, '类别', 'Category')} <select name="category" value={v.category} onChange={set('category')}>{Object.keys(HAZARD_CATEGORY).map((k) => <option key={k} value={k}>{word(HAZARD_CATEGORY, k, lang)}</option>)}</select></label>

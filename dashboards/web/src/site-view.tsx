@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from './api.ts';
 import type { Lang } from './i18n.ts';
+import { useNames } from './names.ts';
 
 const L = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 const DECLARED: Record<string, { zh: string; en: string }> = { producing: { zh: '生产', en: 'producing' }, stopped: { zh: '停产', en: 'stopped' }, rectifying: { zh: '停产整顿', en: 'rectifying' } };
@@ -42,6 +43,7 @@ function Bar({ value, max, warn }: { value: number; max: number | null; warn: bo
 }
 
 export function SiteView({ token, lang, feed }: { token: string; lang: Lang; feed: SiteFeed }) {
+  const names = useNames(token);
   const [ents, setEnts] = useState<EnterpriseView[]>([]);
   const [pushed, setPushed] = useState<Record<string, number>>({});
   useEffect(() => {
@@ -83,7 +85,7 @@ export function SiteView({ token, lang, feed }: { token: string; lang: Lang; fee
               const suspect = e.declaredStatus !== 'producing' && level(kw) >= SUSPECT_LEVEL;
               return (
                 <div class={`row${suspect ? ' mismatch' : ''}`} key={p.device} data-power={p.device}>
-                  <span>{L(lang, '电力', 'Power')} {p.device}</span>
+                  <span>{names.device(e.id, null, p.device, lang) === p.device ? `${L(lang, '电力', 'Power')} ${p.device}` : names.device(e.id, null, p.device, lang)}</span>
                   <b>{Math.round(kw)} kW</b>
                   {e.power && <Bar value={kw} max={e.power.productionKw} warn={suspect} />}
                   <small>{e.power ? L(lang, `生产负荷 ${Math.round(level(kw) * 100)}%`, `${Math.round(level(kw) * 100)} % of production load`) : ''}{suspect ? L(lang, ' · 与申报状态不符', ' · does not match the declared status') : ''}</small>
@@ -98,7 +100,7 @@ export function SiteView({ token, lang, feed }: { token: string; lang: Lang; fee
               const over = b.capacity !== null && b.tonnes > b.capacity;
               return (
                 <div class={`row${over || (on && e.declaredStatus === 'stopped') ? ' mismatch' : ''}`} key={b.device} data-belt={b.device}>
-                  <span>{L(lang, '皮带', 'Belt')} {b.device}</span>
+                  <span>{names.device(e.id, null, b.device, lang) === b.device ? `${L(lang, '皮带', 'Belt')} ${b.device}` : names.device(e.id, null, b.device, lang)}</span>
                   <b class={on ? 'on' : 'off'}>{on ? L(lang, '运行', 'running') : L(lang, '停止', 'stopped')}{tph ? ` · ${Math.round(val(e.id, tph, 'tph'))} t/h` : ''}</b>
                   <Bar value={b.tonnes} max={b.capacity} warn={over} />
                   <small data-testid="tonnage">{L(lang, '今日', 'today')} {b.tonnes} t{b.capacity !== null ? ` / ${L(lang, '核定', 'approved')} ${b.capacity} t` : ''}</small>
