@@ -9,15 +9,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoConfig } from '../../gateway/src/config/demo.ts';
 import { demoBanner, startDemoStory } from '../../gateway/src/demo-run.ts';
 import type { Hazard } from '../../gateway/src/hazards/types.ts';
-import { createLogger } from '../../gateway/src/log.ts';
-import { Gateway } from '../../gateway/src/main.ts';
+import type { Gateway } from '../../gateway/src/main.ts';
 import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
 import type { DemoStory } from '../../simulators/src/demo-story.ts';
-import { tempDir } from '../helpers/gateway.ts';
-import { freePorts, waitFor } from '../helpers/ports.ts';
+import { startDemoGateway, tempDir } from '../helpers/gateway.ts';
+import { waitFor } from '../helpers/ports.ts';
 
 const SHOTS = join(process.cwd(), 'test-output', 'screenshots');
 const dataDir = tempDir();
@@ -28,12 +26,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const [port, mqttPort] = await freePorts(2);
-  const config = demoConfig({ port, mqttPort });
-  config.gateway.dataDir = dataDir;
-  config.wal.fsync = false;
-  gw = new Gateway(config, { log: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
-  await gw.start();
+  gw = await startDemoGateway(dataDir);
+  const config = gw.config;
   const now = Date.now();
   sim = new DemoSimulator({ brokerUrl: `mqtt://127.0.0.1:${gw.mqttPort}`, config, incidents: true, from: now - 36 * 60_000, to: now, speed: Infinity });
   await sim.start();

@@ -158,7 +158,8 @@ describe('the hazard loop on screen (issue 14)', () => {
     await expect.poll(() => page.locator('.notice').textContent()).toMatch(/^已登记，举报查询码 HL-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}/);
     const phone = (await t.gw.records!.hazards.list<Hazard>({ enterprises: ['ent-a'], limit: 100 })).find((h) => h.title === '主井井口防护栏松动')!;
     expect(phone).toMatchObject({ source: 'worker', channel: 'phone', zone: 'z-shaft', reporterAlias: '职工 赵*' });
-    await page.locator('section.hazard-detail').getByText('当面').or(page.locator('section.hazard-detail').getByText('电话')).first().waitFor();
+    // the new report opens on the ledger, with its channel
+    await expect.poll(() => page.locator('section.hazard-detail:visible .meta').textContent()).toContain('职工举报（电话）');
 
     await page.locator('button[data-tab="new"]').click();
     await form.locator('input[name="kind"][value="self"]').check();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { demoConfig } from '../../gateway/src/config/demo.ts';
 import { parseConfig } from '../../gateway/src/config/load.ts';
 import { createLogger } from '../../gateway/src/log.ts';
 import { Gateway } from '../../gateway/src/main.ts';
@@ -86,4 +87,15 @@ export function writeConfigFile(dir: string, raw: Record<string, unknown>): stri
   const file = join(dir, 'hazardline.yaml');
   writeFileSync(file, stringify(raw));
   return file;
+}
+
+/** A gateway on the demo config (`hazardline demo`'s), on free ports in `dataDir`, WAL without fsync. */
+export async function startDemoGateway(dataDir: string): Promise<Gateway> {
+  const [port, mqttPort] = await freePorts(2);
+  const config = demoConfig({ port, mqttPort });
+  config.gateway.dataDir = dataDir;
+  config.wal.fsync = false;
+  const gw = new Gateway(config, { log: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  await gw.start();
+  return gw;
 }

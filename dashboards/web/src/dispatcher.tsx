@@ -16,6 +16,7 @@ import { L, ROLE, SEVERITY, STATE, t, word, type Lang } from './i18n.ts';
 import { useMe, useNames, type Me, type Names } from './names.ts';
 import { SiteView } from './site-view.tsx';
 import { UplinkBadge } from './uplink-badge.tsx';
+import { useLang } from './lang-switch.tsx';
 import { Trend } from './trend.tsx';
 
 const RANK: Record<string, number> = { red: 3, orange: 2, yellow: 1, blue: 0 };
@@ -362,16 +363,10 @@ function ActionDialog({ lang, dialog, onCancel, onSubmit }: { lang: Lang; dialog
 
 function App() {
   const [token, setToken] = useState<string | null>(sessionToken());
-  const [lang, setLang] = useState<Lang>((localStorage.getItem('hazardline-lang') as Lang) ?? 'zh');
-  const switchLang = () => {
-    const next = lang === 'zh' ? 'en' : 'zh';
-    localStorage.setItem('hazardline-lang', next);
-    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
-    setLang(next);
-  };
+  const { lang, switcher } = useLang();
   return (
     <>
-      <button class="lang" onClick={switchLang}>{lang === 'zh' ? 'English' : '中文'}</button>
+      {switcher}
       {token ? <Board token={token} lang={lang} /> : <Login lang={lang} onToken={setToken} />}
     </>
   );

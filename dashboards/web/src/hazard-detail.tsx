@@ -53,7 +53,7 @@ function StepForm({ action, view, lang, busy, onSubmit, onCancel }: { action: st
   const text = (k: string, label: string, required = false, area = false) => (
     <label><span>{label}{required && <b class="req">*</b>}</span> {area ? <textarea name={k} rows={3} value={v[k] ?? ''} onInput={set(k)} required={required} /> : <input name={k} value={v[k] ?? ''} onInput={set(k)} required={required} />}</label>
   );
-  const major = (action === 'assign' && h.level === 'major') || false;
+  const major = action === 'assign' && h.level === 'major';
   const body = (): Record<string, unknown> => {
     const s = (k: string) => (typeof v[k] === 'string' && v[k].trim() ? v[k].trim() : undefined);
     switch (action) {

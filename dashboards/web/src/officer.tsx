@@ -10,6 +10,7 @@ import { fmtTime, fromLocalInput, localInput } from './format.ts';
 import { HazardDetail, uploadPhoto } from './hazard-detail.tsx';
 import { HazardLedger } from './hazard-ledger.tsx';
 import { DECLARED, HAZARD_CATEGORY, HAZARD_LEVEL, L, REPORT_CHANNEL, ROLE, word, type Lang } from './i18n.ts';
+import { useLang } from './lang-switch.tsx';
 import { useMe, useNames, type Names } from './names.ts';
 
 type Tab = 'ledger' | 'new' | 'status' | 'rewards';
@@ -210,16 +211,10 @@ function Workbench({ token, lang }: { token: string; lang: Lang }) {
 
 function App() {
   const token = sessionToken();
-  const [lang, setLang] = useState<Lang>((localStorage.getItem('hazardline-lang') as Lang) ?? 'zh');
-  const switchLang = () => {
-    const next = lang === 'zh' ? 'en' : 'zh';
-    localStorage.setItem('hazardline-lang', next);
-    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
-    setLang(next);
-  };
+  const { lang, switcher } = useLang();
   return (
     <>
-      <button class="lang" onClick={switchLang}>{lang === 'zh' ? 'English' : '中文'}</button>
+      {switcher}
       {token ? <Workbench token={token} lang={lang} /> : <p>{L(lang, '请使用带令牌的链接打开（?token=…）', 'Open with your token link (?token=…)')}</p>}
     </>
   );

@@ -12,6 +12,7 @@ import { fmtDate, fmtTime, fromLocalInput, localInput, timeLeft } from './format
 import { HazardDetail } from './hazard-detail.tsx';
 import { HazardLedger } from './hazard-ledger.tsx';
 import { DECLARED, HAZARD_LEVEL, L, ROLE, SEVERITY, hazardState, word, type Lang } from './i18n.ts';
+import { useLang } from './lang-switch.tsx';
 import { useMe, useNames, type Names } from './names.ts';
 import { Trend } from './trend.tsx';
 
@@ -230,10 +231,10 @@ function Console({ token, lang }: { token: string; lang: Lang }) {
 
 function App() {
   const token = sessionToken();
-  const [lang, setLang] = useState<Lang>((localStorage.getItem('hazardline-lang') as Lang) ?? 'zh');
+  const { lang, switcher } = useLang();
   return (
     <>
-      <button class="lang" onClick={() => { const n = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('hazardline-lang', n); setLang(n); }}>{lang === 'zh' ? 'English' : '中文'}</button>
+      {switcher}
       {token ? <Console token={token} lang={lang} /> : <p>{L(lang, '请使用带令牌的链接打开（?token=…）', 'Open with your token link (?token=…)')}</p>}
     </>
   );

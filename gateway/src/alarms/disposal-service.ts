@@ -49,11 +49,16 @@ export class DisposalService {
 
   /** Today's (local) same-day disposal rate over these enterprises; null when nothing was raised. */
   async todayRate(enterprises: readonly string[]): Promise<number | null> {
-    const now = this.o.clock.now();
-    const end = endOfLocalDay(now, this.o.timezone) + 1;
-    const days = await this.rates(enterprises, end - 86_400_000, end);
+    const end = endOfLocalDay(this.o.clock.now(), this.o.timezone) + 1;
+    return (await this.summary(enterprises, end - 86_400_000, end)).sameDayDisposalRate;
+  }
+
+  /** Alarms raised in [from, to): the totals and the rate, with the figures per enterprise and local day. */
+  async summary(enterprises: readonly string[], from: number, to: number): Promise<{ raised: number; sameDay: number; sameDayDisposalRate: number | null; days: DayDisposal[] }> {
+    const days = await this.rates(enterprises, from, to);
     const raised = days.reduce((n, r) => n + r.raised, 0);
-    return raised === 0 ? null : Math.round((days.reduce((n, r) => n + r.sameDay, 0) / raised) * 10_000) / 10_000;
+    const sameDay = days.reduce((n, r) => n + r.sameDay, 0);
+    return { raised, sameDay, sameDayDisposalRate: raised === 0 ? null : Math.round((sameDay / raised) * 10_000) / 10_000, days };
   }
 
   /** Same-day disposal per enterprise and local day for alarms raised in [from, to). */

@@ -36,7 +36,7 @@ describe('alarm routes (stubbed alarm manager)', () => {
         calls.push({ m: 'dispose', args: [al.id, body, person] }),
         { alarm: al, disposal: { alarmId: al.id, enterprise: al.enterprise, rule: al.rule, raisedAt: al.raisedAt, dueBy: al.dueBy, disposedAt: NOW, disposedBy: person, cause: 'c', measures: 'm', result: 'r', responsible: person, note: null } }
       ),
-      rates: async (ents: string[], from: number, to: number) => (calls.push({ m: 'rates', args: [ents, from, to] }), []),
+      summary: async (ents: string[], from: number, to: number) => (calls.push({ m: 'rates', args: [ents, from, to] }), { raised: 0, sameDay: 0, sameDayDisposalRate: null, days: [] }),
     } as unknown as DisposalService;
     const declared: unknown[] = [];
     const deps: AlarmRouteDeps = {

@@ -6,7 +6,7 @@ import { alarmHealth } from '../alarms/alarm-health.ts';
 import { alarmJson } from '../alarms/alarm-json.ts';
 import type { AlarmManager } from '../alarms/alarm-manager.ts';
 import type { DisposalService } from '../alarms/disposal-service.ts';
-import { endOfLocalDay, utcOffsetMs } from '../alarms/local-time.ts';
+import { endOfLocalDay } from '../alarms/local-time.ts';
 import type { AlarmDisposal } from '../records/disposal-records.ts';
 import type { Alarm } from '../alarms/types.ts';
 import type { Clock } from '../clock.ts';
@@ -95,10 +95,7 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     if (to - from > 92 * 86_400_000) throw badRequest('to', 'at most 92 days from from');
     let enterprises = [...d.assets.enterprises.keys()].filter((e) => d.auth.inScope(id, e));
     if (req.query.enterprise) enterprises = enterprises.filter((e) => e === req.query.enterprise);
-    const days = await d.disposals.rates(enterprises, from, to);
-    const raised = days.reduce((n, r) => n + r.raised, 0);
-    const sameDay = days.reduce((n, r) => n + r.sameDay, 0);
-    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), timezone: d.timezone, raised, sameDay, sameDayDisposalRate: raised === 0 ? null : Math.round((sameDay / raised) * 10_000) / 10_000, days, utcOffsetMinutes: utcOffsetMs(now, d.timezone) / 60_000 };
+    return { from: new Date(from).toISOString(), to: new Date(to).toISOString(), timezone: d.timezone, ...(await d.disposals.summary(enterprises, from, to)) };
   });
 
   app.get('/api/v1/alarms/health', async (req: Req) => {

@@ -14,8 +14,7 @@ export const REPORT_CHANNELS = ['app', 'phone', 'chat', 'in-person'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
 
 /** When a worker's report may be rewarded: from `confirmed` on (seed 000: 核实确认后即刻足额兑付, the default) or only once closed. */
-export const REWARD_FROM = ['confirmed', 'closed'] as const;
-export type RewardFrom = (typeof REWARD_FROM)[number];
+export type RewardFrom = 'confirmed' | 'closed';
 
 export const HAZARD_LEVELS = ['general', 'major'] as const;
 export type HazardLevel = (typeof HAZARD_LEVELS)[number];
