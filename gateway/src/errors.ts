@@ -17,6 +17,7 @@ export const ErrorCodes = {
   HL_ERR_STORE_FILE: 'a store file is not a usable database',
   HL_ERR_INTERNAL: 'internal error (details in the gateway log under the ref)',
   HL_ERR_DATA_DIR_IN_USE: 'data directory used by another gateway process',
+  HL_ERR_NO_FONT: 'no font with Chinese glyphs for PDF reports (reports.pdfFont)',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -27,6 +27,7 @@ import { alarmRoutes } from './api/alarm-routes.ts';
 import { inspectionRoutes } from './api/inspection-routes.ts';
 import { hazardRoutes } from './api/hazard-routes.ts';
 import { uplinkRoutes } from './api/uplink-routes.ts';
+import { reportRoutes } from './api/report-routes.ts';
 import { alarmJson } from './alarms/alarm-json.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { NotifyRouter } from './notify/notify-router.ts';
@@ -130,6 +131,7 @@ export class Gateway {
     alarmRoutes(this.api, () => p()?.alarmRoutes);
     uplinkRoutes(this.api, { auth: this.auth, edge: this.edge, central });
     inspectionRoutes(this.api, () => p() && { inspection: p()!.inspection, auth: this.auth });
+    reportRoutes(this.api, () => p() && { stats: p()!.stats, reports: p()!.reports, auth: this.auth });
     hazardRoutes(this.api, () => p() && { hazards: p()!.hazards, alarms: p()!.alarms, auth: this.auth }, { photoMaxBytes: config.hazards.photoMaxBytes });
   }
 

@@ -18,6 +18,8 @@ import { HazardService } from './hazards/hazard-service.ts';
 import { PhotoStore } from './hazards/photos.ts';
 import { loadReporterKey } from './hazards/reporter-key.ts';
 import { InspectionService } from './inspection/inspection-service.ts';
+import { ReportService } from './reports/report-service.ts';
+import { StatsService } from './stats/stats-service.ts';
 import type { LiveValues } from './inspection/live-values.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -57,6 +59,9 @@ export interface Pipeline {
   inspection: InspectionService;
   link: AlarmHazardLink;
   ruleRunner: RuleRunner;
+  /** figures (GET /api/v1/stats) and files (bulletin, exports), issue 15 */
+  stats: StatsService;
+  reports: ReportService;
   /** what the alarm routes need (api/alarm-routes.ts) */
   alarmRoutes: AlarmRouteDeps;
 }
@@ -83,6 +88,19 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     hazards.on('event', (ev) => d.fanout.hazard(ev));
     const disposals = new DisposalService({ alarms: am, store: records, clock, timezone: tz });
     const inspection = new InspectionService({ store: records, assets, alarms: am, hazards, live: d.live, clock, timezone: tz, rules: evaluator, edgeOf: central ? (e) => central.edgeOf(e) : undefined, sameDayRate: (ents) => disposals.todayRate(ents) });
+    const stats = new StatsService({
+      store: records,
+      assets,
+      alarms: am,
+      clock,
+      timezone: tz,
+      rewardFrom: config.hazards.rewardFrom,
+      now: async (e) => {
+        const v = await inspection.view(e);
+        return { id: e.id, name: e.name ?? null, jurisdiction: e.jurisdiction, riskColour: v.riskColour, riskScore: v.risk.score, devices: v.devices };
+      },
+    });
+    const reports = new ReportService({ stats, hazards, alarms: am, store: records, assets, clock, timezone: tz, font: config.reports.pdfFont, jurisdictionNames: config.reports.jurisdictionNames });
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
     await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id));
     await central?.start();
@@ -126,7 +144,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
         evaluator.declare(enterprise, status, from);
       },
     };
-    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes };
+    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
     await alarms?.closeWriter(0).catch(() => {});

@@ -72,6 +72,11 @@ const ROUTES: Route[] = [
   { name: 'POST verifications', method: 'POST', url: () => '/api/v1/verifications', body: () => ({}), roles: ['regulator', 'admin'], scoped: false },
   { name: 'POST verifications/:id/result', method: 'POST', url: () => '/api/v1/verifications/vf-none/result', body: () => ({}), roles: ['regulator', 'admin'], scoped: false },
   { name: 'GET uplink', method: 'GET', url: () => '/api/v1/uplink', roles: VIEW, scoped: false },
+  { name: 'GET stats', method: 'GET', url: (s) => `/api/v1/stats?enterprise=${ent(s)}`, roles: VIEW, scoped: true },
+  { name: 'GET reports/bulletin', method: 'GET', url: (s) => `/api/v1/reports/bulletin?enterprise=${ent(s)}&month=2026-11`, roles: ['officer', 'regulator', 'admin'], scoped: true },
+  { name: 'GET exports/alarms', method: 'GET', url: (s) => `/api/v1/exports/alarms?enterprise=${ent(s)}&format=csv`, roles: VIEW, scoped: true },
+  { name: 'GET exports/hazards', method: 'GET', url: (s) => `/api/v1/exports/hazards?enterprise=${ent(s)}&format=csv`, roles: ['officer', 'regulator', 'admin'], scoped: true },
+  { name: 'GET exports/verifications', method: 'GET', url: (s) => `/api/v1/exports/verifications?enterprise=${ent(s)}`, roles: ['regulator', 'admin'], scoped: true },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 

@@ -5,6 +5,7 @@ import { DEVICE_KINDS } from '../model/types.ts';
 import { secretProblem, tokenDigest } from '../auth/secret.ts';
 import { actorIds } from './actor-ids.ts';
 import { notifyConfigSchema } from '../notify/notify-config.ts';
+import { reportsConfigSchema } from '../reports/report-config.ts';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -262,6 +263,8 @@ export const configSchema = z
       .default({ rewardTiers: [50, 100, 200, 500, 1000, 3000], rewardFrom: 'confirmed', outsideDutiesMultiplier: 2, photoMaxBytes: 5 * 1024 * 1024, maxPhotos: 9 }),
     /** webhook notifiers (generic JSON, WeCom and DingTalk group robots), routed by filters */
     notify: notifyConfigSchema.default({ webhooks: [] }),
+    /** the PDF font, jurisdiction names, scheduled reports (issue 15) */
+    reports: reportsConfigSchema,
     alarms: z
       .strictObject({
         /** suppression by design: a subject in maintenance raises `suppressed` alarms, not live ones (ISA-18.2) */

@@ -110,6 +110,21 @@ export class AlarmRecords {
     return rows.reverse().map(rowToTransition);
   }
 
+  /** The raise transitions with from <= ts < to, oldest first, at most `limit` (statistics, issue 15). */
+  async raises(from: number, to: number, limit = 1_000_000): Promise<AlarmTransition[]> {
+    const rows = await this.db
+      .selectFrom('alarm_transitions')
+      .selectAll()
+      .where('action', '=', 'raise')
+      .where('ts', '>=', from)
+      .where('ts', '<', to)
+      .orderBy('ts')
+      .orderBy('id')
+      .limit(Math.max(0, Math.floor(limit)))
+      .execute();
+    return rows.map(rowToTransition);
+  }
+
   /** The alarm row and its transition in one transaction: an alarm never changes without its transition. */
   async saveWithTransition(a: Alarm, t: AlarmTransition, insert: boolean): Promise<void> {
     if (t.alarmId !== a.id) throw new Error(`transition of alarm ${t.alarmId} saved with alarm ${a.id}`);
