@@ -28,6 +28,7 @@ import { inspectionRoutes } from './api/inspection-routes.ts';
 import { hazardRoutes } from './api/hazard-routes.ts';
 import { uplinkRoutes } from './api/uplink-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
+import { notificationRoutes } from './api/notification-routes.ts';
 import { alarmJson } from './alarms/alarm-json.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { NotifyRouter } from './notify/notify-router.ts';
@@ -132,6 +133,7 @@ export class Gateway {
     uplinkRoutes(this.api, { auth: this.auth, edge: this.edge, central });
     inspectionRoutes(this.api, () => p() && { inspection: p()!.inspection, auth: this.auth });
     reportRoutes(this.api, () => p() && { stats: p()!.stats, reports: p()!.reports, auth: this.auth });
+    notificationRoutes(this.api, () => p() && { store: p()!.records, alarms: p()!.alarms, hazards: p()!.hazards, auth: this.auth });
     hazardRoutes(this.api, () => p() && { hazards: p()!.hazards, alarms: p()!.alarms, auth: this.auth }, { photoMaxBytes: config.hazards.photoMaxBytes });
   }
 
@@ -213,6 +215,8 @@ export class Gateway {
       // the alarms come back from the database at the next start: these changes will be missing
       if (left && left.unwritten > 0) this.log.fatal({ unwritten: left.unwritten, alarms: left.alarms.slice(0, 100), records: p?.records.target }, 'records database did not take every alarm change before stop: these changes are lost');
     });
+    p?.paging.pager.stopTimer();
+    await step('notifications close', () => p?.paging.deliveries.close(5000));
     await step('uplink stop', () => this.edge?.stop());
     await step('edges state save', () => this.central?.stop());
     await step('notify close', () => this.fanout.close(5000));

@@ -20,6 +20,7 @@ import { loadReporterKey } from './hazards/reporter-key.ts';
 import { InspectionService } from './inspection/inspection-service.ts';
 import { ReportService } from './reports/report-service.ts';
 import { StatsService } from './stats/stats-service.ts';
+import { openPaging, type Paging } from './paging/paging.ts';
 import type { LiveValues } from './inspection/live-values.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -62,6 +63,8 @@ export interface Pipeline {
   /** figures (GET /api/v1/stats) and files (bulletin, exports), issue 15 */
   stats: StatsService;
   reports: ReportService;
+  /** notifications to persons: channels, delivery queues, rosters and escalations (issue 15) */
+  paging: Paging;
   /** what the alarm routes need (api/alarm-routes.ts) */
   alarmRoutes: AlarmRouteDeps;
 }
@@ -75,6 +78,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
   // what a failed build must stop again before the database closes
   let alarms: AlarmManager | undefined;
   let ruleRunner: RuleRunner | undefined;
+  let paged: Paging | undefined;
   try {
     const declared = new DeclaredStatusBook(assets, await records.declarations.list());
     const evaluator = buildEvaluator(config, assets, declared, central);
@@ -83,9 +87,16 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     alarms = am;
     await am.start();
     am.on('transition', (ev) => d.fanout.alarm(ev));
+    const paging = (paged = openPaging(config.notify, { store: records, assets, alarms: am, clock, timezone: tz, log: c('paging'), metrics: d.metrics }));
+    am.on('transition', (ev) => paging.pager.alarm(ev));
+    await paging.pager.start(am.openAlarms());
+    paging.pager.startTimer();
     const photos = new PhotoStore(join(d.dataDir, 'photos'));
     const hazards = new HazardService({ store: records, assets, clock, log: c('hazards'), rewardTiers: config.hazards.rewardTiers, rewardFrom: config.hazards.rewardFrom, outsideDutiesMultiplier: config.hazards.outsideDutiesMultiplier, photos, maxPhotos: config.hazards.maxPhotos, reporterKey: loadReporterKey(join(d.dataDir, 'reporter.key')) });
-    hazards.on('event', (ev) => d.fanout.hazard(ev));
+    hazards.on('event', (ev) => {
+      d.fanout.hazard(ev);
+      paging.pager.hazard(ev);
+    });
     const disposals = new DisposalService({ alarms: am, store: records, clock, timezone: tz });
     const inspection = new InspectionService({ store: records, assets, alarms: am, hazards, live: d.live, clock, timezone: tz, rules: evaluator, edgeOf: central ? (e) => central.edgeOf(e) : undefined, sameDayRate: (ents) => disposals.todayRate(ents) });
     const stats = new StatsService({
@@ -144,9 +155,11 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
         evaluator.declare(enterprise, status, from);
       },
     };
-    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports };
+    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
+    paged?.pager.stopTimer();
+    await paged?.deliveries.close(0).catch(() => {});
     await alarms?.closeWriter(0).catch(() => {});
     await records.close().catch(() => {});
     throw err;

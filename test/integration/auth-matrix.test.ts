@@ -77,6 +77,8 @@ const ROUTES: Route[] = [
   { name: 'GET exports/alarms', method: 'GET', url: (s) => `/api/v1/exports/alarms?enterprise=${ent(s)}&format=csv`, roles: VIEW, scoped: true },
   { name: 'GET exports/hazards', method: 'GET', url: (s) => `/api/v1/exports/hazards?enterprise=${ent(s)}&format=csv`, roles: ['officer', 'regulator', 'admin'], scoped: true },
   { name: 'GET exports/verifications', method: 'GET', url: (s) => `/api/v1/exports/verifications?enterprise=${ent(s)}`, roles: ['regulator', 'admin'], scoped: true },
+  { name: 'GET notifications (alarm)', method: 'GET', url: () => '/api/v1/notifications?alarm=al-none', roles: VIEW, scoped: false },
+  { name: 'GET notifications (hazard)', method: 'GET', url: (s) => `/api/v1/notifications?hazard=${hz[s]}`, roles: ['officer', 'regulator', 'admin'], scoped: true },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 

@@ -262,7 +262,7 @@ export const configSchema = z
       })
       .default({ rewardTiers: [50, 100, 200, 500, 1000, 3000], rewardFrom: 'confirmed', outsideDutiesMultiplier: 2, photoMaxBytes: 5 * 1024 * 1024, maxPhotos: 9 }),
     /** webhook notifiers (generic JSON, WeCom and DingTalk group robots), routed by filters */
-    notify: notifyConfigSchema.default({ webhooks: [] }),
+    notify: notifyConfigSchema,
     /** the PDF font, jurisdiction names, scheduled reports (issue 15) */
     reports: reportsConfigSchema,
     alarms: z
@@ -348,6 +348,18 @@ function crossCheck(c: Raw, ctx: Ctx): void {
     const p = secretProblem(t.token, false);
     if (p) add(['auth', 'tokens', i, 'token'], p);
   });
+  // issue 15: schedules, rosters and escalations name real enterprises
+  const enterpriseIds = new Set(c.enterprises.map((e) => e.id));
+  const jurisdictionIds = new Set(c.enterprises.map((e) => e.jurisdiction));
+  c.reports.schedules.forEach((s, i) => {
+    if (s.enterprise && !enterpriseIds.has(s.enterprise)) add(['reports', 'schedules', i, 'enterprise'], `unknown enterprise "${s.enterprise}"`);
+    if (s.jurisdiction && !jurisdictionIds.has(s.jurisdiction)) add(['reports', 'schedules', i, 'jurisdiction'], `no enterprise in jurisdiction "${s.jurisdiction}"`);
+    if (s.email.length > 0 && !c.notify.email) add(['reports', 'schedules', i, 'email'], 'mailing reports needs notify.email (the mail server)');
+  });
+  c.notify.rosters.forEach((r, i) => enterpriseIds.has(r.enterprise) || add(['notify', 'rosters', i, 'enterprise'], `unknown enterprise "${r.enterprise}"`));
+  [['escalations', c.notify.escalations], ['hazardNotices', c.notify.hazardNotices]].forEach(([key, list]) =>
+    (list as { enterprises?: string[] }[]).forEach((p, i) => p.enterprises?.forEach((e, j) => enterpriseIds.has(e) || add(['notify', key as string, i, 'enterprises', j], `unknown enterprise "${e}"`))),
+  );
   if (c.auth.anonymous && !c.auth.allowAnonymous) add(['auth', 'anonymous'], 'only with auth.allowAnonymous: true');
   if (c.auth.anonymous) {
     const a = c.auth.anonymous;

@@ -31,6 +31,8 @@ export class Metrics {
   readonly webhookDelivered = new Counter({ name: 'hazardline_webhook_delivered_total', help: 'Notifications delivered, by webhook', labelNames: ['notifier'], registers: [this.registry] });
   readonly webhookFailed = new Counter({ name: 'hazardline_webhook_failed_total', help: 'Notifications given up after retries (or refused), by webhook', labelNames: ['notifier'], registers: [this.registry] });
   readonly webhookDropped = new Counter({ name: 'hazardline_webhook_dropped_total', help: 'Notifications dropped because the webhook queue was full (drop-oldest)', labelNames: ['notifier'], registers: [this.registry] });
+  readonly personNotifications = new Counter({ name: 'hazardline_person_notifications_total', help: 'Notifications to persons (email, SMS, voice) by channel and outcome: delivered, retrying (an attempt failed), failed, dropped (queue full)', labelNames: ['channel', 'status'], registers: [this.registry] });
+  readonly reportDeliveries = new Counter({ name: 'hazardline_report_deliveries_total', help: 'Scheduled report deliveries by target kind (email, webhook) and outcome: delivered, retrying, failed', labelNames: ['target', 'status'], registers: [this.registry] });
   readonly webhookRetried = new Counter({ name: 'hazardline_webhook_retries_total', help: 'Notification delivery retries, by webhook', labelNames: ['notifier'], registers: [this.registry] });
   readonly alarmsLast10m = new Gauge({ name: 'hazardline_alarm_activations_last_10m', help: 'Alarm activations in the last 10 minutes (a flood is >= 10, DOMAIN.md §8)', registers: [this.registry] });
   readonly alarmsStale = new Gauge({ name: 'hazardline_alarms_stale', help: 'Open alarms active for more than 24 h (DOMAIN.md §8)', registers: [this.registry] });

@@ -3,6 +3,7 @@
 // `${ENV}` substitution first, so robot keys and secrets stay out of the YAML file.
 import { z } from 'zod';
 import { SEVERITIES } from '../model/vocabulary.ts';
+import { checkPaging, pagingFields } from '../paging/paging-config.ts';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
@@ -61,13 +62,16 @@ export type WebhookConfigInput = z.input<typeof webhookConfigSchema>;
 export const notifyConfigSchema = z
   .strictObject({
     webhooks: z.array(webhookConfigSchema).default([]),
+    // notifications to persons (issue 15): paging/paging-config.ts
+    ...pagingFields,
   })
   .superRefine((n, ctx) => {
+    checkPaging(n, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     const seen = new Set<string>();
     n.webhooks.forEach((w, i) => {
       if (seen.has(w.name)) ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'name'], message: `duplicate webhook name "${w.name}"` });
       seen.add(w.name);
     });
   })
-  .default({ webhooks: [] });
+  .default({ webhooks: [], persons: [], rosters: [], escalations: [], hazardNotices: [], deliveries: { queueSize: 1000, maxAttempts: 5 } });
 export type NotifyConfig = z.infer<typeof notifyConfigSchema>;

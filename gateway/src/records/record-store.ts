@@ -11,6 +11,9 @@ import { AlarmRecords } from './alarm-records.ts';
 import { AuditLog } from './audit-log.ts';
 import { DeclarationRecords } from './declaration-records.ts';
 import { DisposalRecords } from './disposal-records.ts';
+import { NotificationRecords } from './notification-records.ts';
+import { HandoverRecords } from './handover-records.ts';
+import { ReportRunRecords } from './report-run-records.ts';
 import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.ts';
 import { HazardRecords } from './hazard-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
@@ -44,6 +47,9 @@ export class RecordStore {
   readonly verifications: VerificationRecords;
   readonly declarations: DeclarationRecords;
   readonly disposals: DisposalRecords;
+  readonly notifications: NotificationRecords;
+  readonly handovers: HandoverRecords;
+  readonly reportRuns: ReportRunRecords;
 
   constructor(
     private readonly db: Db,
@@ -60,6 +66,9 @@ export class RecordStore {
     this.verifications = new VerificationRecords(db);
     this.declarations = new DeclarationRecords(db);
     this.disposals = new DisposalRecords(db);
+    this.notifications = new NotificationRecords(db);
+    this.handovers = new HandoverRecords(db);
+    this.reportRuns = new ReportRunRecords(db);
   }
 
   /**

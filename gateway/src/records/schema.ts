@@ -141,6 +141,47 @@ export interface AlarmDisposalsTable {
   note: string | null;
 }
 
+export interface NotificationsTable {
+  id: string;
+  ref_kind: string;
+  ref_id: string;
+  enterprise: string;
+  policy: string;
+  step: number;
+  person: string;
+  person_name: string;
+  channel: string;
+  address: string;
+  subject: string;
+  status: string;
+  attempts: number;
+  queued_at: number;
+  updated_at: number;
+  delivered_at: number | null;
+  last_error: string | null;
+}
+
+export interface ShiftHandoversTable {
+  id: string;
+  state: string;
+  from_person: string;
+  to_person: string | null;
+  created_at: number;
+  accepted_at: number | null;
+  /** JSON text: the whole handover */
+  doc: string;
+}
+
+export interface ReportRunsTable {
+  id: string;
+  schedule: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+  /** JSON text: the whole run */
+  doc: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -153,4 +194,7 @@ export interface RecordsDb {
   reward_ledger: RewardLedgerTable;
   verifications: VerificationsTable;
   alarm_disposals: AlarmDisposalsTable;
+  notifications: NotificationsTable;
+  shift_handovers: ShiftHandoversTable;
+  report_runs: ReportRunsTable;
 }

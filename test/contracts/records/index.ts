@@ -14,6 +14,9 @@ import { fullAlarm, MIGRATIONS, type RecordsContext } from './fixtures.ts';
 import { hazardRecordsContract } from './hazards.ts';
 import { ruleStateContract } from './rule-state.ts';
 import { verificationsContract } from './verifications.ts';
+import { notificationsContract } from './notifications.ts';
+import { handoversContract } from './handovers.ts';
+import { reportRunsContract } from './report-runs.ts';
 
 export { BIG_MS, fullAlarm, nullAlarm, transition } from './fixtures.ts';
 
@@ -53,5 +56,8 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
     hazardRecordsContract(c);
     verificationsContract(c);
     disposalsContract(c);
+    notificationsContract(c);
+    handoversContract(c);
+    reportRunsContract(c);
   });
 }

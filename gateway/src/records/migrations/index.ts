@@ -11,6 +11,9 @@ import hazards from './0005-hazards.ts';
 import verifications from './0006-verifications.ts';
 import alarmOrigin from './0007-alarm-origin.ts';
 import alarmDisposals from './0008-alarm-disposals.ts';
+import notifications from './0009-notifications.ts';
+import shiftHandovers from './0010-shift-handovers.ts';
+import reportRuns from './0011-report-runs.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -22,6 +25,9 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0006-verifications': verifications,
   '0007-alarm-origin': alarmOrigin,
   '0008-alarm-disposals': alarmDisposals,
+  '0009-notifications': notifications,
+  '0010-shift-handovers': shiftHandovers,
+  '0011-report-runs': reportRuns,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
