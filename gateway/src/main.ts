@@ -29,6 +29,7 @@ import { hazardRoutes } from './api/hazard-routes.ts';
 import { uplinkRoutes } from './api/uplink-routes.ts';
 import { reportRoutes } from './api/report-routes.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
+import { handoverRoutes } from './api/handover-routes.ts';
 import { alarmJson } from './alarms/alarm-json.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { NotifyRouter } from './notify/notify-router.ts';
@@ -134,6 +135,7 @@ export class Gateway {
     inspectionRoutes(this.api, () => p() && { inspection: p()!.inspection, auth: this.auth });
     reportRoutes(this.api, () => p() && { stats: p()!.stats, reports: p()!.reports, auth: this.auth });
     notificationRoutes(this.api, () => p() && { store: p()!.records, alarms: p()!.alarms, hazards: p()!.hazards, auth: this.auth });
+    handoverRoutes(this.api, () => p() && { handovers: p()!.handovers, auth: this.auth });
     hazardRoutes(this.api, () => p() && { hazards: p()!.hazards, alarms: p()!.alarms, auth: this.auth }, { photoMaxBytes: config.hazards.photoMaxBytes });
   }
 

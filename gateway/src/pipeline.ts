@@ -21,6 +21,7 @@ import { InspectionService } from './inspection/inspection-service.ts';
 import { ReportService } from './reports/report-service.ts';
 import { StatsService } from './stats/stats-service.ts';
 import { openPaging, type Paging } from './paging/paging.ts';
+import { HandoverService } from './handover/handover-service.ts';
 import type { LiveValues } from './inspection/live-values.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -65,6 +66,8 @@ export interface Pipeline {
   reports: ReportService;
   /** notifications to persons: channels, delivery queues, rosters and escalations (issue 15) */
   paging: Paging;
+  /** shift handover (交接班, issue 15) */
+  handovers: HandoverService;
   /** what the alarm routes need (api/alarm-routes.ts) */
   alarmRoutes: AlarmRouteDeps;
 }
@@ -112,6 +115,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       },
     });
     const reports = new ReportService({ stats, hazards, alarms: am, store: records, assets, clock, timezone: tz, font: config.reports.pdfFont, jurisdictionNames: config.reports.jurisdictionNames });
+    const handovers = new HandoverService({ store: records, alarms: am, assets, clock });
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
     await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id));
     await central?.start();
@@ -155,7 +159,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
         evaluator.declare(enterprise, status, from);
       },
     };
-    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging };
+    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
     paged?.pager.stopTimer();

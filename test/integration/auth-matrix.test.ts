@@ -79,6 +79,10 @@ const ROUTES: Route[] = [
   { name: 'GET exports/verifications', method: 'GET', url: (s) => `/api/v1/exports/verifications?enterprise=${ent(s)}`, roles: ['regulator', 'admin'], scoped: true },
   { name: 'GET notifications (alarm)', method: 'GET', url: () => '/api/v1/notifications?alarm=al-none', roles: VIEW, scoped: false },
   { name: 'GET notifications (hazard)', method: 'GET', url: (s) => `/api/v1/notifications?hazard=${hz[s]}`, roles: ['officer', 'regulator', 'admin'], scoped: true },
+  { name: 'GET handovers', method: 'GET', url: () => '/api/v1/handovers', roles: VIEW, scoped: false },
+  { name: 'GET handovers/draft', method: 'GET', url: () => '/api/v1/handovers/draft', roles: ['dispatcher', 'officer', 'admin'], scoped: false },
+  { name: 'GET handovers/:id', method: 'GET', url: () => '/api/v1/handovers/ho-none', roles: VIEW, scoped: false },
+  { name: 'POST handovers/:id/accept', method: 'POST', url: () => '/api/v1/handovers/ho-none/accept', body: () => ({}), roles: ['dispatcher', 'officer', 'admin'], scoped: false },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 
