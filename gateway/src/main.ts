@@ -27,7 +27,7 @@ import { alarmRoutes } from './api/alarm-routes.ts';
 import { inspectionRoutes } from './api/inspection-routes.ts';
 import { hazardRoutes } from './api/hazard-routes.ts';
 import { uplinkRoutes } from './api/uplink-routes.ts';
-import { reportRoutes } from './api/report-routes.ts';
+import { reportRoutes, reportRunRoutes } from './api/report-routes.ts';
 import { notificationRoutes } from './api/notification-routes.ts';
 import { handoverRoutes } from './api/handover-routes.ts';
 import { alarmJson } from './alarms/alarm-json.ts';
@@ -135,6 +135,7 @@ export class Gateway {
     inspectionRoutes(this.api, () => p() && { inspection: p()!.inspection, auth: this.auth });
     reportRoutes(this.api, () => p() && { stats: p()!.stats, reports: p()!.reports, auth: this.auth });
     notificationRoutes(this.api, () => p() && { store: p()!.records, alarms: p()!.alarms, hazards: p()!.hazards, auth: this.auth });
+    reportRunRoutes(this.api, () => p() && { scheduler: p()!.scheduler, store: p()!.records, schedules: config.reports.schedules, assets: this.assets, auth: this.auth });
     handoverRoutes(this.api, () => p() && { handovers: p()!.handovers, auth: this.auth });
     hazardRoutes(this.api, () => p() && { hazards: p()!.hazards, alarms: p()!.alarms, auth: this.auth }, { photoMaxBytes: config.hazards.photoMaxBytes });
   }
@@ -217,6 +218,7 @@ export class Gateway {
       // the alarms come back from the database at the next start: these changes will be missing
       if (left && left.unwritten > 0) this.log.fatal({ unwritten: left.unwritten, alarms: left.alarms.slice(0, 100), records: p?.records.target }, 'records database did not take every alarm change before stop: these changes are lost');
     });
+    await step('reports stop', () => p?.scheduler.stop());
     p?.paging.pager.stopTimer();
     await step('notifications close', () => p?.paging.deliveries.close(5000));
     await step('uplink stop', () => this.edge?.stop());

@@ -22,6 +22,7 @@ import { ReportService } from './reports/report-service.ts';
 import { StatsService } from './stats/stats-service.ts';
 import { openPaging, type Paging } from './paging/paging.ts';
 import { HandoverService } from './handover/handover-service.ts';
+import { ReportScheduler } from './reports/scheduler.ts';
 import type { LiveValues } from './inspection/live-values.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
@@ -68,6 +69,8 @@ export interface Pipeline {
   paging: Paging;
   /** shift handover (交接班, issue 15) */
   handovers: HandoverService;
+  /** scheduled reports (reports.schedules) */
+  scheduler: ReportScheduler;
   /** what the alarm routes need (api/alarm-routes.ts) */
   alarmRoutes: AlarmRouteDeps;
 }
@@ -82,6 +85,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
   let alarms: AlarmManager | undefined;
   let ruleRunner: RuleRunner | undefined;
   let paged: Paging | undefined;
+  let sched: ReportScheduler | undefined;
   try {
     const declared = new DeclaredStatusBook(assets, await records.declarations.list());
     const evaluator = buildEvaluator(config, assets, declared, central);
@@ -116,6 +120,9 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     });
     const reports = new ReportService({ stats, hazards, alarms: am, store: records, assets, clock, timezone: tz, font: config.reports.pdfFont, jurisdictionNames: config.reports.jurisdictionNames });
     const handovers = new HandoverService({ store: records, alarms: am, assets, clock });
+    const scheduler = (sched = new ReportScheduler({ schedules: config.reports.schedules, reports, store: records, email: paging.email, clock, timezone: tz, dir: join(d.dataDir, 'reports'), keepDays: config.reports.keepDays, backoffMs: config.reports.retrySeconds * 1000, log: c('reports'), onDelivery: (target, status) => d.metrics.reportDeliveries.inc({ target, status }) }));
+    await scheduler.start();
+    scheduler.startTimer();
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
     await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id));
     await central?.start();
@@ -159,9 +166,10 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
         evaluator.declare(enterprise, status, from);
       },
     };
-    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers };
+    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
+    await sched?.stop().catch(() => {});
     paged?.pager.stopTimer();
     await paged?.deliveries.close(0).catch(() => {});
     await alarms?.closeWriter(0).catch(() => {});

@@ -83,6 +83,9 @@ const ROUTES: Route[] = [
   { name: 'GET handovers/draft', method: 'GET', url: () => '/api/v1/handovers/draft', roles: ['dispatcher', 'officer', 'admin'], scoped: false },
   { name: 'GET handovers/:id', method: 'GET', url: () => '/api/v1/handovers/ho-none', roles: VIEW, scoped: false },
   { name: 'POST handovers/:id/accept', method: 'POST', url: () => '/api/v1/handovers/ho-none/accept', body: () => ({}), roles: ['dispatcher', 'officer', 'admin'], scoped: false },
+  { name: 'GET reports/runs', method: 'GET', url: () => '/api/v1/reports/runs', roles: ['officer', 'regulator', 'admin'], scoped: false },
+  { name: 'GET reports/runs/:id/files/:name', method: 'GET', url: () => '/api/v1/reports/runs/rr-none/files/a.xlsx', roles: ['officer', 'regulator', 'admin'], scoped: false },
+  { name: 'POST reports/runs', method: 'POST', url: () => '/api/v1/reports/runs', body: () => ({ schedule: 'none' }), roles: ['admin'], scoped: false },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 

@@ -47,6 +47,8 @@ export const reportsConfigSchema = z
     schedules: z.array(scheduleSchema).default([]),
     /** rendered scheduled reports are kept this many days for download */
     keepDays: int(1, 3650).default(400),
+    /** the first retry of a failed delivery after this many seconds, doubling up to 30 minutes */
+    retrySeconds: int(1, 3600).default(30),
   })
   .superRefine((r, ctx) => {
     const seen = new Set<string>();
@@ -55,5 +57,5 @@ export const reportsConfigSchema = z
       seen.add(s.id);
     });
   })
-  .default({ jurisdictionNames: {}, schedules: [], keepDays: 400 });
+  .default({ jurisdictionNames: {}, schedules: [], keepDays: 400, retrySeconds: 30 });
 export type ReportsConfig = z.infer<typeof reportsConfigSchema>;
