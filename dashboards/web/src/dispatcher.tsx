@@ -18,6 +18,8 @@ import { SiteView } from './site-view.tsx';
 import { UplinkBadge } from './uplink-badge.tsx';
 import { useLang } from './lang-switch.tsx';
 import { Trend } from './trend.tsx';
+import { HandoverPanel } from './handover.tsx';
+import { Notifications } from './notifications.tsx';
 
 const RANK: Record<string, number> = { red: 3, orange: 2, yellow: 1, blue: 0 };
 
@@ -130,7 +132,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
   const [alarms, setAlarms] = useState<Map<string, AlarmJson>>(new Map());
   const [disposals, setDisposals] = useState<Map<string, Disposal>>(new Map());
   const [rate, setRate] = useState<{ raised: number; sameDay: number; sameDayDisposalRate: number | null } | null>(null);
-  const [view, setView] = useState<'live' | 'journal'>('live');
+  const [view, setView] = useState<'live' | 'journal' | 'handover'>('live');
   const [filter, setFilter] = useState({ q: '', severity: '', state: '', sort: 'urgency' as (typeof SORTS)[number] });
   const [connected, setConnected] = useState(false);
   const [muted, setMuted] = useState(false);
@@ -268,8 +270,11 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
           <nav class="tabs">
             <button data-view="live" class={view === 'live' ? 'on' : ''} onClick={() => setView('live')}>{t(lang, 'openAlarms')} (<span data-testid="open-count">{alarms.size}</span>)</button>
             <button data-view="journal" class={view === 'journal' ? 'on' : ''} onClick={() => setView('journal')}>{L(lang, '报警日志', 'Journal')}</button>
+            <button data-view="handover" class={view === 'handover' ? 'on' : ''} onClick={() => setView('handover')}>{L(lang, '交接班', 'Shift handover')}</button>
           </nav>
-          {view === 'journal' ? (
+          {view === 'handover' ? (
+            <HandoverPanel token={token} lang={lang} names={names} me={me} />
+          ) : view === 'journal' ? (
             <Journal token={token} lang={lang} names={names} />
           ) : (
             <>
@@ -297,6 +302,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
         </section>
         <aside>
           {selected && alarms.get(selected) && <Trend alarm={alarms.get(selected)!} token={token} lang={lang} title={t(lang, 'trend')} />}
+          {selected && alarms.get(selected) && <Notifications kind="alarm" id={selected} token={token} lang={lang} refresh={alarms.get(selected)!.escalations} />}
           <SiteView token={token} lang={lang} feed={feed} />
           <HealthPanel token={token} lang={lang} raises={raises} />
         </aside>

@@ -2,6 +2,7 @@
 // came from with its trend, deadlines with the time left, likely duplicates, the history as a
 // timeline (who, when, what), and one button per step this person may take now, each opening the
 // form that step needs. A refused step shows the API's reason (its `error.message`), never a raw error.
+import { Notifications } from './notifications.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, type AlarmJson } from './api.ts';
 import { fmtTime, fromLocalInput, localInput, timeLeft } from './format.ts';
@@ -240,6 +241,7 @@ export function HazardDetail({ id, token, lang, names, onChanged, onClose }: { i
           </li>
         ))}
       </ol>
+      <Notifications kind="hazard" id={h.id} token={token} lang={lang} refresh={view.history.length} />
     </section>
   );
 }
