@@ -1,6 +1,6 @@
 // Notifications to persons on a real gateway (issue 15): email to a real SMTP server started here,
-// SMS and voice to a fake provider over the HTTP template (signed like 梦网/创蓝: MD5 of account,
-// secret and timestamp), the on-duty roster and the escalation chain driven by the manual clock,
+// SMS and voice to a fake provider over the HTTP template (signed like 梦网: MD5 of account,
+// secret and MMDDHHMMSS), the on-duty roster and the escalation chain driven by the manual clock,
 // a major hazard's 直报, and the log of who was told on the alarm's and the hazard's pages.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,8 +62,8 @@ beforeAll(async () => {
       email: { host: '127.0.0.1', port: smtp.port, from: 'hazardline <alarm@example.com>', timeoutMs: 5000 },
       sms: {
         url: `${sms.url}/sms/send`,
-        body: '{"userid":"HL01","pwd":"{{sign}}","timestamp":"{{timestamp}}","mobile":"{{phone}}","content":"{{text}}"}',
-        sign: { algorithm: 'md5', input: 'HL0100000000s3cret{{timestamp}}' },
+        body: '{"userid":"HL01","pwd":"{{sign}}","timestamp":"{{mmddhhmmss}}","mobile":"{{phone}}","content":"{{text}}"}',
+        sign: { algorithm: 'md5', input: 'HL0100000000s3cret{{mmddhhmmss}}' },
         success: { field: 'code', equals: '0' },
       },
       voice: { url: `${voice.url}/voice?mobile={{phone}}&tts={{subject}}`, method: 'POST', success: { field: 'code', equals: '0' } },
@@ -106,7 +106,8 @@ describe('notifications to persons', () => {
     expect(req.content).toContain('【红色报警】示例矿业');
     expect(req.content).toContain('可燃气体浓度超限');
     expect(req.pwd).toBe(createHash('md5').update(`HL0100000000s3cret${req.timestamp}`).digest('hex'));
-    expect(req.timestamp).toBe(String(Math.floor(at('2026-12-04T09:00:00') / 1000)));
+    // 梦网's MMDDHHMMSS, local time
+    expect(req.timestamp).toBe('1204090000');
     const mail = smtp.mails.find((m) => m.to.includes('wang@example.com'))!;
     expect(mail.parsed.subject).toMatch(/^【红色报警】示例矿业 s1 gas-01 可燃气体浓度超限/);
     expect(mail.parsed.text).toContain('请登录调度台确认并处置');

@@ -301,7 +301,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
           )}
         </section>
         <aside>
-          {selected && alarms.get(selected) && <Trend alarm={alarms.get(selected)!} token={token} lang={lang} title={t(lang, 'trend')} />}
+          {selected && alarms.get(selected) && <Trend alarm={alarms.get(selected)!} token={token} lang={lang} title={t(lang, 'trend')} names={names} />}
           {selected && alarms.get(selected) && <Notifications kind="alarm" id={selected} token={token} lang={lang} refresh={alarms.get(selected)!.escalations} />}
           <SiteView token={token} lang={lang} feed={feed} />
           <HealthPanel token={token} lang={lang} raises={raises} />

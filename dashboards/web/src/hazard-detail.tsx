@@ -220,7 +220,7 @@ export function HazardDetail({ id, token, lang, names, onChanged, onClose }: { i
       )}
       {(h.possibleDuplicates ?? []).length > 0 && <p class="dups">{L(lang, '疑似重复', 'Likely duplicates')}: {h.possibleDuplicates.join('、')}</p>}
       {(h.photos ?? []).length > 0 && <div class="photos">{h.photos.map((p: any) => <Photo key={p.name} hazard={h.id} name={p.name} token={token} />)}</div>}
-      {alarm && <Trend alarm={alarm} token={token} lang={lang} title={`${L(lang, '关联报警', 'Linked alarm')}: ${lang === 'zh' ? alarm.message : alarm.messageEn}`} />}
+      {alarm && <Trend alarm={alarm} token={token} lang={lang} names={names} title={`${L(lang, '关联报警', 'Linked alarm')}: ${lang === 'zh' ? alarm.message : alarm.messageEn}`} />}
       {error && <p class="error" role="alert">{error}</p>}
       <div class="steps">
         {view.allowedActions.length === 0 && <span class="empty">{L(lang, '当前无可办理步骤', 'No step for you now')}</span>}

@@ -155,7 +155,7 @@ function Board({ token, lang, names, onConnected }: { token: string; lang: Lang;
                   <button data-action="verify" onClick={() => { setVerify({ alarm: a }); setText(a.message); }}>{L(lang, '发起核查', 'Verify on site')}</button>
                 </div></td>
               </tr>
-              {evidence === a.id && <tr class="evidence"><td colSpan={3}><Trend alarm={a} token={token} lang={lang} title={L(lang, '证据：触发该线索的数据', 'Evidence: the readings behind this finding')} /></td></tr>}
+              {evidence === a.id && <tr class="evidence"><td colSpan={3}><Trend alarm={a} token={token} lang={lang} names={names} title={L(lang, '证据：触发该线索的数据', 'Evidence: the readings behind this finding')} /></td></tr>}
             </Fragment>
           ))}
         </tbody>

@@ -2,6 +2,7 @@
 // fast on long series — a wall screen redraws it without stutter). The dispatcher sees the trend of
 // the selected alarm's metric; the regulator sees the evidence of a finding (the main meter's kW
 // behind 明停暗开, the zone's head-count behind 超员, the belt's throughput).
+import type { Names } from './names.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -72,13 +73,13 @@ function Chart({ alarm, series, token, lang }: { alarm: AlarmJson; series: Evide
   );
 }
 
-export function Trend({ alarm, token, lang, title }: { alarm: AlarmJson; token: string; lang: Lang; title?: string }) {
+export function Trend({ alarm, token, lang, title, names }: { alarm: AlarmJson; token: string; lang: Lang; title?: string; names?: Names }) {
   const series = evidenceOf(alarm);
   if (series.length === 0) return null;
   return (
     <section class="trend" data-testid="trend">
       <h3>
-        {title ?? (lang === 'zh' ? '趋势' : 'Trend')} <small>{[alarm.enterprise, alarm.site, alarm.zone, alarm.device].filter(Boolean).join(' / ')}</small>
+        {title ?? (lang === 'zh' ? '趋势' : 'Trend')} <small>{names ? names.place(alarm, lang) : [alarm.enterprise, alarm.site, alarm.zone, alarm.device].filter(Boolean).join(' / ')}</small>
       </h3>
       {series.map((s) => <Chart key={`${s.device ?? s.zone}:${s.metric}`} alarm={alarm} series={s} token={token} lang={lang} />)}
     </section>

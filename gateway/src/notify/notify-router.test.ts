@@ -64,7 +64,7 @@ describe('notify config fragment', () => {
   it('fills defaults', () => {
     const c = notifyConfigSchema.parse({ webhooks: [{ name: 'ops', url: 'https://example.test/hook' }] });
     expect(c.webhooks[0]).toEqual({ name: 'ops', url: 'https://example.test/hook', format: 'json', filters: {}, queueSize: 1000, maxAttempts: 5, timeoutMs: 5000 });
-    expect(notifyConfigSchema.parse(undefined)).toEqual({ webhooks: [] });
+    expect(notifyConfigSchema.parse(undefined)).toEqual({ webhooks: [], persons: [], rosters: [], escalations: [], hazardNotices: [], deliveries: { queueSize: 1000, maxAttempts: 5 } });
   });
 
   it('reports problems with their path', () => {

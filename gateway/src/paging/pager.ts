@@ -44,7 +44,9 @@ interface Pending {
   sent: Set<number>;
 }
 
-const newId = () => `nt_${randomBytes(8).toString('hex')}`;
+let seq = 0;
+/** sortable within one queue time: the records list a step's messages in the order they were made */
+const newId = (now: number) => `nt_${now.toString(36)}_${(seq++ % 1_679_616).toString(36).padStart(4, '0')}${randomBytes(3).toString('hex')}`;
 
 export function matches(p: EscalationConfig, a: Pick<Alarm, 'severity' | 'enterprise' | 'rule'>): boolean {
   return p.severities.includes(a.severity) && (!p.enterprises || p.enterprises.includes(a.enterprise)) && (!p.rules || p.rules.some((r) => a.rule === r || a.rule.startsWith(`${r}.`)));
@@ -148,7 +150,7 @@ export class Pager {
       if (!person) continue;
       for (const channel of via) {
         const address = this.o.deliveries.channel(channel)?.address(person) ?? (channel === 'email' ? person.email : person.phone);
-        const n: PersonNotification = { id: newId(), ...ref, person: id, personName: person.name, channel, address: address ?? '', subject: m.subject, status: 'queued', attempts: 0, queuedAt: now, updatedAt: now, deliveredAt: null, lastError: null };
+        const n: PersonNotification = { id: newId(now), ...ref, person: id, personName: person.name, channel, address: address ?? '', subject: m.subject, status: 'queued', attempts: 0, queuedAt: now, updatedAt: now, deliveredAt: null, lastError: null };
         if (!address) {
           await this.o.store.notifications.add({ ...n, status: 'failed', lastError: `${person.name} has no ${channel === 'email' ? 'email address' : 'phone number'}` });
           continue;

@@ -35,8 +35,8 @@ export function openPaging(n: NotifyConfig, d: { store: RecordStore; assets: Ass
   const email = n.email ? new EmailChannel(n.email) : undefined;
   const channels: Channel[] = [];
   if (email) channels.push(email);
-  if (n.sms) channels.push(new HttpTemplateChannel('sms', n.sms, () => d.clock.now()));
-  if (n.voice) channels.push(new HttpTemplateChannel('voice', n.voice, () => d.clock.now()));
+  if (n.sms) channels.push(new HttpTemplateChannel('sms', n.sms, () => d.clock.now(), d.timezone));
+  if (n.voice) channels.push(new HttpTemplateChannel('voice', n.voice, () => d.clock.now(), d.timezone));
   const deliveries = new Deliveries({ channels, store: d.store, clock: d.clock, log: d.log, queueSize: n.deliveries.queueSize, maxAttempts: n.deliveries.maxAttempts, onOutcome: (channel, status) => d.metrics.personNotifications.inc({ channel, status }) });
   const pager = new Pager({ persons: n.persons, rosters: n.rosters, escalations: n.escalations, hazardNotices: n.hazardNotices, deliveries, store: d.store, clock: d.clock, timezone: d.timezone, log: d.log, names: placeNames(d.assets), alarm: (id) => d.alarms.get(id) });
   return { pager, deliveries, email };

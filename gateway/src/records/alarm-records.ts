@@ -97,32 +97,20 @@ export class AlarmRecords {
     return rows.map(rowToTransition);
   }
 
-  /** The newest `limit` transitions with ts >= since, returned oldest first (alarm-health figures). */
-  async recentTransitions(since: number, limit: number): Promise<AlarmTransition[]> {
-    const rows = await this.db
-      .selectFrom('alarm_transitions')
-      .selectAll()
-      .where('ts', '>=', since)
+  /**
+   * The newest `limit` transitions with ts >= since (and < `until`, of `action`, when given),
+   * returned oldest first (alarm-health figures; the statistics' raises, issue 15).
+   */
+  async recentTransitions(since: number, limit: number, f: { until?: number; action?: AlarmTransition['action'] } = {}): Promise<AlarmTransition[]> {
+    let q = this.db.selectFrom('alarm_transitions').selectAll().where('ts', '>=', since);
+    if (f.until !== undefined) q = q.where('ts', '<', f.until);
+    if (f.action !== undefined) q = q.where('action', '=', f.action);
+    const rows = await q
       .orderBy('ts', 'desc')
       .orderBy('id', 'desc')
       .limit(Math.max(0, Math.floor(limit)))
       .execute();
     return rows.reverse().map(rowToTransition);
-  }
-
-  /** The raise transitions with from <= ts < to, oldest first, at most `limit` (statistics, issue 15). */
-  async raises(from: number, to: number, limit = 1_000_000): Promise<AlarmTransition[]> {
-    const rows = await this.db
-      .selectFrom('alarm_transitions')
-      .selectAll()
-      .where('action', '=', 'raise')
-      .where('ts', '>=', from)
-      .where('ts', '<', to)
-      .orderBy('ts')
-      .orderBy('id')
-      .limit(Math.max(0, Math.floor(limit)))
-      .execute();
-    return rows.map(rowToTransition);
   }
 
   /** The alarm row and its transition in one transaction: an alarm never changes without its transition. */

@@ -71,7 +71,7 @@ export class StatsService {
     const hazards = onSite(await this.o.store.hazards.list<Hazard>({ enterprises: ids, limit: MAX_ROWS })).filter((h) => visible(h, actor));
     const alarms = onSite((await this.o.store.alarms.list({ enterprises: ids, since: period.from, limit: MAX_ROWS })).filter((a) => a.raisedAt < period.to));
     const alarmIds = new Set(alarms.map((a) => a.id));
-    const transitions = (await this.o.store.alarms.raises(period.from, period.to)).filter((t) => alarmIds.has(t.alarmId));
+    const transitions = (await this.o.store.alarms.recentTransitions(period.from, MAX_ROWS * 10, { until: period.to, action: 'raise' })).filter((t) => alarmIds.has(t.alarmId));
     const disposals = await this.o.store.disposals.byAlarms([...alarmIds]);
     const jurisdictions = [...new Set(scope.map((e) => e.jurisdiction))];
     const inScope = new Set(ids);

@@ -146,15 +146,16 @@ export function alarmRecordsContract(c: RecordsContext): void {
       expect(await store.alarms.recentTransitions(far + 4001, 10)).toEqual([]);
     });
 
-    it('raises: the raise transitions in [from, to), oldest first', async () => {
+    it('recentTransitions with until and action: the raises in [since, until), oldest first', async () => {
       const far = 8_000_000_000_000;
       await store.alarms.insert(fullAlarm('tr_raises'));
       for (let i = 0; i < 4; i++) await store.alarms.addTransition(transition('tr_raises', far + i * 1000, { note: `r${i}` }));
       await store.alarms.addTransition(transition('tr_raises', far + 1500, { action: 'ack', note: 'ack' }));
       const notes = (ts: AlarmTransition[]) => ts.map((t) => t.note);
-      expect(notes(await store.alarms.raises(far + 1000, far + 3000))).toEqual(['r1', 'r2']);
-      expect(notes(await store.alarms.raises(far, far + 10_000, 1))).toEqual(['r0']);
-      expect(await store.alarms.raises(far + 3001, far + 10_000)).toEqual([]);
+      expect(notes(await store.alarms.recentTransitions(far + 1000, 100, { until: far + 3000, action: 'raise' }))).toEqual(['r1', 'r2']);
+      expect(notes(await store.alarms.recentTransitions(far, 1, { until: far + 10_000, action: 'raise' }))).toEqual(['r3']);
+      expect(notes(await store.alarms.recentTransitions(far, 100, { until: far + 10_000 }))).toEqual(['r0', 'r1', 'ack', 'r2', 'r3']);
+      expect(await store.alarms.recentTransitions(far + 3001, 100, { until: far + 10_000, action: 'raise' })).toEqual([]);
     });
 
     it('saveAlarmWithTransition writes both, for a new alarm and an update', async () => {

@@ -3,6 +3,7 @@
 // when configured, one JSON field of the reply. The sign-in schemes of the common Chinese
 // providers map onto it as docs/notifications.md shows.
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { utcOffsetMs } from '../../alarms/local-time.ts';
 import type { ChannelName, HttpTemplateConfig, Person } from '../paging-config.ts';
 import { causeOf, type Channel, type Message, type SendOutcome } from './channel.ts';
 
@@ -29,6 +30,8 @@ export class HttpTemplateChannel implements Channel {
     readonly name: Extract<ChannelName, 'sms' | 'voice'>,
     private readonly c: HttpTemplateConfig,
     private readonly now: () => number,
+    /** the time zone of {{datetime}} and {{mmddhhmmss}} (gateway.timezone) */
+    private readonly timezone = 'Asia/Shanghai',
   ) {}
 
   address(p: Person): string | undefined {
@@ -38,7 +41,9 @@ export class HttpTemplateChannel implements Channel {
   /** The request this message makes (exposed for tests and the docs' examples). */
   request(m: Message): { url: string; method: string; headers: Record<string, string>; body?: string } {
     const t = this.now();
-    const values: Record<string, string> = { phone: m.address, text: m.text, subject: m.subject, name: m.person.name, timestamp: String(Math.floor(t / 1000)), timestampMs: String(t), nonce: randomUUID() };
+    // local wall-clock time as providers want it: yyyyMMddHHmmss (容联) and MMDDHHMMSS (梦网)
+    const datetime = new Date(t + utcOffsetMs(t, this.timezone)).toISOString().replace(/\D/g, '').slice(0, 14);
+    const values: Record<string, string> = { phone: m.address, text: m.text, subject: m.subject, name: m.person.name, timestamp: String(Math.floor(t / 1000)), timestampMs: String(t), datetime, mmddhhmmss: datetime.slice(4), nonce: randomUUID() };
     if (this.c.sign) values.sign = signature(this.c.sign, values);
     const headers = Object.fromEntries(Object.entries(this.c.headers).map(([k, v]) => [k.toLowerCase(), fill(v, values)]));
     const type = headers['content-type'] ?? (this.c.body?.trimStart().startsWith('{') ? 'application/json; charset=utf-8' : 'application/x-www-form-urlencoded');
