@@ -57,13 +57,14 @@ export class Deliveries {
   /** Records the message as queued and queues it; a channel not configured is recorded as failed. */
   async enqueue(n: PersonNotification, m: Message): Promise<void> {
     const lane = this.lanes.get(n.channel);
-    if (!lane || this.closing) {
-      await this.o.store.notifications.add({ ...n, status: 'failed', lastError: lane ? 'gateway stopping' : `channel ${n.channel} not configured` });
+    if (!lane) {
+      await this.o.store.notifications.add({ ...n, status: 'failed', lastError: `channel ${n.channel} not configured` });
       this.o.onOutcome?.(n.channel, 'failed');
       return;
     }
     await this.o.store.notifications.add(n);
-    this.push(lane, { n, m });
+    // while stopping it stays queued in the records: the next start sends it
+    if (!this.closing) this.push(lane, { n, m });
   }
 
   /** Queues a message recorded before (a restart resumes what was queued or retrying). */
@@ -105,9 +106,11 @@ export class Deliveries {
     for (let attempt = n.attempts + 1; ; attempt++) {
       const out = await lane.channel.send(m);
       if (out.ok) return this.settle(n, 'delivered', attempt, null);
-      if (!out.retry || attempt >= this.o.maxAttempts || this.closing) return this.settle(n, 'failed', attempt, out.reason);
+      if (!out.retry || attempt >= this.o.maxAttempts) return this.settle(n, 'failed', attempt, out.reason);
       await this.o.store.notifications.update(n.id, { status: 'retrying', attempts: attempt, updatedAt: this.o.clock.now(), lastError: out.reason });
       this.o.onOutcome?.(n.channel, 'retrying');
+      // stopping: it stays `retrying` in the records, and the next start tries again
+      if (this.closing) return;
       await lane.pause.sleep(lane.backoff.next());
       if (this.closing) return;
     }
@@ -124,15 +127,16 @@ export class Deliveries {
     }
   }
 
-  /** Waits for the queued messages until `timeoutMs`; what is left stays `queued` for the next start. */
+  /**
+   * Stops: the message being sent gets up to `timeoutMs`; what is still queued or waiting for a
+   * retry stays `queued` / `retrying` in the records and is sent at the next start (Pager.start).
+   */
   async close(timeoutMs = 5000): Promise<void> {
-    const running = [...this.lanes.values()].map((l) => l.running).filter(Boolean);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled(running), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-    clearTimeout(timer);
     this.closing = true;
     for (const l of this.lanes.values()) l.pause.wake();
-    await Promise.allSettled([...this.lanes.values()].map((l) => l.running));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.lanes.values()].map((l) => l.running)), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
     for (const l of this.lanes.values()) await l.channel.close?.().catch(() => {});
   }
 }
