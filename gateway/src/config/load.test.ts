@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
 import { parseConfig, parseConfigText } from './load.ts';
+import { configWarnings } from './warnings.ts';
 import { AssetModel } from '../model/assets.ts';
 
 function problems(fn: () => unknown): string[] {
@@ -103,5 +104,33 @@ describe('config (CONTRACT §2)', () => {
     expect(problems(() => parseConfig({ ...base, auth: { edges: [{ username: 'e1', password: 'p', enterprises: ['ent-a'] }] } }))).toContain('auth.edges: only for gateway.mode central');
     const p = problems(() => parseConfig({ ...base, gateway: { mode: 'central' }, mqtt: { url: 'mqtt://x:1883' }, auth: { edges: [{ username: 'e1', password: 'p', enterprises: ['ent-z'], sites: ['ent-a/s9'] }] } }));
     expect(p).toEqual(expect.arrayContaining(['mqtt.url: a central gateway takes its edges on the embedded broker: use mqtt.embedded', 'auth.edges[0].enterprises[0]: unknown enterprise "ent-z"', 'auth.edges[0].sites[0]: enterprise "ent-a" is not in this edge\'s enterprises']));
+  });
+
+  it('notifications and reports (issue 15): people, channels and enterprises referenced exist; on-duty without a roster is a warning', () => {
+    const ents = [{ id: 'ent-a', jurisdiction: 'taian', sites: [{ id: 's' }] }, { id: 'ent-b', jurisdiction: 'taian', sites: [{ id: 'p' }] }];
+    const p = problems(() =>
+      parseConfig({
+        enterprises: ents,
+        notify: {
+          persons: [{ id: 'wang', name: '王', phone: '13800000001' }],
+          rosters: [{ enterprise: 'ent-z', shifts: [{ name: '白班', from: '08:00', to: '25:00', persons: ['ghost'] }] }],
+          escalations: [{ name: 'red', steps: [{ afterMinutes: 0, to: ['on-duty', 'nobody'], via: ['sms'] }] }],
+        },
+        reports: { schedules: [{ id: 'm', cron: 'every day', enterprise: 'ent-q', email: ['a@b.cn'] }] },
+      }),
+    );
+    expect(p).toEqual(
+      expect.arrayContaining([
+        'notify.rosters[0].shifts[0].to: expected HH:MM (24 h)',
+        'notify.rosters[0].shifts[0].persons[0]: unknown person "ghost" (not in notify.persons)',
+        'notify.escalations[0].steps[0].to[1]: unknown person "nobody" (not in notify.persons)',
+        'notify.escalations[0].steps[0].via[0]: channel sms is used but notify.sms is not configured',
+        'reports.schedules[0].cron: expected a cron expression like "0 8 1 * *" (08:00 on the 1st)',
+      ]),
+    );
+    const refs = problems(() => parseConfig({ enterprises: ents, notify: { rosters: [{ enterprise: 'ent-z', shifts: [{ name: '白班', from: '08:00', to: '20:00', persons: [] }] }] }, reports: { schedules: [{ id: 'm', cron: '0 8 1 * *', enterprise: 'ent-q', email: ['a@b.cn'] }] } }));
+    expect(refs).toEqual(expect.arrayContaining(['notify.rosters[0].enterprise: unknown enterprise "ent-z"', 'reports.schedules[0].enterprise: unknown enterprise "ent-q"', 'reports.schedules[0].email: mailing reports needs notify.email (the mail server)']));
+    const ok = parseConfig({ enterprises: ents, notify: { sms: { url: 'https://sms.example.com/send' }, persons: [{ id: 'wang', name: '王', phone: '13800000001' }], rosters: [{ enterprise: 'ent-a', shifts: [{ name: '全天', from: '00:00', to: '00:00', persons: ['wang'] }] }], escalations: [{ name: 'red', steps: [{ afterMinutes: 0, to: ['on-duty'], via: ['sms'] }] }] } });
+    expect(configWarnings(ok)).toEqual(['notify.escalations.0: sends to on-duty, but ent-b has no roster in notify.rosters: nobody on duty is called there']);
   });
 });

@@ -17,5 +17,12 @@ export function configWarnings(c: Config): string[] {
   });
   const plain = [...c.auth.tokens.map((t) => t.token), ...c.auth.devices.map((d) => d.password), ...c.auth.edges.map((e) => e.password)].filter((s) => secretForm(s) === 'plain').length;
   if (plain > 0) out.push(`auth: ${plain} token(s)/password(s) in plain text; \`hazardline hash-secret\` prints the sha256:/scrypt: form to put in the config instead`);
+  // issue 15: a chain that calls whoever is on duty, for an enterprise with no roster, calls nobody
+  const rostered = new Set(c.notify.rosters.map((r) => r.enterprise));
+  [...c.notify.escalations.map((p, i) => ({ p, path: `notify.escalations.${i}`, to: p.steps.flatMap((s) => s.to) })), ...c.notify.hazardNotices.map((p, i) => ({ p, path: `notify.hazardNotices.${i}`, to: p.to }))].forEach(({ p, path, to }) => {
+    if (!to.includes('on-duty')) return;
+    const missing = (p.enterprises ?? c.enterprises.map((e) => e.id)).filter((e) => !rostered.has(e));
+    if (missing.length > 0) out.push(`${path}: sends to on-duty, but ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no roster in notify.rosters: nobody on duty is called there`);
+  });
   return out;
 }
