@@ -103,6 +103,11 @@ describe('figures, the bulletin, shift handover and notifications on screen (iss
     await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toContain('重大隐患');
     expect(wb.getWorksheet('重大隐患')!.getRow(4).getCell(3).value).toBe('北帮边坡裂缝');
+    // the English switch: the same figures, in English
+    await page.locator('button.lang').click();
+    await expect.poll(() => page.locator('[data-kpi="found"] small').textContent()).toBe('Hazards found');
+    expect(await tile('found').textContent()).toBe('5');
+    await page.screenshot({ path: join(SHOTS, 'regulator-overview-en.png'), fullPage: true });
     await page.close();
   });
 

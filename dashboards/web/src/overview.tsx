@@ -103,7 +103,7 @@ export function Overview({ token, lang, names, role }: { token: string; lang: La
     ? [
         ['found', L(lang, '隐患总数', 'Hazards found'), String(h.found), ''],
         ['workerShare', L(lang, '职工举报占比', 'Found by workers'), pct(h.workerShare), ''],
-        ['rectificationRate', L(lang, '整改率', 'Rectified'), pct(h.rectificationRate), h.rectificationRate !== null && h.rectificationRate < 0.9 ? 'bad' : 'good'],
+        ['rectificationRate', L(lang, '整改率', 'Rectification rate'), pct(h.rectificationRate), h.rectificationRate !== null && h.rectificationRate < 0.9 ? 'bad' : 'good'],
         ['overdue', L(lang, '逾期未整改', 'Overdue'), String(h.overdue), h.overdue ? 'bad' : 'good'],
         ['openMajors', L(lang, '未销号重大隐患', 'Open major hazards'), String(h.openMajors), h.openMajors ? 'bad' : ''],
         ['rewards', L(lang, `举报奖励 ${s.rewards.count} 笔`, `Rewards paid (${s.rewards.count})`), `¥${s.rewards.amount}`, ''],

@@ -80,7 +80,18 @@ export class ReportService {
     const all = (await this.o.hazards.ledger(actor, { state: 'all', level: 'major', limit: 10_000 })).hazards;
     const majors = all.filter((h) => ids.has(h.enterprise) && h.reportedAt < period.to && (OPEN_STATES.includes(h.state) || h.reportedAt >= period.from) && (!q.site || h.site === q.site)).sort((a, b) => a.reportedAt - b.reportedAt);
     const verifications = await this.verifications(actor, [...ids], period.from, period.to);
-    const scopeName = q.enterprise ? this.names.enterprise(q.enterprise) : q.jurisdiction ? (this.o.jurisdictionNames[q.jurisdiction] ?? q.jurisdiction) : actor.role === 'regulator' ? actor.jurisdictions.map((j) => this.o.jurisdictionNames[j] ?? j).join('、') : '';
+    const jname = (j: string) => this.o.jurisdictionNames[j] ?? j;
+    const scopeIds = stats.scope.enterprises;
+    // who the report is about: the enterprise, the jurisdiction, or the caller's whole scope in words
+    const scopeName = q.enterprise
+      ? this.names.enterprise(q.enterprise)
+      : q.jurisdiction
+        ? jname(q.jurisdiction)
+        : actor.role === 'regulator'
+          ? actor.jurisdictions.map(jname).join('、')
+          : scopeIds.length <= 3
+            ? scopeIds.map(this.names.enterprise).join('、')
+            : [...new Set(scopeIds.map((e) => this.o.assets.enterprises.get(e)!.jurisdiction))].map(jname).join('、');
     const kind = period.kind === 'day' ? 'daily' : period.kind === 'week' ? 'weekly' : 'monthly';
     return bulletin({ stats, majors, verifications, enterpriseName: this.names.enterprise, scopeName, kind, madeAt: this.o.clock.now() });
   }
