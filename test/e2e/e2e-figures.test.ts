@@ -111,6 +111,21 @@ describe('figures, the bulletin, shift handover and notifications on screen (iss
     await page.close();
   });
 
+  it("the officer's ledger exports what it shows: the filter of the screen, every page", async () => {
+    const page = watchCsp(await browser.newPage({ viewport: VIEW, locale: 'zh-CN', acceptDownloads: true }));
+    await page.goto(`${base}/officer?token=${T.officer}`);
+    await page.locator('section.ledger button[data-state-tab="all"]').click();
+    await page.locator('section.ledger select[name="source"]').selectOption('worker');
+    await expect.poll(() => page.locator('section.ledger tbody tr[data-hazard]').count(), { timeout: 5000 }).toBe(3);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('section.ledger button[data-action="export-csv"]').click()]);
+    expect(download.suggestedFilename()).toBe('隐患台账.csv');
+    const lines = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).every((l) => l.includes('职工举报'))).toBe(true);
+    expect(lines.join('\n')).not.toContain('刘欢');
+    await page.close();
+  });
+
   it("the officer's overview shows the enterprise alone", async () => {
     const page = watchCsp(await browser.newPage({ viewport: VIEW, locale: 'zh-CN' }));
     await page.goto(`${base}/officer?token=${T.officer}`);

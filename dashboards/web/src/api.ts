@@ -95,3 +95,19 @@ export function liveStream(token: string, topics: string[], on: StreamHandlers):
     },
   };
 }
+
+/** Fetches a file with the token and saves it under the name the gateway gives. */
+export async function download(url: string, token: string): Promise<void> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? `HTTP ${res.status}`);
+  const cd = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/.exec(cd);
+  const name = star ? decodeURIComponent(star[1]) : (/filename="([^"]+)"/.exec(cd)?.[1] ?? 'report');
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}

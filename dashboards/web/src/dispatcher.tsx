@@ -9,7 +9,7 @@
 import { render } from 'preact';
 import { memo } from 'preact/compat';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { get, liveStream, post, sessionToken, type AlarmJson, type LiveStream } from './api.ts';
+import { download, get, liveStream, post, sessionToken, type AlarmJson, type LiveStream } from './api.ts';
 import { fmtTime, timeLeft } from './format.ts';
 import { HealthPanel } from './health-panel.tsx';
 import { L, ROLE, SEVERITY, STATE, t, word, type Lang } from './i18n.ts';
@@ -102,7 +102,11 @@ function Journal({ token, lang, names }: { token: string; lang: Lang; names: Nam
   const shown = (list ?? []).filter((a) => !q || `${a.message} ${a.messageEn} ${names.place(a, lang)} ${a.rule}`.toLowerCase().includes(q.toLowerCase()));
   return (
     <section class="journal">
-      <div class="filters"><input type="search" placeholder={L(lang, '搜索报警、地点', 'Search')} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} /></div>
+      <div class="filters">
+        <input type="search" placeholder={L(lang, '搜索报警、地点', 'Search')} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        {/* the week's alarms, open and closed, with their disposal, as a file (报警台账, issue 15) */}
+        <button type="button" data-action="export-alarms" onClick={() => void download(`/api/v1/exports/alarms?format=xlsx&state=all&from=${Date.now() - 7 * 86_400_000}`, token).catch(() => {})}>{L(lang, '导出本周报警台账', "Export the week's alarms")}</button>
+      </div>
       <table class="grid">
         <thead><tr><th>{L(lang, '级别', 'Level')}</th><th>{L(lang, '报警内容', 'Alarm')}</th><th>{L(lang, '地点', 'Place')}</th><th>{L(lang, '峰值', 'Peak')}</th><th>{L(lang, '报警 / 恢复', 'Raised / cleared')}</th><th>{L(lang, '确认人', 'Acked by')}</th><th>{L(lang, '处置', 'Disposal')}</th></tr></thead>
         <tbody>

@@ -2,7 +2,7 @@
 // level, source, site and zone, dates, overdue), searched, sorted and paged by the gateway
 // (GET /api/v1/hazards), with names, not ids, and the time left on each deadline.
 import { useEffect, useState } from 'preact/hooks';
-import { get } from './api.ts';
+import { download, get } from './api.ts';
 import { fmtTime, fromLocalInput, timeLeft } from './format.ts';
 import { HAZARD_LEVEL, HAZARD_SOURCE, HAZARD_STATE, L, hazardState, word, type Lang } from './i18n.ts';
 import type { Names } from './names.ts';
@@ -31,12 +31,25 @@ export function HazardLedger({ token, lang, names, selected, onSelect, refresh, 
   const [page, setPage] = useState(0);
   const [data, setData] = useState<{ hazards: any[]; total: number; counts: Record<string, number> } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const p = new URLSearchParams({ state: f.state, sort: f.sort, offset: String(page * PAGE), limit: String(PAGE) });
+  /** the ledger's filters as a query (the list and the export share them) */
+  const query = () => {
+    const p = new URLSearchParams({ state: f.state, sort: f.sort });
     for (const k of ['level', 'source', 'enterprise', 'site', 'zone', 'q'] as const) if (f[k]) p.set(k, f[k]);
     if (f.from) p.set('from', String(fromLocalInput(`${f.from}T00:00`)));
     if (f.to) p.set('to', String(fromLocalInput(`${f.to}T00:00`) + 86_400_000));
     if (f.overdue) p.set('overdue', 'true');
+    return p;
+  };
+  // 导出: the ledger as filtered now, every page (issue 15)
+  const exportAs = (format: 'xlsx' | 'csv') => {
+    const p = query();
+    p.set('format', format);
+    void download(`/api/v1/exports/hazards?${p}`, token).catch((e: Error) => setError(e.message));
+  };
+  useEffect(() => {
+    const p = query();
+    p.set('offset', String(page * PAGE));
+    p.set('limit', String(PAGE));
     get<{ hazards: any[]; total: number; counts: Record<string, number> }>(`/api/v1/hazards?${p}`, token).then(
       (d) => (setError(null), setData(d)),
       (e: Error) => setError(e.message),
@@ -81,6 +94,8 @@ export function HazardLedger({ token, lang, names, selected, onSelect, refresh, 
           <option value="level">{L(lang, '按等级', 'By level')}</option>
           <option value="state">{L(lang, '按状态', 'By state')}</option>
         </select>
+        <button type="button" data-action="export-xlsx" title={L(lang, '按当前筛选导出全部页', 'Every page under these filters')} onClick={() => exportAs('xlsx')}>{L(lang, '导出 Excel', 'Export Excel')}</button>
+        <button type="button" data-action="export-csv" onClick={() => exportAs('csv')}>CSV</button>
       </div>
       {error && <p class="error" role="alert">{error}</p>}
       <table class="grid">

@@ -4,7 +4,7 @@
 // (月通报 / 日报) and the ledgers downloaded as files; the scheduled reports and their deliveries.
 // ECharts is loaded when the overview opens (charts.ts).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { get } from './api.ts';
+import { download, get } from './api.ts';
 import { fmtTime } from './format.ts';
 import { L, type Lang } from './i18n.ts';
 import type { Names } from './names.ts';
@@ -34,22 +34,6 @@ function Chart({ option, height = 220, label }: { option: Record<string, unknown
   }, []);
   useEffect(() => chart.current?.set(option), [option]);
   return <div class="chart" ref={el} style={{ height: `${height}px` }} role="img" aria-label={label} />;
-}
-
-/** Fetches a file with the token and saves it under the name the gateway gives. */
-async function download(url: string, token: string): Promise<void> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? `HTTP ${res.status}`);
-  const cd = res.headers.get('content-disposition') ?? '';
-  const star = /filename\*=UTF-8''([^;]+)/.exec(cd);
-  const name = star ? decodeURIComponent(star[1]) : (/filename="([^"]+)"/.exec(cd)?.[1] ?? 'report');
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(await res.blob());
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
 const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
