@@ -74,6 +74,11 @@ export function HandoverPanel({ token, lang, names, me }: { token: string; lang:
     get<{ draft: Shift }>('/api/v1/handovers/draft', token).then((r) => setDraft(r.draft), (e: Error) => setError(e.message));
     get<{ handovers: Handover[] }>('/api/v1/handovers', token).then((r) => setList(r.handovers), () => {});
   }, [token, n]);
+  // a handover offered from another console appears without a reload (the draft form keeps its notes)
+  useEffect(() => {
+    const timer = setInterval(() => get<{ handovers: Handover[] }>('/api/v1/handovers', token).then((r) => setList(r.handovers), () => {}), 15_000);
+    return () => clearInterval(timer);
+  }, [token]);
   const run = async (fn: () => Promise<unknown>) => {
     try {
       setError(null);
