@@ -111,7 +111,10 @@ export class Gateway {
     if (config.gateway.mode === 'edge') this.edge = new EdgeMode({ ...uplink, dataDir: this.dataDir });
     const central = this.central;
     const edges = central && { check: central.registry.check.bind(central.registry), accept: central.receiver.accept.bind(central.receiver), connected: central.registry.connected.bind(central.registry), disconnected: central.registry.disconnected.bind(central.registry) };
-    this.sources.push(createMqttSource(config, { assets: this.assets, metrics: m, log: this.log, clock, dataDir: this.dataDir, edges }));
+    const mqttSource = createMqttSource(config, { assets: this.assets, metrics: m, log: this.log, clock, dataDir: this.dataDir, edges });
+    this.sources.push(mqttSource);
+    // central: the downlink to the edges goes out through the broker they are connected to (issue 16)
+    if (central && mqttSource instanceof EmbeddedBrokerSource) central.downlink.attach((topic, payload) => mqttSource.publish(topic, payload));
     this.auth = new TokenAuth(config.auth.tokens, this.assets);
     this.hub = new WsHub({
       auth: this.auth,

@@ -26,7 +26,7 @@ import { ReportScheduler } from './reports/scheduler.ts';
 import type { LiveValues } from './inspection/live-values.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
-import type { AssetModel } from './model/assets.ts';
+import type { AssetModel, DeclaredStatus } from './model/assets.ts';
 import type { Fanout } from './notify/fanout.ts';
 import type { OccupancyPush } from './notify/occupancy-push.ts';
 import type { WsHub } from './notify/ws-hub.ts';
@@ -123,8 +123,14 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     const scheduler = (sched = new ReportScheduler({ schedules: config.reports.schedules, reports, store: records, email: paging.email, clock, timezone: tz, dir: join(d.dataDir, 'reports'), keepDays: config.reports.keepDays, backoffMs: config.reports.retrySeconds * 1000, log: c('reports'), onDelivery: (target, status) => d.metrics.reportDeliveries.inc({ target, status }) }));
     await scheduler.start();
     scheduler.startTimer();
+    // a declared status, from the API or (at an edge) from the centre: recorded, then the rules see it
+    const declareHere = async (enterprise: string, status: DeclaredStatus, from: number, reason: string | null, actor: string) => {
+      await records.declarations.add({ enterprise, status, from, reason, actor, at: clock.now() });
+      declared.add({ enterprise, status, from });
+      evaluator.declare(enterprise, status, from);
+    };
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
-    await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id));
+    await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id), declareHere);
     await central?.start();
     // an edge's enterprises open their own hazards, mirrored here
     const link = new AlarmHazardLink({ alarms: am, hazards, clock, log: c('hazards'), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined });
@@ -161,10 +167,12 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       timezone: tz,
       declarationBounds: config.declarations,
       declare: async (enterprise, status, from, reason, actor) => {
-        await records.declarations.add({ enterprise, status, from, reason, actor, at: clock.now() });
-        declared.add({ enterprise, status, from });
-        evaluator.declare(enterprise, status, from);
+        await declareHere(enterprise, status, from, reason, actor);
+        // central: an edge's enterprise — its edge runs the rules that read the declaration (issue 16)
+        await central?.downlink.enqueue({ kind: 'declare', enterprise, status, from, reason, actor });
       },
+      // central: an acknowledgement or a shelve of a mirrored alarm goes down to the edge that raised it (issue 16)
+      downlink: central ? async (item) => void (await central.downlink.enqueue(item)) : undefined,
     };
     return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler };
   } catch (err) {

@@ -15,6 +15,7 @@ import type { AssetModel, DeclaredStatus } from '../model/assets.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { SEVERITIES, type Severity } from '../model/vocabulary.ts';
 import type { Identity, TokenAuth } from './auth.ts';
+import type { DownItem } from '../uplink/downlink.ts';
 import { badRequest, parseTime } from './time-params.ts';
 import { actorName, openDeps } from './route-deps.ts';
 
@@ -31,6 +32,8 @@ export interface AlarmRouteDeps {
   declare: (enterprise: string, status: DeclaredStatus, from: number, reason: string | null, actor: string) => Promise<void>;
   /** config `declarations`: how far `from` may be backdated (hours) or ahead (seconds) */
   declarationBounds: { maxBackdateHours: number; maxAheadSeconds: number };
+  /** central mode: an acknowledgement or shelve of a mirrored alarm, sent down to its edge (issue 16) */
+  downlink?: (item: DownItem) => Promise<void>;
 }
 
 type Req<B = unknown> = FastifyRequest<{ Params: { id: string }; Querystring: Record<string, string | undefined>; Body: B }>;
@@ -138,21 +141,27 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
   app.post('/api/v1/alarms/:id/ack', async (req: Req) => {
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['dispatcher', 'officer', 'admin']);
-    await visible(d, id, req.params.id);
-    return { alarm: json(d, d.alarms.ack(req.params.id, actorName(id), str(req.body, 'note', false))) };
+    const a = await visible(d, id, req.params.id);
+    const note = str(req.body, 'note', false);
+    const acked = d.alarms.ack(req.params.id, actorName(id), note);
+    // a mirrored alarm is the edge's: the edge acknowledges its own too
+    if (a.origin) await d.downlink?.({ kind: 'ack', enterprise: a.enterprise, alarmId: a.originId ?? a.id, actor: actorName(id), note });
+    return { alarm: json(d, acked) };
   });
 
   app.post('/api/v1/alarms/:id/shelve', async (req: Req) => {
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['dispatcher', 'admin']);
-    await visible(d, id, req.params.id);
+    const a = await visible(d, id, req.params.id);
     const reason = str(req.body, 'reason', true)!;
     const untilRaw = (req.body as Record<string, unknown> | null)?.until;
     if (untilRaw === undefined || untilRaw === null) throw badRequest('until', 'required');
     const until = parseTime('until', String(untilRaw), NaN);
     // ISA-18.2: shelving is timed; a week at most, so nothing is forgotten on the shelf
     if (until > d.clock.now() + 7 * 86_400_000) throw badRequest('until', 'at most 7 days ahead');
-    return { alarm: json(d, d.alarms.shelve(req.params.id, actorName(id), until, reason)) };
+    const shelved = d.alarms.shelve(req.params.id, actorName(id), until, reason);
+    if (a.origin) await d.downlink?.({ kind: 'shelve', enterprise: a.enterprise, alarmId: a.originId ?? a.id, actor: actorName(id), until, reason });
+    return { alarm: json(d, shelved) };
   });
 
   // the declared-status history with who declared it (issue 14: the officer's page shows it)

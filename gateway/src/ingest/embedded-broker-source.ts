@@ -54,6 +54,13 @@ export class EmbeddedBrokerSource implements Source {
 
   constructor(private readonly o: EmbeddedBrokerOptions) {}
 
+  /** Publishes from the broker itself, QoS 1 (the centre's downlink to its edges, issue 16). */
+  publish(topic: string, payload: Buffer): Promise<void> {
+    const broker = this.broker;
+    if (!broker) return Promise.reject(new Error('broker not started'));
+    return new Promise((resolve, reject) => broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket, (err) => (err ? reject(err) : resolve())));
+  }
+
   /** the client id is the account's (ClientIdOwners), else refuse the connection (CONNACK 0x02) */
   private bind(client: HlClient, done: (err: AuthenticateError | null, ok: boolean) => void): void {
     const account = accountOf(client.hlEdge, client.hlPrincipal);
@@ -117,7 +124,9 @@ export class EmbeddedBrokerSource implements Source {
         );
       },
       authorizeSubscribe: (client: HlClient | null, sub, done) => {
-        if (!client?.hlEdge && auth.maySubscribe(client?.hlPrincipal, sub.topic)) return done(null, sub);
+        // an edge subscribes to its own downlink and nothing else (issue 16)
+        if (client?.hlEdge) return done(null, sub.topic === `${UPLINK_PREFIX}${client.hlEdge.edge}/down` ? sub : null);
+        if (auth.maySubscribe(client?.hlPrincipal, sub.topic)) return done(null, sub);
         // a null subscription answers SUBACK 0x80 for this topic and keeps the connection [MQTT-3.9.3-2]
         log.debug({ clientId: client?.id, topic: sub.topic }, 'subscription refused');
         done(null, null);

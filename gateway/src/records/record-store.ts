@@ -14,6 +14,7 @@ import { DisposalRecords } from './disposal-records.ts';
 import { NotificationRecords } from './notification-records.ts';
 import { HandoverRecords } from './handover-records.ts';
 import { ReportRunRecords } from './report-run-records.ts';
+import { DownlinkRecords } from './downlink-records.ts';
 import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.ts';
 import { HazardRecords } from './hazard-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
@@ -50,6 +51,7 @@ export class RecordStore {
   readonly notifications: NotificationRecords;
   readonly handovers: HandoverRecords;
   readonly reportRuns: ReportRunRecords;
+  readonly downlink: DownlinkRecords;
 
   constructor(
     private readonly db: Db,
@@ -69,6 +71,7 @@ export class RecordStore {
     this.notifications = new NotificationRecords(db);
     this.handovers = new HandoverRecords(db);
     this.reportRuns = new ReportRunRecords(db);
+    this.downlink = new DownlinkRecords(db);
   }
 
   /**

@@ -182,6 +182,14 @@ export interface ReportRunsTable {
   doc: string;
 }
 
+export interface DownlinkTable {
+  edge: string;
+  seq: number;
+  at: number;
+  /** JSON text: the item */
+  item: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -197,4 +205,5 @@ export interface RecordsDb {
   notifications: NotificationsTable;
   shift_handovers: ShiftHandoversTable;
   report_runs: ReportRunsTable;
+  downlink: DownlinkTable;
 }

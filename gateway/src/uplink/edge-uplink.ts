@@ -33,6 +33,9 @@ export interface EdgeUplinkOptions {
   onDropped?: (d: Dropped) => void;
   /** the queue could not take rows (alarmed by the caller) */
   onQueueError?: (err: Error) => void;
+  /** a downlink batch from the centre, and the last row applied (issue 16) */
+  onDown?: (payload: Buffer) => void;
+  downApplied?: () => number;
 }
 
 /** The reporter's identity and report code stay at the enterprise: never on the uplink. */
@@ -53,7 +56,7 @@ export class EdgeUplink {
   constructor(private readonly o: EdgeUplinkOptions) {
     this.queue = new ForwardQueue({ file: join(o.dataDir, 'uplink', 'queue.db'), maxBytes: o.config.queueMaxBytes, now: () => o.clock.now() });
     this.startedAt = o.clock.now();
-    this.client = new UplinkClient({ config: o.config, queue: this.queue, metrics: o.metrics, log: o.log, clock: o.clock, hello: () => this.hello() });
+    this.client = new UplinkClient({ config: o.config, queue: this.queue, metrics: o.metrics, log: o.log, clock: o.clock, hello: () => this.hello(), onDown: o.onDown });
   }
 
   start(): void {
@@ -138,6 +141,7 @@ export class EdgeUplink {
       rules: this.o.rules(),
       startedAt: this.startedAt,
       sentAt: this.o.clock.now(),
+      down: this.o.downApplied?.() ?? 0,
       queue: { p: { rows: s.p.rows, oldestAt: s.p.oldestAt, nextSeq: s.p.nextSeq }, b: { rows: s.b.rows, readings: s.b.readings, oldestAt: s.b.oldestAt, nextSeq: s.b.nextSeq }, bytes: this.queue.bytes(), droppedReadings: this.queue.droppedReadings },
     };
   }

@@ -3,6 +3,7 @@
 //   hl/uplink/v1/{edge}/p       a batch of the priority lane (alarms, hazards, loss notices)
 //   hl/uplink/v1/{edge}/b       a batch of the bulk lane (device frames)
 //   hl/uplink/v1/{edge}/state   retained `online` / `offline` (the edge's Last Will)
+//   hl/uplink/v1/{edge}/down    central → edge: what the centre decided for the edge's enterprises (downlink.ts)
 // A batch is raw-deflated JSON {v: 1, edge, lane, rows: [{seq, at, items: [...]}]}: rows keep the
 // numbers the edge's queue gave them, so the central drops what it already has and sees gaps.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -12,7 +13,7 @@ import type { Lane, QueueRow } from './forward-queue.ts';
 import { UPLINK_PREFIX } from '../model/topics.ts';
 
 export { UPLINK_PREFIX };
-export const uplinkTopic = (edge: string, what: 'hello' | 'state' | Lane) => `${UPLINK_PREFIX}${edge}/${what}`;
+export const uplinkTopic = (edge: string, what: 'hello' | 'state' | 'down' | Lane) => `${UPLINK_PREFIX}${edge}/${what}`;
 
 /** `hl/uplink/v1/{edge}/{what}` → its parts, or undefined for another topic */
 export function parseUplinkTopic(topic: string): { edge: string; what: string } | undefined {
@@ -32,6 +33,8 @@ export interface Hello {
   rules: string[];
   startedAt: number;
   sentAt: number;
+  /** the last downlink row the edge applied (issue 16); 0 before any, absent from older edges */
+  down?: number;
   queue: { p: { rows: number; oldestAt: number | null; nextSeq: number }; b: { rows: number; readings: number; oldestAt: number | null; nextSeq: number }; bytes: number; droppedReadings: number };
 }
 
@@ -55,6 +58,7 @@ export function parseHello(payload: Buffer): Hello | undefined {
     rules: Array.isArray(o.rules) ? o.rules.filter((r: unknown) => typeof r === 'string').slice(0, 1000) : [],
     startedAt: num(o.startedAt) ? o.startedAt : 0,
     sentAt: num(o.sentAt) ? o.sentAt : 0,
+    ...(num(o.down) ? { down: o.down } : {}),
     queue: {
       p: { rows: num(q.p.rows) ? q.p.rows : 0, oldestAt: numOrNull(q.p.oldestAt), nextSeq: q.p.nextSeq },
       b: { rows: num(q.b.rows) ? q.b.rows : 0, readings: num(q.b.readings) ? q.b.readings : 0, oldestAt: numOrNull(q.b.oldestAt), nextSeq: q.b.nextSeq },

@@ -26,6 +26,8 @@ export interface UplinkClientOptions {
   log: Logger;
   clock: Clock;
   hello: () => Hello;
+  /** a downlink batch from the centre (issue 16) */
+  onDown?: (payload: Buffer) => void;
 }
 
 /** Readings-per-second budget: refills continuously, one second of burst; a batch may take it below zero. */
@@ -129,10 +131,15 @@ export class UplinkClient {
       this.lastError = null;
       this.o.metrics.uplinkConnected.set(1);
       this.o.log.info({ url: this.o.config.url }, 'uplink connected');
+      // the centre's decisions for this edge's enterprises (issue 16); acknowledged on arrival, applied in order
+      if (this.o.onDown) client.subscribe(uplinkTopic(this.edge, 'down'), { qos: 1 }, (err) => err && this.o.log.warn({ err: err.message }, 'uplink: downlink subscription failed'));
       void this.run(client, gen, closed).catch((err: Error) => {
         if (gen === this.generation) this.o.log.warn({ err: err.message }, 'uplink: drain stopped');
         client.end(true);
       });
+    });
+    client.on('message', (topic, payload) => {
+      if (topic === uplinkTopic(this.edge, 'down')) this.o.onDown?.(payload);
     });
     client.on('error', (err) => {
       this.lastError = err.message;

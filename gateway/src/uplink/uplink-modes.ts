@@ -17,6 +17,9 @@ import type { Wal } from '../wal/wal.ts';
 import { EdgeRegistry, fmtDuration, type EdgeState } from './edge-registry.ts';
 import { EdgeUplink } from './edge-uplink.ts';
 import { UplinkReceiver } from './uplink-receiver.ts';
+import { DownlinkApplier } from './downlink-applier.ts';
+import { DownlinkSender } from './downlink-sender.ts';
+import type { DeclaredStatus } from '../model/assets.ts';
 
 interface Common {
   config: Config;
@@ -48,16 +51,23 @@ export class EdgeMode {
       },
       // the queue's disk failing loses forwarding just as surely: the same alarm
       onQueueError: () => this.overflow(true),
+      // the centre's decisions (issue 16): applied once the core is up (start)
+      onDown: (p) => void this.applier?.receive(p),
+      downApplied: () => this.applier?.applied ?? 0,
     });
   }
 
   private rules: string[] = [];
   private alarms?: AlarmManager;
+  private applier?: DownlinkApplier;
 
-  /** after the alarm manager and hazard service, before the sources */
-  async start(alarms: AlarmManager, hazards: HazardService, store: RecordStore, rules: string[]): Promise<void> {
+  /** after the alarm manager and hazard service, before the sources; `declare` records a declared status as the API does */
+  async start(alarms: AlarmManager, hazards: HazardService, store: RecordStore, rules: string[], declare: (enterprise: string, status: DeclaredStatus, from: number, reason: string | null, actor: string) => Promise<void>): Promise<void> {
     this.rules = rules;
     this.alarms = alarms;
+    const applier = new DownlinkApplier({ store, alarms, enterprises: new Set(this.o.config.enterprises.map((e) => e.id)), declare, log: this.o.log.child({ component: 'downlink' }) });
+    await applier.start();
+    this.applier = applier;
     this.uplink.start();
     // what the central may have missed while this edge was down: its open alarms and hazards
     this.uplink.sync(alarms.openAlarms(), await store.hazards.list<Hazard>({ states: [...OPEN_STATES], limit: 100_000 }));
@@ -103,6 +113,8 @@ const STATE = 'uplink';
 export class CentralMode {
   readonly registry: EdgeRegistry;
   readonly receiver: UplinkReceiver;
+  /** the centre's decisions for the edges' enterprises, sent down (issue 16) */
+  readonly downlink: DownlinkSender;
   private timer?: NodeJS.Timeout;
   private savedState = '';
   /** WAL entries up to here are reflected in the saved state; later segments are kept (-1: not loaded yet, keep all) */
@@ -110,7 +122,8 @@ export class CentralMode {
 
   constructor(private readonly o: Common & { assets: AssetModel; deadLetters: DeadLetterStore; alarms: () => AlarmManager | undefined; hazards: () => HazardService | undefined; store: () => RecordStore | undefined }) {
     this.registry = new EdgeRegistry(o.config.auth.edges, () => o.clock.now());
-    this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, wal: o.wal, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, alarms: o.alarms, hazards: o.hazards });
+    this.downlink = new DownlinkSender({ store: o.store, registry: this.registry, clock: o.clock, log: o.log.child({ component: 'downlink' }) });
+    this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, wal: o.wal, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, alarms: o.alarms, hazards: o.hazards, onHello: (edge, hello) => this.downlink.hello(edge, hello.down) });
   }
 
   /**

@@ -21,7 +21,7 @@ import type { Wal } from '../wal/wal.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { EdgePrincipal, EdgeRegistry, EdgeState } from './edge-registry.ts';
 import type { Lane } from './forward-queue.ts';
-import { decodeBatch, frameOfItem, parseHello, parseUplinkTopic, UplinkFormatError, type BatchRow } from './protocol.ts';
+import { decodeBatch, frameOfItem, parseHello, parseUplinkTopic, UplinkFormatError, type BatchRow, type Hello } from './protocol.ts';
 import { MirrorRefused, type OriginRev } from '../alarms/alarm-mirror.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 
@@ -36,6 +36,8 @@ export interface UplinkReceiverOptions {
   maxMessageBytes: number;
   alarms: () => AlarmManager | undefined;
   hazards: () => HazardService | undefined;
+  /** every hello, after the registry took it (the downlink acknowledges and resends, issue 16) */
+  onHello?: (edge: string, hello: Hello) => void;
 }
 
 type Result = IngestResult;
@@ -97,6 +99,7 @@ export class UplinkReceiver {
       if (!hello) return done(this.refuse(p, 'malformed', 'hello: not the expected JSON', topic, payload, clientId));
       this.o.registry.hello(st, hello, (lane, from, to) => this.o.log.error({ edge: p.edge, lane, from, to }, "the edge's queue numbers went back (its queue file lost its last commits): numbering follows the edge again"));
       this.o.metrics.edgeBacklog.set({ edge: p.edge }, hello.queue.b.readings);
+      this.o.onHello?.(p.edge, hello);
       return done({ ok: true, readings: 0 });
     }
     if (t.what !== 'p' && t.what !== 'b') return done(this.refuse(p, 'unknown_topic', `unknown uplink topic ${topic}`, topic, payload, clientId, true));

@@ -17,6 +17,7 @@ import { verificationsContract } from './verifications.ts';
 import { notificationsContract } from './notifications.ts';
 import { handoversContract } from './handovers.ts';
 import { reportRunsContract } from './report-runs.ts';
+import { downlinkContract } from './downlink.ts';
 
 export { BIG_MS, fullAlarm, nullAlarm, transition } from './fixtures.ts';
 
@@ -59,5 +60,6 @@ export function recordStoreContract(name: string, open: () => Promise<RecordStor
     notificationsContract(c);
     handoversContract(c);
     reportRunsContract(c);
+    downlinkContract(c);
   });
 }

@@ -14,6 +14,7 @@ import alarmDisposals from './0008-alarm-disposals.ts';
 import notifications from './0009-notifications.ts';
 import shiftHandovers from './0010-shift-handovers.ts';
 import reportRuns from './0011-report-runs.ts';
+import downlink from './0012-downlink.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -28,6 +29,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0009-notifications': notifications,
   '0010-shift-handovers': shiftHandovers,
   '0011-report-runs': reportRuns,
+  '0012-downlink': downlink,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
