@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     fsync: { type: 'string', default: 'true' },
     /** also measure ingest from an external broker (e.g. mqtt://127.0.0.1:1883): the gateway subscribes, publishers publish there */
     external: { type: 'string' },
+    /** offered rates for --external, messages/s, comma-separated */
+    'external-rates': { type: 'string' },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -191,7 +193,7 @@ async function main() {
       for (const batch of [1, 10]) console.log(JSON.stringify(await saturate(store, batch, influx)));
       console.log(JSON.stringify(await latency(store, influx)));
     }
-    if (args.external) for (const rate of [250, 500, 1000]) console.log(JSON.stringify(await external(args.external, rate)));
+    if (args.external) for (const rate of (args['external-rates'] ?? '250,500,1000').split(',').map(Number)) console.log(JSON.stringify(await external(args.external, rate)));
   } finally {
     await influx?.stop();
   }

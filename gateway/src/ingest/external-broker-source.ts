@@ -42,9 +42,46 @@ export class ExternalBrokerSource implements Source {
       manualConnect: true,
     });
     this.client = client;
+    // Pipelined acknowledgements (issue 16): mqtt.js reads a connection's next packet only once
+    // handleMessage calls back, and sends the PUBACK from there — one message per WAL sync. Here
+    // handleMessage calls back at once, so the next messages reach the WAL in the same group
+    // commit, and each QoS 1 PUBACK mqtt.js then sends is held until its message is durable and
+    // released in the order the PUBLISHes arrived [MQTT-4.6.0-2]. A message that never becomes
+    // durable (stopping) is never acknowledged; the broker sends it again on the session.
+    const held: { id: number; durable: boolean; release?: () => void }[] = [];
+    const byId = new Map<number, (typeof held)[number]>();
+    const flush = () => {
+      while (held.length && held[0].durable && held[0].release) {
+        const e = held.shift()!;
+        byId.delete(e.id);
+        e.release!();
+      }
+    };
+    const internals = client as unknown as { _sendPacket: (packet: { cmd: string; messageId?: number }, cb?: () => void, ...rest: unknown[]) => void };
+    const send = internals._sendPacket.bind(client);
+    internals._sendPacket = (packet, cb, ...rest) => {
+      const e = packet.cmd === 'puback' && packet.messageId !== undefined ? byId.get(packet.messageId) : undefined;
+      if (!e) return send(packet, cb, ...rest);
+      e.release = () => send(packet, undefined, ...rest);
+      cb?.(); // mqtt.js goes on to the next packet; the PUBACK waits for durability
+      flush();
+    };
     client.handleMessage = (packet, callback) => {
       if (packet.topic.startsWith('$')) return callback();
-      void this.deliver(emit, packet.topic, packet.payload as Buffer, clock.now()).then((acked) => acked && callback());
+      const arrival = clock.now();
+      if (packet.qos !== 1 || packet.messageId === undefined) {
+        void this.deliver(emit, packet.topic, packet.payload as Buffer, arrival).then((acked) => acked && callback());
+        return;
+      }
+      const e = { id: packet.messageId, durable: false } as (typeof held)[number];
+      held.push(e);
+      byId.set(e.id, e);
+      void this.deliver(emit, packet.topic, packet.payload as Buffer, arrival).then((acked) => {
+        if (!acked) return;
+        e.durable = true;
+        flush();
+      });
+      callback();
     };
     client.on('connect', (ack) => {
       this.connected = true;
@@ -54,6 +91,9 @@ export class ExternalBrokerSource implements Source {
       });
     });
     client.on('close', () => {
+      // acknowledgements owed on a closed connection mean nothing: the broker resends those messages
+      held.length = 0;
+      byId.clear();
       if (this.connected) log.warn({ url: this.o.url }, 'external mqtt broker connection closed; reconnecting');
       this.connected = false;
     });
