@@ -158,6 +158,8 @@ const HOSTILE: Hostile[] = [
   H('hazard id with control chars', 'GET', '/api/v1/hazards/%00%1b'),
   H('by-code with prototype name', 'GET', '/api/v1/hazards/by-code/__proto__'),
   H('enterprise id constructor', 'GET', '/api/v1/enterprises/constructor'),
+  H('export kind __proto__', 'GET', '/api/v1/exports/__proto__'),
+  H('stats month not a month', 'GET', '/api/v1/stats?month=__proto__'),
 ];
 
 describe('hostile HTTP inputs: a catalogued 4xx, never 500', () => {

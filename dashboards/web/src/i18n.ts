@@ -1,6 +1,18 @@
 // Console text: zh-CN first, English on a switch (operators read Chinese; code and API are English).
 export type Lang = 'zh' | 'en';
 
+// the gateway's states and kinds, in the same words as its bulletin, exports and messages
+export {
+  ALARM_STATE_WORDS as STATE,
+  HAZARD_CATEGORY_WORDS as HAZARD_CATEGORY,
+  HAZARD_LEVEL_WORDS as HAZARD_LEVEL,
+  HAZARD_SOURCE_WORDS as HAZARD_SOURCE,
+  HAZARD_STATE_WORDS as HAZARD_STATE,
+  RULE_FAMILY_WORDS as RULE_FAMILY,
+  SEVERITY_WORDS as SEVERITY,
+} from '../../../gateway/src/model/words.ts';
+import { HAZARD_STATE_WORDS } from '../../../gateway/src/model/words.ts';
+
 const TEXT = {
   title: { zh: '调度台', en: 'Dispatcher console' },
   connected: { zh: '实时连接', en: 'live' },
@@ -30,56 +42,11 @@ const TEXT = {
 export type TextKey = keyof typeof TEXT;
 export const t = (lang: Lang, key: TextKey): string => TEXT[key][lang];
 
-export const SEVERITY: Record<string, { zh: string; en: string }> = {
-  red: { zh: '红色', en: 'Red' },
-  orange: { zh: '橙色', en: 'Orange' },
-  yellow: { zh: '黄色', en: 'Yellow' },
-  blue: { zh: '蓝色', en: 'Blue' },
-};
-
-export const STATE: Record<string, { zh: string; en: string }> = {
-  active_unacked: { zh: '未确认', en: 'Unacknowledged' },
-  active_acked: { zh: '已确认', en: 'Acknowledged' },
-  cleared_unacked: { zh: '已恢复未确认', en: 'Cleared, unacknowledged' },
-  shelved: { zh: '已搁置', en: 'Shelved' },
-  suppressed: { zh: '已抑制', en: 'Suppressed' },
-  normal: { zh: '已关闭', en: 'Closed' },
-};
-
-export const HAZARD_STATE: Record<string, { zh: string; en: string }> = {
-  reported: { zh: '已上报', en: 'Reported' },
-  verifying: { zh: '现场核查中', en: 'Being checked' },
-  confirmed: { zh: '已确认', en: 'Confirmed' },
-  rejected: { zh: '未予认定', en: 'Rejected' },
-  rectifying: { zh: '限期整改中', en: 'Being rectified' },
-  rectified: { zh: '已整改待验收', en: 'Rectified' },
-  closed: { zh: '已销号', en: 'Closed' },
-  rewarded: { zh: '已奖励', en: 'Rewarded' },
-  published: { zh: '已公示', en: 'Published' },
-};
-
-export const hazardState = (s: string, lang: Lang): string => HAZARD_STATE[s]?.[lang] ?? s;
+export const hazardState = (s: string, lang: Lang): string => (HAZARD_STATE_WORDS as Record<string, { zh: string; en: string }>)[s]?.[lang] ?? s;
 
 type Words = Record<string, { zh: string; en: string }>;
 /** a word of one of the tables below, or the key itself */
 export const word = (table: Words, key: string | null | undefined, lang: Lang): string => (key ? table[key]?.[lang] ?? key : '—');
-
-export const HAZARD_SOURCE: Words = {
-  worker: { zh: '职工举报', en: 'Worker report' },
-  alarm: { zh: '报警转入', en: 'From an alarm' },
-  inspection: { zh: '监管检查', en: 'Inspection' },
-  self: { zh: '企业自查', en: 'Self-inspection' },
-};
-
-export const HAZARD_LEVEL: Words = {
-  general: { zh: '一般隐患', en: 'General' },
-  major: { zh: '重大隐患', en: 'Major' },
-};
-
-export const HAZARD_CATEGORY: Words = {
-  static: { zh: '静态', en: 'Static' },
-  dynamic: { zh: '动态', en: 'Dynamic' },
-};
 
 export const REPORT_CHANNEL: Words = {
   app: { zh: '线上举手', en: 'Report page' },

@@ -6,14 +6,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { download, get } from './api.ts';
 import { fmtTime } from './format.ts';
-import { L, type Lang } from './i18n.ts';
+import { HAZARD_SOURCE, L, RULE_FAMILY, word, type Lang } from './i18n.ts';
 import type { Names } from './names.ts';
 
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${Math.round(r * 1000) / 10}%`);
 const num = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v}${unit}`);
 const COLOUR: Record<string, [string, string]> = { red: ['红', 'red'], orange: ['橙', 'orange'], yellow: ['黄', 'yellow'], blue: ['蓝', 'blue'] };
-const FAMILY: Record<string, [string, string]> = { gas: ['有毒有害气体', 'Gas'], slope: ['边坡', 'Slope'], personnel: ['人员定位', 'Personnel'], belt: ['皮带', 'Belt'], power: ['电力', 'Power'], device: ['设备', 'Device'], data: ['数据质量', 'Data quality'], hazard: ['隐患', 'Hazard'], uplink: ['上联', 'Uplink'], event: ['设备事件', 'Device events'] };
-const SOURCE: Record<string, [string, string]> = { worker: ['职工举报', 'Worker reports'], alarm: ['报警转隐患', 'From alarms'], inspection: ['监管检查', 'Inspections'], self: ['企业自查', 'Self-inspection'] };
 
 /** A chart drawn by ECharts, loaded on first use. */
 function Chart({ option, height = 220, label }: { option: Record<string, unknown>; height?: number; label: string }) {
@@ -36,13 +34,18 @@ function Chart({ option, height = 220, label }: { option: Record<string, unknown
   return <div class="chart" ref={el} style={{ height: `${height}px` }} role="img" aria-label={label} />;
 }
 
-const thisMonth = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+/** the console's own local date (the control room's clock), `YYYY-MM-DD` */
+const localToday = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+const thisMonth = () => localToday().slice(0, 7);
 /** the last 24 months, newest first, as YYYY-MM */
 const lastMonths = () => {
   const [y, m] = thisMonth().split('-').map(Number);
   return Array.from({ length: 24 }, (_, i) => new Date(Date.UTC(y, m - 1 - i, 1)).toISOString().slice(0, 7));
 };
-const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = localToday;
 
 export function Overview({ token, lang, names, role }: { token: string; lang: Lang; names: Names; role: 'regulator' | 'officer' }) {
   const [period, setPeriod] = useState<'month' | 'week' | 'day'>('month');
@@ -157,7 +160,7 @@ export function Overview({ token, lang, names, role }: { token: string; lang: La
                 tooltip: { trigger: 'axis' },
                 grid: { left: 96, right: 24, top: 8, bottom: 24 },
                 xAxis: { type: 'value', minInterval: 1, axisLabel: { color: '#8b949e' }, splitLine: { lineStyle: { color: '#21262d' } } },
-                yAxis: { type: 'category', data: Object.keys(a.byFamily).map((f) => FAMILY[f]?.[lang === 'zh' ? 0 : 1] ?? f), axisLabel: { color: '#c9d1d9' } },
+                yAxis: { type: 'category', data: Object.keys(a.byFamily).map((f) => word(RULE_FAMILY, f, lang)), axisLabel: { color: '#c9d1d9' } },
                 series: [{ type: 'bar', barMaxWidth: 22, data: Object.values(a.byFamily), itemStyle: { color: '#ffa657' } }],
               }} />
             </figure>
@@ -166,7 +169,7 @@ export function Overview({ token, lang, names, role }: { token: string; lang: La
               <Chart label="sources" option={{
                 tooltip: { trigger: 'item' },
                 legend: { orient: 'vertical', right: 0, top: 'middle', textStyle: { color: '#c9d1d9' } },
-                series: [{ type: 'pie', radius: ['45%', '75%'], center: ['38%', '50%'], label: { color: '#c9d1d9', formatter: '{c}' }, data: Object.entries(h.bySource).map(([k, v]) => ({ name: SOURCE[k][lang === 'zh' ? 0 : 1], value: v })) }],
+                series: [{ type: 'pie', radius: ['45%', '75%'], center: ['38%', '50%'], label: { color: '#c9d1d9', formatter: '{c}' }, data: Object.entries(h.bySource).map(([k, v]) => ({ name: word(HAZARD_SOURCE, k, lang), value: v })) }],
               }} />
             </figure>
             {s.enterprises.length > 1 && (

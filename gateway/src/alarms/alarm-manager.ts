@@ -3,6 +3,7 @@
 // peak, last value, severity escalation) instead of opening another. Every change is kept as a
 // transition with actor and time, in one transaction with the alarm, and pushed to listeners
 // (WebSocket hub, alarm measurement, notifiers) with the previous state, as Kapacitor does.
+import { SEVERITY_WORDS } from '../model/words.ts';
 import { EventEmitter } from 'node:events';
 import type { Condition, Severity } from '../model/vocabulary.ts';
 import type { RuleInfo } from '../../../rules/src/types.ts';
@@ -65,12 +66,11 @@ export interface EdgeAlarmPolicy {
 }
 
 const isOpen = (s: AlarmState) => OPEN_STATES.includes(s);
-const ZH_SEVERITY: Record<Severity, string> = { red: '红色', orange: '橙色', yellow: '黄色', blue: '蓝色' };
 
 /** the rule's message, with the escalation said in words when repeated activations raised the severity */
 function messages(c: Condition, severity: Severity, activations: number): { zh: string; en: string } {
   if (severity === c.severity) return c.message;
-  return { zh: `${c.message.zh}（24 小时内第 ${activations} 次，升级为${ZH_SEVERITY[severity]}）`, en: `${c.message.en} (activation ${activations} within 24 h: escalated to ${severity})` };
+  return { zh: `${c.message.zh}（24 小时内第 ${activations} 次，升级为${SEVERITY_WORDS[severity].zh}）`, en: `${c.message.en} (activation ${activations} within 24 h: escalated to ${severity})` };
 }
 let idCounter = 0;
 const newId = (ts: number) => `al_${ts.toString(36)}${(++idCounter).toString(36).padStart(4, '0')}${Math.random().toString(36).slice(2, 6)}`;

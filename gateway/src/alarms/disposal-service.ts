@@ -7,7 +7,7 @@ import { DisposalExists, type AlarmDisposal } from '../records/disposal-records.
 import type { RecordStore } from '../records/record-store.ts';
 import type { AlarmManager } from './alarm-manager.ts';
 import { causesFor, parseDisposal, sameDayRates, type DayDisposal } from './disposal.ts';
-import { endOfLocalDay, utcOffsetMs } from './local-time.ts';
+import { endOfLocalDay, localDate } from './local-time.ts';
 import type { Alarm } from './types.ts';
 
 export interface DisposalServiceOptions {
@@ -68,7 +68,7 @@ export class DisposalService {
     const alarms = (await this.o.store.alarms.list({ enterprises: [...enterprises], since: from, limit: 100_000 })).filter((a) => a.raisedAt < to);
     const disposals = await this.o.store.disposals.byAlarms(alarms.map((a) => a.id));
     const tz = this.o.timezone;
-    return sameDayRates(alarms, disposals, (ts) => new Date(ts + utcOffsetMs(ts, tz)).toISOString().slice(0, 10));
+    return sameDayRates(alarms, disposals, (ts) => localDate(ts, tz));
   }
 }
 

@@ -53,3 +53,13 @@ export function formatLocal(ts: number, tz: string): string {
   const m = Math.abs(off) / 60_000;
   return `${d}${sign}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
+
+/** The local date `YYYY-MM-DD` of an instant. */
+export function localDate(ts: number, tz: string): string {
+  return new Date(ts + utcOffsetMs(ts, tz)).toISOString().slice(0, 10);
+}
+
+/** Local wall-clock time to the minute, `YYYY-MM-DD HH:mm` (report cells, message text). */
+export function localMinute(ts: number, tz: string): string {
+  return new Date(ts + utcOffsetMs(ts, tz)).toISOString().slice(0, 16).replace('T', ' ');
+}

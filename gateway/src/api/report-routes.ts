@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EXPORT_KINDS, type ExportKind } from '../reports/exports.ts';
 import type { RenderedFile, ReportService } from '../reports/report-service.ts';
 import type { StatsService } from '../stats/stats-service.ts';
-import type { Identity, TokenAuth } from './auth.ts';
+import type { Identity, Role, TokenAuth } from './auth.ts';
 import { HazardlineError } from '../errors.ts';
 import type { AssetModel } from '../model/assets.ts';
 import type { RecordStore } from '../records/record-store.ts';
@@ -24,6 +24,8 @@ export interface ReportRouteDeps {
 type Req = FastifyRequest<{ Params: { kind: string; id: string }; Querystring: Record<string, string | undefined> }>;
 
 const VIEWERS = ['dispatcher', 'officer', 'regulator', 'admin'] as const;
+/** who may export which ledger: as who may read it (CONTRACT §7: hazards for officers and regulators; verification tasks are the regulators') */
+const EXPORT_ROLES: Record<ExportKind, Role[]> = { alarms: [...VIEWERS], hazards: ['officer', 'regulator', 'admin'], rewards: ['officer', 'regulator', 'admin'], verifications: ['regulator', 'admin'] };
 const time = (field: string, v: string) => parseTime(field, v, NaN);
 
 function scopeOf(q: Record<string, string | undefined>) {
@@ -63,16 +65,13 @@ export function reportRoutes(app: ReturnType<typeof buildApi>, deps: () => Repor
 
   app.get('/api/v1/exports/:kind', async (req: Req, reply) => {
     const d = get();
-    const actor = actorOf(d.auth.require(req.headers.authorization, [...VIEWERS]));
-    if (!(EXPORT_KINDS as readonly string[]).includes(req.params.kind)) throw badRequest('kind', `expected one of ${EXPORT_KINDS.join(', ')}`);
-    // the hazard ledgers are the officers' and regulators' (CONTRACT §7), as GET /api/v1/hazards
-    if ((req.params.kind === 'hazards' || req.params.kind === 'rewards') && actor.role === 'dispatcher') d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
-    // verification tasks are the regulators' (CONTRACT §7)
-    if (req.params.kind === 'verifications') d.auth.require(req.headers.authorization, ['regulator', 'admin']);
+    const kind = req.params.kind as ExportKind;
+    const actor = actorOf(d.auth.require(req.headers.authorization, Object.hasOwn(EXPORT_ROLES, kind) ? EXPORT_ROLES[kind] : [...VIEWERS]));
+    if (!(EXPORT_KINDS as readonly string[]).includes(kind)) throw badRequest('kind', `expected one of ${EXPORT_KINDS.join(', ')}`);
     const q = { ...req.query };
     const format = q.format ?? 'xlsx';
     if (format !== 'xlsx' && format !== 'csv') throw badRequest('format', 'expected xlsx or csv');
-    return sendFile(reply, await d.reports.export(actor, req.params.kind as ExportKind, q, format, time));
+    return sendFile(reply, await d.reports.export(actor, kind, q, format, time));
   });
 }
 

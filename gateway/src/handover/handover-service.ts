@@ -11,6 +11,7 @@ import type { AssetModel } from '../model/assets.ts';
 import { HandoverNotOffered, type HandoverDoc } from '../records/handover-records.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Actor } from '../hazards/types.ts';
+import { visible } from '../hazards/workflow.ts';
 
 export interface HandoverAlarm {
   id: string;
@@ -64,7 +65,7 @@ export class HandoverService {
   constructor(private readonly o: { store: RecordStore; alarms: AlarmManager; assets: AssetModel; clock: Clock }) {}
 
   private scope(actor: Actor): string[] {
-    return [...this.o.assets.enterprises.values()].filter((e) => actor.role === 'admin' || (actor.role === 'regulator' ? actor.jurisdictions.includes(e.jurisdiction) : actor.enterprises.includes(e.id))).map((e) => e.id);
+    return [...this.o.assets.enterprises.values()].filter((e) => visible({ enterprise: e.id, jurisdiction: e.jurisdiction }, actor)).map((e) => e.id);
   }
 
   private visible(h: Handover, actor: Actor): boolean {

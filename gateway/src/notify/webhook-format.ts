@@ -2,6 +2,8 @@
 // markdown) and `dingtalk` (钉钉自定义机器人 markdown), plus DingTalk's 加签 URL signing.
 // Operator text is Chinese first (ARCHITECTURE.md House conventions); times are local
 // (Asia/Shanghai unless configured).
+import { SEVERITY_WORDS } from '../model/words.ts';
+import type { Severity } from '../model/vocabulary.ts';
 import { createHmac } from 'node:crypto';
 import { formatLocal } from '../alarms/local-time.ts';
 import type { AlarmNotifyEvent, HazardNotifyEvent, NotifyEvent } from './notifier.ts';
@@ -20,7 +22,6 @@ export interface FormatContext {
   at?: { atMobiles?: string[]; isAtAll?: boolean };
 }
 
-const SEVERITY_ZH: Record<string, string> = { red: '红色', orange: '橙色', yellow: '黄色', blue: '蓝色' };
 const DINGTALK_COLOR: Record<string, string> = { red: '#FF0000', orange: '#FF8C00', yellow: '#DAA520', blue: '#1E90FF' };
 const ACTION_ZH: Record<string, string> = {
   raise: '',
@@ -111,7 +112,7 @@ interface Lines {
 function alarmLines(e: AlarmNotifyEvent, tz: string): Lines {
   const a = e.alarm;
   const act = ACTION_ZH[e.action] ?? e.action;
-  const tag = `【${SEVERITY_ZH[a.severity] ?? a.severity}报警${act ? `·${act}` : ''}】`;
+  const tag = `【${SEVERITY_WORDS[a.severity as Severity]?.zh ?? a.severity}报警${act ? `·${act}` : ''}】`;
   const tone = e.action === 'raise' || e.action === 'escalate' || e.action === 'update' ? 'warning' : e.action === 'clear' || e.action === 'close' ? 'info' : 'comment';
   const fields: [string, string][] = [['规则', a.rule]];
   fields.push(['企业', a.enterprise]);

@@ -2,18 +2,16 @@
 // Never the reporter of a hazard, never a report code (CONTRACT §8).
 import type { Alarm } from '../alarms/types.ts';
 import type { Hazard } from '../hazards/types.ts';
-import { SEVERITY_ZH, STATE_ZH } from '../reports/bulletin.ts';
+import { HAZARD_STATE_WORDS, SEVERITY_WORDS } from '../model/words.ts';
 import { localTime } from '../reports/table.ts';
+import type { AssetNames } from '../model/asset-names.ts';
 
-export interface PlaceNames {
-  enterprise(id: string): string;
-  place(enterprise: string, site?: string | null, zone?: string | null, device?: string | null): string;
-}
+export type PlaceNames = Pick<AssetNames, 'enterprise' | 'place'>;
 
 export function alarmMessage(a: Alarm, step: number, afterMinutes: number, names: PlaceNames, tz: string): { subject: string; text: string } {
   const where = [names.enterprise(a.enterprise), names.place(a.enterprise, a.site, a.zone, a.device)].filter(Boolean).join(' ');
   const value = a.peak ?? a.value;
-  const head = step === 0 ? `【${SEVERITY_ZH[a.severity]}报警】` : `【${SEVERITY_ZH[a.severity]}报警·${afterMinutes}分钟未确认】`;
+  const head = step === 0 ? `【${SEVERITY_WORDS[a.severity].zh}报警】` : `【${SEVERITY_WORDS[a.severity].zh}报警·${afterMinutes}分钟未确认】`;
   const subject = `${head}${where} ${a.message}${value !== null && value !== undefined ? ` ${value}` : ''}`;
   const text = `${subject}\n报警时间：${localTime(a.raisedAt, tz)}\n请登录调度台确认并处置。报警编号 ${a.id}`;
   return { subject, text };
@@ -22,7 +20,7 @@ export function alarmMessage(a: Alarm, step: number, afterMinutes: number, names
 export function hazardMessage(h: Hazard, action: string, names: PlaceNames): { subject: string; text: string } {
   const what = action === 'direct-report' ? '重大隐患直报' : h.level === 'major' ? '重大隐患' : '隐患';
   const where = [names.enterprise(h.enterprise), names.place(h.enterprise, h.site, h.zone, h.device)].filter(Boolean).join(' ');
-  const subject = `【${what}】${where} ${h.title}（${STATE_ZH[h.state]}）`;
+  const subject = `【${what}】${where} ${h.title}（${HAZARD_STATE_WORDS[h.state].zh}）`;
   const text = `${subject}\n编号 ${h.id}，请登录系统查看并督办。`;
   return { subject, text };
 }

@@ -11,24 +11,13 @@ import type { Channel } from './channels/channel.ts';
 import { EmailChannel } from './channels/email.ts';
 import { HttpTemplateChannel } from './channels/http-template.ts';
 import { Deliveries } from './deliveries.ts';
-import type { PlaceNames } from './messages.ts';
+import { assetNames } from '../model/asset-names.ts';
 import { Pager } from './pager.ts';
 
 export interface Paging {
   pager: Pager;
   deliveries: Deliveries;
   email?: EmailChannel;
-}
-
-export function placeNames(assets: AssetModel): PlaceNames {
-  return {
-    enterprise: (id) => assets.enterprises.get(id)?.name ?? id,
-    place: (e, site, zone, device) => {
-      const s = site ? assets.enterprises.get(e)?.sites.get(site) : undefined;
-      const parts = [s ? (s.name ?? s.id) : site, zone ? (s?.zones.get(zone)?.name ?? zone) : undefined, device ? (s?.devices.get(device)?.name ?? device) : undefined];
-      return parts.filter(Boolean).join(' ');
-    },
-  };
 }
 
 export function openPaging(n: NotifyConfig, d: { store: RecordStore; assets: AssetModel; alarms: AlarmManager; clock: Clock; timezone: string; log: Logger; metrics: Metrics }): Paging {
@@ -38,6 +27,6 @@ export function openPaging(n: NotifyConfig, d: { store: RecordStore; assets: Ass
   if (n.sms) channels.push(new HttpTemplateChannel('sms', n.sms, () => d.clock.now(), d.timezone));
   if (n.voice) channels.push(new HttpTemplateChannel('voice', n.voice, () => d.clock.now(), d.timezone));
   const deliveries = new Deliveries({ channels, store: d.store, clock: d.clock, log: d.log, queueSize: n.deliveries.queueSize, maxAttempts: n.deliveries.maxAttempts, onOutcome: (channel, status) => d.metrics.personNotifications.inc({ channel, status }) });
-  const pager = new Pager({ persons: n.persons, rosters: n.rosters, escalations: n.escalations, hazardNotices: n.hazardNotices, deliveries, store: d.store, clock: d.clock, timezone: d.timezone, log: d.log, names: placeNames(d.assets), alarm: (id) => d.alarms.get(id) });
+  const pager = new Pager({ persons: n.persons, rosters: n.rosters, escalations: n.escalations, hazardNotices: n.hazardNotices, deliveries, store: d.store, clock: d.clock, timezone: d.timezone, log: d.log, names: assetNames(d.assets), alarm: (id) => d.alarms.get(id) });
   return { pager, deliveries, email };
 }

@@ -1,19 +1,13 @@
 // The monthly bulletin (月通报) of a jurisdiction and the daily report (日报) of an enterprise
 // (issue 15; seed 003: 周调度、月通报): the figures of /api/v1/stats, the enterprises needing
 // attention, the major hazards and their state, the verification results, the days. Pure.
-import type { Hazard, HazardSource, HazardState } from '../hazards/types.ts';
+import type { Hazard } from '../hazards/types.ts';
 import type { Verification } from '../inspection/inspection-service.ts';
-import type { RiskColour } from '../inspection/risk.ts';
+import { HAZARD_SOURCE_WORDS, HAZARD_STATE_WORDS, RISK_COLOUR_WORDS, RULE_FAMILY_WORDS, SEVERITY_WORDS } from '../model/words.ts';
 import type { StatsResult } from '../stats/stats-service.ts';
 import type { Cell, CellFormat, Column, Report, Sheet } from './table.ts';
 import { localTime } from './table.ts';
 
-export const STATE_ZH: Record<HazardState, string> = { reported: '已上报', verifying: '核查中', confirmed: '已确认', rejected: '不属实', rectifying: '整改中', rectified: '已整改', closed: '已销号', rewarded: '已奖励', published: '已公示' };
-export const SOURCE_ZH: Record<HazardSource, string> = { worker: '职工举报', alarm: '报警转隐患', inspection: '监管检查', self: '企业自查' };
-export const COLOUR_ZH: Record<RiskColour, string> = { red: '红（重大风险）', orange: '橙（较大风险）', yellow: '黄（一般风险）', blue: '蓝（低风险）' };
-export const LEVEL_ZH = { general: '一般', major: '重大' } as const;
-export const FAMILY_ZH: Record<string, string> = { gas: '有毒有害气体', slope: '边坡', personnel: '人员定位', belt: '皮带', power: '电力', device: '设备', data: '数据质量', hazard: '隐患', uplink: '上联', event: '设备事件' };
-export const SEVERITY_ZH = { red: '红色', orange: '橙色', yellow: '黄色', blue: '蓝色' } as const;
 export const VERIFICATION_ZH = { open: '待核查', confirmed: '属实', 'not-confirmed': '不属实' } as const;
 export const FINDING_ZH: Record<string, string> = { 'power.secret-operation': '明停暗开（用电）', 'power.fake-offline': '虚假离线', 'belt.running-while-stopped': '停产期间皮带运行', 'personnel.stopped-site': '停产期间井下有人' };
 
@@ -48,7 +42,7 @@ const ENTERPRISE_COLUMNS: Column[] = [
 /** What puts an enterprise on the attention list, in words (empty: none). */
 export function attentionReasons(e: StatsResult['enterprises'][number]): string[] {
   const out: string[] = [];
-  if (e.riskColour === 'red' || e.riskColour === 'orange') out.push(`风险${SEVERITY_ZH[e.riskColour]}`);
+  if (e.riskColour === 'red' || e.riskColour === 'orange') out.push(`风险${SEVERITY_WORDS[e.riskColour].zh}`);
   if (e.openMajors > 0) out.push(`重大隐患未销号 ${e.openMajors} 项`);
   if (e.overdue > 0) out.push(`逾期未整改 ${e.overdue} 项`);
   if (e.findings > 0) out.push(`明停暗开线索 ${e.findings} 条`);
@@ -93,7 +87,7 @@ export function bulletin(i: BulletinInput): Report {
   ];
   const entRow = (e: StatsResult['enterprises'][number]): Record<string, Cell> => {
     const { devices, ...flat } = e;
-    return { ...flat, name: e.name ?? e.id, risk: COLOUR_ZH[e.riskColour], onlineRate: devices.onlineRate };
+    return { ...flat, name: e.name ?? e.id, risk: RISK_COLOUR_WORDS[e.riskColour].zh, onlineRate: devices.onlineRate };
   };
   const attention = s.enterprises.map((e) => ({ e, why: attentionReasons(e) })).filter((x) => x.why.length > 0);
   const sheets: Sheet[] = [
@@ -107,7 +101,7 @@ export function bulletin(i: BulletinInput): Report {
       { key: 'reportedAt', header: '上报时间', format: 'time' },
       { key: 'deadline', header: '整改期限', format: 'time' },
       { key: 'overdue', header: '逾期', width: 6 },
-    ], rows: i.majors.map((x) => ({ id: x.id, enterprise: i.enterpriseName(x.enterprise), title: x.title, source: SOURCE_ZH[x.source], state: STATE_ZH[x.state], reportedAt: x.reportedAt, deadline: x.rectification?.deadline ?? null, overdue: x.state === 'rectifying' && (x.rectification?.deadline ?? Infinity) < i.madeAt ? '是' : '' })) },
+    ], rows: i.majors.map((x) => ({ id: x.id, enterprise: i.enterpriseName(x.enterprise), title: x.title, source: HAZARD_SOURCE_WORDS[x.source].zh, state: HAZARD_STATE_WORDS[x.state].zh, reportedAt: x.reportedAt, deadline: x.rectification?.deadline ?? null, overdue: x.state === 'rectifying' && (x.rectification?.deadline ?? Infinity) < i.madeAt ? '是' : '' })) },
     { name: '核查结果', title: '线下核查结果', columns: [
       { key: 'enterprise', header: '企业', width: 20 },
       { key: 'finding', header: '线索', width: 30 },
@@ -121,7 +115,7 @@ export function bulletin(i: BulletinInput): Report {
     { name: '报警分类', title: '报警分类统计', columns: [
       { key: 'family', header: '类别', width: 16 },
       { key: 'count', header: '报警数', format: 'int' },
-    ], rows: Object.entries(a.byFamily).sort((x, y) => y[1] - x[1]).map(([f, n]) => ({ family: FAMILY_ZH[f] ?? f, count: n })) },
+    ], rows: Object.entries(a.byFamily).sort((x, y) => y[1] - x[1]).map(([f, n]) => ({ family: RULE_FAMILY_WORDS[f]?.zh ?? f, count: n })) },
     { name: '明停暗开', title: '明停暗开、虚假离线线索', columns: [
       { key: 'kind', header: '线索类别', width: 20 },
       { key: 'count', header: '条数', format: 'int' },

@@ -5,21 +5,16 @@ import type { Alarm } from '../alarms/types.ts';
 import type { AlarmDisposal } from '../records/disposal-records.ts';
 import type { Hazard } from '../hazards/types.ts';
 import type { Verification } from '../inspection/inspection-service.ts';
-import { FAMILY_ZH, LEVEL_ZH, SEVERITY_ZH, SOURCE_ZH, STATE_ZH, VERIFICATION_ZH } from './bulletin.ts';
+import { ALARM_STATE_WORDS, HAZARD_CATEGORY_WORDS, HAZARD_LEVEL_WORDS, HAZARD_SOURCE_WORDS, HAZARD_STATE_WORDS, RULE_FAMILY_WORDS, SEVERITY_WORDS } from '../model/words.ts';
+import { VERIFICATION_ZH } from './bulletin.ts';
 import type { Sheet } from './table.ts';
+import type { AssetNames } from '../model/asset-names.ts';
 
 export const EXPORT_KINDS = ['hazards', 'alarms', 'rewards', 'verifications'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
-export interface Names {
-  enterprise(id: string): string;
-  site(enterprise: string, site?: string | null): string;
-  zone(enterprise: string, site?: string | null, zone?: string | null): string;
-  device(enterprise: string, site?: string | null, device?: string | null): string;
-}
+type Names = AssetNames;
 
-const ALARM_STATE_ZH: Record<string, string> = { active_unacked: '报警未确认', active_acked: '报警已确认', cleared_unacked: '已恢复未确认', closed: '已关闭', shelved: '已搁置', suppressed: '已抑制' };
-const CATEGORY_ZH = { static: '静态', dynamic: '动态' } as const;
 
 export function hazardSheet(list: Hazard[], n: Names): Sheet {
   return {
@@ -52,10 +47,10 @@ export function hazardSheet(list: Hazard[], n: Names): Sheet {
       site: n.site(h.enterprise, h.site),
       zone: n.zone(h.enterprise, h.site, h.zone),
       title: h.title,
-      source: SOURCE_ZH[h.source],
-      level: LEVEL_ZH[h.level],
-      category: CATEGORY_ZH[h.category],
-      state: STATE_ZH[h.state],
+      source: HAZARD_SOURCE_WORDS[h.source].zh,
+      level: HAZARD_LEVEL_WORDS[h.level].zh,
+      category: HAZARD_CATEGORY_WORDS[h.category].zh,
+      state: HAZARD_STATE_WORDS[h.state].zh,
       // the public alias at most (职工 刘* / 匿名), never the name
       reporter: h.source === 'worker' ? (h.reporterAlias ?? '匿名') : null,
       reportedAt: h.reportedAt,
@@ -101,15 +96,15 @@ export function alarmSheet(list: Alarm[], disposals: Map<string, AlarmDisposal>,
       return {
         id: a.id,
         raisedAt: a.raisedAt,
-        severity: SEVERITY_ZH[a.severity],
-        family: FAMILY_ZH[a.rule.split('.')[0]] ?? a.rule.split('.')[0],
+        severity: SEVERITY_WORDS[a.severity].zh,
+        family: RULE_FAMILY_WORDS[a.rule.split('.')[0]]?.zh ?? a.rule.split('.')[0],
         rule: a.rule,
         enterprise: n.enterprise(a.enterprise),
         site: n.site(a.enterprise, a.site),
         place: a.device ? n.device(a.enterprise, a.site, a.device) : n.zone(a.enterprise, a.site, a.zone),
         message: a.message,
         peak: a.peak ?? a.value ?? null,
-        state: ALARM_STATE_ZH[a.state] ?? a.state,
+        state: ALARM_STATE_WORDS[a.state].zh,
         ackedAt: a.ackedAt ?? null,
         ackedBy: a.ackedBy ?? null,
         cause: d?.cause ?? null,
@@ -141,7 +136,7 @@ export function rewardSheet(list: Hazard[], n: Names): Sheet {
     ],
     rows: list
       .filter((h) => h.reward)
-      .map((h) => ({ id: h.id, enterprise: n.enterprise(h.enterprise), title: h.title, level: LEVEL_ZH[h.level], tier: h.reward!.tier, outsideDuties: h.reward!.outsideDuties ? '是' : '', amount: h.reward!.amount, paidBy: h.reward!.paidBy ?? null, paidAt: h.reward!.paidAt ?? h.rewardedAt ?? null })),
+      .map((h) => ({ id: h.id, enterprise: n.enterprise(h.enterprise), title: h.title, level: HAZARD_LEVEL_WORDS[h.level].zh, tier: h.reward!.tier, outsideDuties: h.reward!.outsideDuties ? '是' : '', amount: h.reward!.amount, paidBy: h.reward!.paidBy ?? null, paidAt: h.reward!.paidAt ?? h.rewardedAt ?? null })),
   };
 }
 

@@ -16,7 +16,8 @@ import type { Period } from '../stats/period.ts';
 import type { StatsScope, StatsService } from '../stats/stats-service.ts';
 import { bulletin } from './bulletin.ts';
 import { sheetCsv } from './csv.ts';
-import { alarmSheet, hazardSheet, rewardSheet, verificationSheet, type ExportKind, type Names } from './exports.ts';
+import { alarmSheet, hazardSheet, rewardSheet, verificationSheet, type ExportKind } from './exports.ts';
+import { assetNames, type AssetNames } from '../model/asset-names.ts';
 import { reportPdf, resolveFont, type PdfFont } from './pdf.ts';
 import type { Report, Sheet } from './table.ts';
 import { reportXlsx } from './xlsx.ts';
@@ -58,14 +59,11 @@ const bad = (field: string, message: string) => Object.assign(new HazardlineErro
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 export class ReportService {
-  constructor(private readonly o: ReportServiceOptions) {}
+  constructor(private readonly o: ReportServiceOptions) {
+    this.names = assetNames(o.assets);
+  }
 
-  readonly names: Names = {
-    enterprise: (id) => this.o.assets.enterprises.get(id)?.name ?? id,
-    site: (e, s) => (s ? (this.o.assets.enterprises.get(e)?.sites.get(s)?.name ?? s) : ''),
-    zone: (e, s, z) => (z ? ((s ? this.o.assets.enterprises.get(e)?.sites.get(s)?.zones.get(z)?.name : undefined) ?? z) : ''),
-    device: (e, s, d) => (d ? ((s ? this.o.assets.enterprises.get(e)?.sites.get(s)?.devices.get(d)?.name : undefined) ?? d) : ''),
-  };
+  readonly names: AssetNames;
 
   /** GET /api/v1/reports/bulletin: a jurisdiction's month, an enterprise's day (date=) or month. */
   async bulletin(actor: Actor, q: StatsScope & Record<string, string | undefined>, period: Period, format: 'xlsx' | 'pdf'): Promise<RenderedFile> {

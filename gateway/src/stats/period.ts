@@ -1,7 +1,9 @@
 // The period a figure covers (issue 15): a local day, an ISO week (Monday to Sunday) or a calendar
 // month in the gateway's time zone, or an explicit from/to. Half-open [from, to), epoch ms.
 import { HazardlineError } from '../errors.ts';
-import { utcOffsetMs } from '../alarms/local-time.ts';
+import { localDate, utcOffsetMs } from '../alarms/local-time.ts';
+
+export { localDate };
 
 export const PERIOD_KINDS = ['day', 'week', 'month'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number] | 'custom';
@@ -30,10 +32,6 @@ export function localMidnight(y: number, m: number, d: number, tz: string): numb
   return t;
 }
 
-/** The local date `YYYY-MM-DD` of an instant. */
-export function localDate(ts: number, tz: string): string {
-  return new Date(ts + utcOffsetMs(ts, tz)).toISOString().slice(0, 10);
-}
 
 function parseDate(field: string, v: string): [number, number, number] {
   const m = DATE.exec(v);
