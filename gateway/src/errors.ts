@@ -17,6 +17,8 @@ export const ErrorCodes = {
   HL_ERR_STORE_FILE: 'a store file is not a usable database',
   HL_ERR_INTERNAL: 'internal error (details in the gateway log under the ref)',
   HL_ERR_DATA_DIR_IN_USE: 'data directory used by another gateway process',
+  HL_ERR_STREAM_UNAVAILABLE: 'cluster mode: the ingest stream (NATS JetStream) did not confirm a message',
+  HL_ERR_OWNER_UNAVAILABLE: 'cluster mode: the instance owning the enterprise is being replaced or did not answer; retry',
   HL_ERR_NO_FONT: 'no font with Chinese glyphs for PDF reports (reports.pdfFont)',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
@@ -92,6 +94,14 @@ export const RejectReasons = [
 export type RejectReason = (typeof RejectReasons)[number];
 
 /** A message the gateway will not store, with the reason it gives back (counted, dead-lettered). */
+/** Cluster mode: the ingest stream did not confirm; the message is not acknowledged and is sent again (docs/cluster.md §3). */
+export class StreamUnavailableError extends HazardlineError {
+  constructor(reason: string) {
+    super('HL_ERR_STREAM_UNAVAILABLE', `the ingest stream did not confirm: ${reason}`, 503);
+    this.name = 'StreamUnavailableError';
+  }
+}
+
 export class RejectError extends Error {
   constructor(
     readonly reason: RejectReason,

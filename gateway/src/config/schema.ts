@@ -151,7 +151,7 @@ export const configSchema = z
     gateway: z
       .strictObject({
         id: id.default('gw-01'),
-        mode: z.enum(['standalone', 'edge', 'central']).default('standalone'),
+        mode: z.enum(['standalone', 'edge', 'central', 'cluster']).default('standalone'),
         http: httpSchema.default(HTTP_DEFAULTS),
         dataDir: z.string().default('./.hazardline'),
         timezone: z.string().default('Asia/Shanghai'),
@@ -228,6 +228,32 @@ export const configSchema = z
       })
       .optional(),
     /** central mode: edges that stop sending are a finding (docs/uplink.md) */
+    /** cluster mode: N instances on NATS JetStream, PostgreSQL and InfluxDB (docs/cluster.md) */
+    cluster: z
+      .strictObject({
+        nats: z.strictObject({
+          servers: z.array(z.string().min(1)).min(1),
+          /** NATS user and password, or a token, when the servers require them */
+          user: z.string().optional(),
+          pass: z.string().optional(),
+          token: z.string().optional(),
+        }),
+        /** fixed for the life of the cluster: an enterprise's partition is a hash of its id modulo this */
+        partitions: int(1, 1024).default(16),
+        /** copies of the ingest stream (RAFT): 3 survives the loss of one NATS node */
+        replicas: int(1, 5).default(3),
+        /** the JetStream stream that is the write-ahead log of every instance */
+        stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('HL_INGEST'),
+        /** how long the stream keeps a reading (hours): the longest outage an owner can replay */
+        retentionHours: int(1).default(168),
+        /** a partition's lease: an owner that has not renewed it for this long has lost it */
+        leaseSeconds: int(3, 600).default(15),
+        /** how often an instance renews its leases and says it is alive */
+        heartbeatSeconds: int(1, 60).default(3),
+        /** how often each owned partition saves its rule state with the stream sequence */
+        snapshotSeconds: int(1, 3600).default(10),
+      })
+      .optional(),
     central: z
       .strictObject({
         /** no data from an edge's enterprise for this long (disconnected, or connected but silent) raises `uplink.edge-silent` */
@@ -382,6 +408,13 @@ function crossCheck(c: Raw, ctx: Ctx): void {
   if (c.gateway.mode !== 'edge' && c.uplink) add(['uplink'], 'only for gateway.mode edge');
   if (c.gateway.mode === 'central' && c.mqtt.url) add(['mqtt', 'url'], 'a central gateway takes its edges on the embedded broker: use mqtt.embedded');
   if (c.gateway.mode !== 'central' && c.auth.edges.length > 0) add(['auth', 'edges'], 'only for gateway.mode central');
+  if (c.gateway.mode === 'cluster') {
+    if (!c.cluster) add(['cluster'], 'required when gateway.mode is cluster (cluster.nats.servers at least)');
+    if (c.storage.records === 'sqlite') add(['storage', 'records'], 'cluster mode shares its records between instances: a postgres:// URL, not sqlite');
+    if (c.storage.telemetry.type === 'sqlite') add(['storage', 'telemetry', 'type'], 'cluster mode shares its telemetry between instances: influxdb-v1 or influxdb-v2, not sqlite');
+    if (c.mqtt.url) add(['mqtt', 'url'], 'cluster instances take devices and edges on their embedded broker: use mqtt.embedded');
+    if (c.cluster && c.cluster.heartbeatSeconds * 3 > c.cluster.leaseSeconds) add(['cluster', 'heartbeatSeconds'], `at most a third of cluster.leaseSeconds (${c.cluster.leaseSeconds}): a lease must survive two missed renewals`);
+  } else if (c.cluster) add(['cluster'], 'only for gateway.mode cluster');
   if (c.mqtt.embedded?.tls && c.mqtt.embedded.tls.port === c.mqtt.embedded.port && c.mqtt.embedded.port !== 0) add(['mqtt', 'embedded', 'tls', 'port'], 'must differ from mqtt.embedded.port');
   const edgeUsers = new Set(c.auth.edges.map((e) => e.username));
   c.auth.devices.forEach((d, i) => {

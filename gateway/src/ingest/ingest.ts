@@ -4,7 +4,7 @@
 import type { Clock } from '../clock.ts';
 import type { DeadLetterStore } from '../deadletter/dead-letter-store.ts';
 import { excerpt } from '../deadletter/dead-letter-store.ts';
-import { RejectError } from '../errors.ts';
+import { RejectError, StreamUnavailableError } from '../errors.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeviceInfo } from '../model/assets.ts';
@@ -21,7 +21,8 @@ export const MAX_FUTURE_MS = 24 * 3600 * 1000;
 
 export interface IngestOptions {
   assets: AssetModel;
-  wal: Wal;
+  /** where a frame becomes durable before it is acknowledged: the WAL, or in cluster mode the ingest stream */
+  wal: Pick<Wal, 'append'>;
   deadLetters: DeadLetterStore;
   metrics: Metrics;
   log: Logger;
@@ -67,7 +68,14 @@ export class Ingest {
       const { frames, readings } = this.prepare(input);
       if (frames.length === 0) return { ok: true, readings: 0 };
       const t0 = performance.now();
-      await this.o.wal.append(frames);
+      try {
+        await this.o.wal.append(frames);
+      } catch (err) {
+        // cluster mode: the stream did not confirm (docs/cluster.md §3). Not acknowledged, sent again.
+        if (!(err instanceof StreamUnavailableError)) throw err;
+        this.rlog.warn('stream', { err: err.message }, 'ingest stream unavailable: messages are not acknowledged until it confirms');
+        return { ok: false, reason: 'wal_full', message: err.message, retry: true };
+      }
       this.o.metrics.durable.observe((performance.now() - t0) / 1000);
       this.o.metrics.messages.inc({ transport });
       if (readings) this.o.metrics.readings.inc({ transport }, readings);
