@@ -17,6 +17,7 @@ import { ReportRunRecords } from './report-run-records.ts';
 import { DownlinkRecords } from './downlink-records.ts';
 import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.ts';
 import { HazardRecords } from './hazard-records.ts';
+import { ClusterRecords } from './cluster-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
 import { RuleStateRecords } from './rule-state-records.ts';
 import type { Flavor } from './schema.ts';
@@ -52,6 +53,8 @@ export class RecordStore {
   readonly handovers: HandoverRecords;
   readonly reportRuns: ReportRunRecords;
   readonly downlink: DownlinkRecords;
+  /** cluster mode only (PostgreSQL): instances and partition leases */
+  readonly cluster: ClusterRecords;
 
   constructor(
     private readonly db: Db,
@@ -72,6 +75,7 @@ export class RecordStore {
     this.handovers = new HandoverRecords(db);
     this.reportRuns = new ReportRunRecords(db);
     this.downlink = new DownlinkRecords(db);
+    this.cluster = new ClusterRecords(db);
   }
 
   /**

@@ -190,6 +190,25 @@ export interface DownlinkTable {
   item: string;
 }
 
+export interface ClusterInstancesTable {
+  id: string;
+  http: string;
+  started_at: number;
+  heartbeat_at: number;
+}
+
+export interface ClusterPartitionsTable {
+  partition: number;
+  owner: string | null;
+  /** fencing: raised at every change of owner; an owner's writes carry the epoch it took */
+  epoch: Generated<number>;
+  expires_at: Generated<number>;
+  /** the last stream sequence the owner folded into its state */
+  seq: Generated<number>;
+  lag: Generated<number>;
+  taken_at: number | null;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -206,4 +225,6 @@ export interface RecordsDb {
   shift_handovers: ShiftHandoversTable;
   report_runs: ReportRunsTable;
   downlink: DownlinkTable;
+  cluster_instances: ClusterInstancesTable;
+  cluster_partitions: ClusterPartitionsTable;
 }

@@ -15,6 +15,7 @@ import notifications from './0009-notifications.ts';
 import shiftHandovers from './0010-shift-handovers.ts';
 import reportRuns from './0011-report-runs.ts';
 import downlink from './0012-downlink.ts';
+import cluster from './0013-cluster.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -30,6 +31,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0010-shift-handovers': shiftHandovers,
   '0011-report-runs': reportRuns,
   '0012-downlink': downlink,
+  '0013-cluster': cluster,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
