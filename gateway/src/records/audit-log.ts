@@ -3,7 +3,11 @@
 // row-check.ts. Every backend passes test/contracts/records/audit.ts.
 import { chain, GENESIS_HASH, verifyChain, type AuditEntry, type ChainedEntry, type ChainProblem } from '../audit/chain.ts';
 import { verifyRows, type RowMismatch } from './row-check.ts';
+import { PostgresAdapter, sql } from 'kysely';
 import { inTransaction, type Db } from './tx.ts';
+
+/** the advisory lock key of the audit chain's appends (an arbitrary constant: "HLAU" in ASCII) */
+const AUDIT_CHAIN_LOCK = 0x484c4155;
 
 export class AuditLog {
   constructor(private readonly db: Db) {}
@@ -12,6 +16,9 @@ export class AuditLog {
   async append(entries: AuditEntry[]): Promise<ChainedEntry[]> {
     if (entries.length === 0) return [];
     return inTransaction(this.db, async (trx) => {
+      // PostgreSQL: several gateways (cluster mode) or connections append to one chain; one at a
+      // time, or two read the same head (held until the transaction ends). SQLite has one writer.
+      if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`.execute(trx);
       const head = await new AuditLog(trx).head();
       const chained = chain(entries, head.seq, head.hash);
       await trx
