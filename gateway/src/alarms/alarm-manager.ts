@@ -93,6 +93,8 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
    * time long past) is not "unhandled for 30 min" the moment it appears.
    */
   private readonly createdAt = new Map<string, number>();
+  /** cluster mode: per key, the event time up to which the previous owner handled its conditions (adopt()) */
+  private readonly handledUntil = new Map<string, number>();
   /** alarms already escalated for being unhandled, and for being overdue (once each) */
   private readonly unhandledDone = new Set<string>();
   private readonly overdueDone = new Set<string>();
@@ -122,8 +124,36 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
 
   /** Loads the open alarms and recent activations: a restart re-fires nothing. */
   async start(): Promise<void> {
+    await this.load(() => true);
+  }
+
+  /**
+   * Cluster mode (docs/cluster.md §5): takes over the enterprises of newly owned partitions — their
+   * open alarms and recent activations from the records database — and remembers, per key, the
+   * event time of the last rule-driven change the previous owner recorded. The new owner replays
+   * the stream from its last snapshot; a condition at or before that time was already handled and
+   * is not handled again, so a replay raises no alarm twice and loses no transition.
+   */
+  async adopt(enterprises: ReadonlySet<string>): Promise<void> {
+    await this.load((e) => enterprises.has(e), enterprises);
+  }
+
+  /** Cluster mode: forgets the enterprises of partitions this instance no longer owns (flush first). */
+  release(enterprises: ReadonlySet<string>): void {
+    for (const a of [...this.open.values()]) {
+      if (!enterprises.has(a.enterprise)) continue;
+      this.open.delete(a.key);
+      this.byId.delete(a.id);
+      this.createdAt.delete(a.id);
+      this.unhandledDone.delete(a.id);
+      this.overdueDone.delete(a.id);
+    }
+  }
+
+  private async load(mine: (enterprise: string) => boolean, adopted?: ReadonlySet<string>): Promise<void> {
     const now = this.o.clock.now();
     for (const a of await this.o.store.alarms.open()) {
+      if (!mine(a.enterprise)) continue;
       this.open.set(a.key, a);
       this.byId.set(a.id, a);
       this.mirrors.loaded(a);
@@ -136,8 +166,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     for (const t of await this.o.store.alarms.recentTransitions(since, 100_000)) {
       if (t.action !== 'raise' && t.action !== 'escalate') continue;
       const a = this.byId.get(t.alarmId) ?? (await this.o.store.alarms.get(t.alarmId));
-      if (a) this.remember(a.key, t.ts, t.severity);
+      if (a && mine(a.enterprise)) this.remember(a.key, t.ts, t.severity);
     }
+    if (!adopted) return;
+    // event times, whatever their age: the stream replays readings of any time it still holds
+    for (const [key, ts] of await this.o.store.cluster.lastRuleChanges([...adopted])) this.handledUntil.set(key, ts);
   }
 
   /**
@@ -183,6 +216,12 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
 
   /** A Condition from the rule engine (event time). */
   handle(c: Condition): void {
+    const done = this.handledUntil.get(c.key);
+    if (done !== undefined) {
+      // cluster takeover: the previous owner recorded this key's change at `done` (adopt())
+      if (c.ts <= done) return;
+      this.handledUntil.delete(c.key);
+    }
     const a = this.open.get(c.key);
     if (this.o.edges?.originOf(c.subject.enterprise) !== undefined) {
       // the edge's own alarm is authoritative for this key while it is open, and for its time once closed
