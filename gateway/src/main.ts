@@ -40,6 +40,8 @@ import { OccupancyPush } from './notify/occupancy-push.ts';
 import { LiveValues } from './inspection/live-values.ts';
 import { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
 import { openPipeline, type Pipeline } from './pipeline.ts';
+import { ClusterMode, type HubPublisher } from './cluster/cluster-mode.ts';
+import { clusterRoutes } from './api/cluster-routes.ts';
 
 export interface GatewayOptions {
   log?: Logger;
@@ -60,12 +62,15 @@ export class Gateway {
   readonly api: ReturnType<typeof buildApi>;
   readonly auth: TokenAuth;
   readonly hub: WsHub;
+  private readonly push: HubPublisher;
   readonly notify: NotifyRouter;
   readonly live = new LiveValues();
   /** gateway.mode central: the edges uplinking here (docs/uplink.md) */
   readonly central?: CentralMode;
   /** gateway.mode edge: the forward queue and the link to the central gateway */
   readonly edge?: EdgeMode;
+  /** gateway.mode cluster (docs/cluster.md): the stream is the WAL of device frames (the local WAL keeps derived points); leases, partitions, pushes to every instance (`push`) */
+  readonly cluster?: ClusterMode;
   /** the processing core, from start() until stop() */
   pipeline?: Pipeline;
   httpPort = 0;
@@ -104,37 +109,39 @@ export class Gateway {
     const sink = createSink(config.storage.telemetry, this.dataDir);
     this.runningSink = new RunningSink(sink, this.wal, m, c('sink').child({ id: sink.type }), { batchSize: config.wal.batchSize, clock }, this.deadLetters);
     const { maxPayloadBytes, autoRegister, maxMetricsPerDevice } = config.mqtt;
-    this.ingest = new Ingest({ assets: this.assets, wal: this.wal, deadLetters: this.deadLetters, metrics: m, log: c('ingest'), clock, maxPayloadBytes, autoRegister, maxMetricsPerDevice });
+    if (config.gateway.mode === 'cluster') this.cluster = new ClusterMode({ config, assets: this.assets, dataDir: this.dataDir, clock, log: c('cluster'), metrics: m });
+    this.ingest = new Ingest({ assets: this.assets, wal: this.cluster ? { append: this.cluster.append } : this.wal, deadLetters: this.deadLetters, metrics: m, log: c('ingest'), clock, maxPayloadBytes, autoRegister, maxMetricsPerDevice });
     const uplink = { config, wal: this.wal, metrics: m, log: c('uplink'), clock };
     // the uplink modes reach the core through these getters: it opens at start(), after them
     if (config.gateway.mode === 'central') this.central = new CentralMode({ ...uplink, assets: this.assets, deadLetters: this.deadLetters, alarms: () => this.pipeline?.alarms, hazards: () => this.pipeline?.hazards, store: () => this.pipeline?.records });
     if (config.gateway.mode === 'edge') this.edge = new EdgeMode({ ...uplink, dataDir: this.dataDir });
     const central = this.central;
-    const edges = central && { check: central.registry.check.bind(central.registry), accept: central.receiver.accept.bind(central.receiver), connected: central.registry.connected.bind(central.registry), disconnected: central.registry.disconnected.bind(central.registry) };
-    const mqttSource = createMqttSource(config, { assets: this.assets, metrics: m, log: this.log, clock, dataDir: this.dataDir, edges });
+    const mqttSource = createMqttSource(config, { assets: this.assets, metrics: m, log: this.log, clock, dataDir: this.dataDir, edges: central?.edgeHooks });
     this.sources.push(mqttSource);
     // central: the downlink to the edges goes out through the broker they are connected to (issue 16)
-    if (central && mqttSource instanceof EmbeddedBrokerSource) central.downlink.attach((topic, payload) => mqttSource.publish(topic, payload));
+    if (mqttSource instanceof EmbeddedBrokerSource) central?.downlink.attach((topic, payload) => mqttSource.publish(topic, payload));
     this.auth = new TokenAuth(config.auth.tokens, this.assets);
     this.hub = new WsHub({
       auth: this.auth,
       log: c('ws'),
-      snapshot: (id) => (this.pipeline?.alarms.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, clock.now())),
+      snapshot: (id) => (this.cluster ? this.cluster.snapshot((e) => this.auth.inScope(id, e)) : (this.pipeline?.alarms.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, clock.now()))),
       onDrop: () => m.wsDropped.inc(),
       logins: () => this.api?.loginGate,
     });
+    this.push = this.cluster ? this.cluster.push(this.hub) : this.hub;
     const webhookMetrics = { onDelivered: (n: string) => m.webhookDelivered.inc({ notifier: n }), onFailed: (n: string) => m.webhookFailed.inc({ notifier: n }), onDropped: (n: string) => m.webhookDropped.inc({ notifier: n }), onRetry: (n: string) => m.webhookRetried.inc({ notifier: n }) };
     this.notify = NotifyRouter.fromConfig(config.notify.webhooks, { gateway: config.gateway.id, timezone: tz, log: c('notify'), metrics: webhookMetrics });
     this.points = new PointWriter({ wal: this.wal, log: c('points'), clock, onDropped: (measurement, n) => m.derivedPointsDropped.inc({ measurement }, n) });
     // webhooks behind their own bounded queues: a slow robot never delays the WebSocket push
-    this.fanout = new Fanout({ notifiers: [new WsNotifier(this.hub), this.notify, new AlarmPoints(this.points)], timezone: tz, clock, metrics: m });
-    this.occupancy = new OccupancyPush({ assets: this.assets, live: this.live, hub: this.hub, points: this.points });
-    this.healthChecks = new GatewayHealth({ config, clock, log: this.log, wal: this.wal, runningSink: this.runningSink, sources: this.sources, edge: this.edge, central, records: () => this.pipeline && { alarms: this.pipeline.alarms, target: this.pipeline.records.target } });
-    const gauges = new GatewayGauges(m, { wal: this.wal, running: () => this.pipeline && { late: () => this.pipeline!.evaluator.stats().late, alarms: this.pipeline.alarms } });
+    this.fanout = new Fanout({ notifiers: [new WsNotifier(this.push), this.notify, new AlarmPoints(this.points)], timezone: tz, clock, metrics: m });
+    this.occupancy = new OccupancyPush({ assets: this.assets, live: this.live, hub: this.push, points: this.points });
+    this.healthChecks = new GatewayHealth({ config, clock, log: this.log, wal: this.wal, runningSink: this.runningSink, sources: this.sources, edge: this.edge, central, cluster: this.cluster, records: () => this.pipeline && { alarms: this.pipeline.alarms, target: this.pipeline.records.target } });
+    const gauges = new GatewayGauges(m, { wal: this.wal, cluster: this.cluster, running: () => this.pipeline && { late: () => this.pipeline!.evaluator.stats().late, alarms: this.pipeline.alarms } });
     this.api = buildApi({ assets: this.assets, auth: this.auth, sink, deadLetters: this.deadLetters, metrics: m, clock, log: this.log, health: () => this.health(), http: config.gateway.http, beforeScrape: () => gauges.refresh() });
     const p = () => this.pipeline;
     alarmRoutes(this.api, () => p()?.alarmRoutes);
     uplinkRoutes(this.api, { auth: this.auth, edge: this.edge, central });
+    clusterRoutes(this.api, { auth: this.auth, cluster: this.cluster, core: () => this.pipeline });
     inspectionRoutes(this.api, () => p() && { inspection: p()!.inspection, auth: this.auth });
     reportRoutes(this.api, () => p() && { stats: p()!.stats, reports: p()!.reports, auth: this.auth });
     notificationRoutes(this.api, () => p() && { store: p()!.records, alarms: p()!.alarms, hazards: p()!.hazards, auth: this.auth });
@@ -171,8 +178,9 @@ export class Gateway {
     try {
       this.sources.push(...(await createOpcuaSources(config, { assets: this.assets, metrics: this.metrics, log: this.log, clock: this.clock, dataDir: this.dataDir })));
       await this.wal.open();
+      await this.cluster?.connect();
       // records database, rule engine and alarm manager (CONTRACT §6): after the WAL, before the sources
-      this.pipeline = await openPipeline({ config, assets: this.assets, dataDir: this.dataDir, wal: this.wal, clock: this.clock, log: this.log, metrics: this.metrics, auth: this.auth, hub: this.hub, live: this.live, fanout: this.fanout, occupancy: this.occupancy, edge: this.edge, central: this.central });
+      this.pipeline = await openPipeline({ config, assets: this.assets, dataDir: this.dataDir, wal: this.wal, clock: this.clock, log: this.log, metrics: this.metrics, auth: this.auth, hub: this.push, live: this.live, fanout: this.fanout, occupancy: this.occupancy, edge: this.edge, central: this.central, cluster: this.cluster });
     } catch (err) {
       await this.stop();
       throw err;
@@ -187,6 +195,7 @@ export class Gateway {
     try {
       this.httpPort = await listenApi(this.api, config.gateway.http.host, config.gateway.http.port);
       this.hub.attach(this.api.server);
+      await this.cluster?.start(this.pipeline.clusterCore, this.httpPort);
       for (const s of this.sources) {
         await s.start(this.ingest.accept);
         if (s instanceof EmbeddedBrokerSource) this.mqttPort = s.port;
@@ -215,6 +224,7 @@ export class Gateway {
     await step('http close', () => this.api.close());
     for (const s of this.sources) await step(`stop ${s.name}`, () => s.stop());
     p?.link.stop();
+    await step('cluster stop', () => this.cluster?.stop());
     await step('rules stop', () => p?.ruleRunner.stop());
     await step('alarms flush', async () => {
       const left = await p?.alarms.closeWriter(this.config.alarms.stopFlushSeconds * 1000);

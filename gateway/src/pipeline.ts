@@ -12,7 +12,6 @@ import { DisposalService } from './alarms/disposal-service.ts';
 import type { TokenAuth } from './api/auth.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
-import { ConfigError } from './errors.ts';
 import { AlarmHazardLink } from './hazards/alarm-link.ts';
 import { HazardService } from './hazards/hazard-service.ts';
 import { PhotoStore } from './hazards/photos.ts';
@@ -33,8 +32,11 @@ import type { WsHub } from './notify/ws-hub.ts';
 import { openRecordStore, type RecordStore } from './records/record-store.ts';
 import type { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
 import type { Wal } from './wal/wal.ts';
-import { RuleConfigError } from '../../rules/src/compile.ts';
-import { createEvaluator, type RuleEvaluator } from '../../rules/src/evaluator.ts';
+import type { ClusterCore, ClusterMode } from './cluster/cluster-mode.ts';
+import type { Frame } from './model/types.ts';
+import type { Condition } from '../../rules/src/types.ts';
+import type { RuleEvaluator } from '../../rules/src/evaluator.ts';
+import { buildEvaluator } from './alarms/build-evaluator.ts';
 
 export interface PipelineDeps {
   config: Config;
@@ -45,12 +47,14 @@ export interface PipelineDeps {
   log: Logger;
   metrics: Metrics;
   auth: TokenAuth;
-  hub: WsHub;
+  hub: Pick<WsHub, 'publishReadings'>;
   live: LiveValues;
   fanout: Fanout;
   occupancy: OccupancyPush;
   edge?: EdgeMode;
   central?: CentralMode;
+  /** cluster mode: the partitions' runners feed the core instead of the WAL's rule runner */
+  cluster?: ClusterMode;
 }
 
 export interface Pipeline {
@@ -73,6 +77,8 @@ export interface Pipeline {
   scheduler: ReportScheduler;
   /** what the alarm routes need (api/alarm-routes.ts) */
   alarmRoutes: AlarmRouteDeps;
+  /** cluster mode: what the partition runners feed */
+  clusterCore: ClusterCore;
 }
 
 /** Opens the records database and builds the core on it; closes the database again if a later step fails. */
@@ -92,7 +98,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     const maintenance = config.alarms.maintenance.map((m) => ({ ...m, from: Date.parse(m.from), to: Date.parse(m.to) }));
     const am = new AlarmManager({ store: records, rules: evaluator.rules, timezone: tz, clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000, edges: central?.registry, maxPendingWrites: config.alarms.maxPendingWrites });
     alarms = am;
-    await am.start();
+    // cluster mode: each owned partition's alarms are adopted when it is taken (cluster-node.ts)
+    if (!d.cluster) await am.start();
     am.on('transition', (ev) => d.fanout.alarm(ev));
     const paging = (paged = openPaging(config.notify, { store: records, assets, alarms: am, clock, timezone: tz, log: c('paging'), metrics: d.metrics }));
     am.on('transition', (ev) => paging.pager.alarm(ev));
@@ -120,7 +127,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     });
     const reports = new ReportService({ stats, hazards, alarms: am, store: records, assets, clock, timezone: tz, font: config.reports.pdfFont, jurisdictionNames: config.reports.jurisdictionNames });
     const handovers = new HandoverService({ store: records, alarms: am, assets, clock });
-    const scheduler = (sched = new ReportScheduler({ schedules: config.reports.schedules, reports, store: records, email: paging.email, clock, timezone: tz, dir: join(d.dataDir, 'reports'), keepDays: config.reports.keepDays, backoffMs: config.reports.retrySeconds * 1000, log: c('reports'), onDelivery: (target, status) => d.metrics.reportDeliveries.inc({ target, status }) }));
+    const scheduler = (sched = new ReportScheduler({ schedules: config.reports.schedules, reports, store: records, email: paging.email, clock, timezone: tz, dir: join(d.dataDir, 'reports'), keepDays: config.reports.keepDays, backoffMs: config.reports.retrySeconds * 1000, log: c('reports'), onDelivery: (target, status) => d.metrics.reportDeliveries.inc({ target, status }), active: d.cluster ? () => d.cluster!.leads() : undefined }));
     await scheduler.start();
     scheduler.startTimer();
     // a declared status, from the API or (at an edge) from the centre: recorded, then the rules see it
@@ -128,17 +135,24 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       await records.declarations.add({ enterprise, status, from, reason, actor, at: clock.now() });
       declared.add({ enterprise, status, from });
       evaluator.declare(enterprise, status, from);
+      d.cluster?.declared(enterprise, status, from);
     };
     // the uplink sees every alarm and hazard change, and the WAL's frames, from here on
     await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id), declareHere);
     await central?.start();
     // an edge's enterprises open their own hazards, mirrored here
-    const link = new AlarmHazardLink({ alarms: am, hazards, clock, log: c('hazards'), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined });
-    evaluator.onCondition((cond) => {
+    const link = new AlarmHazardLink({ alarms: am, hazards, clock, log: c('hazards'), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined, owns: d.cluster ? (e) => d.cluster!.owns(e) : undefined });
+    const onCondition = (cond: Condition) => {
       am.handle(cond);
       link.condition(cond);
-    });
+    };
+    evaluator.onCondition(onCondition);
     evaluator.onOccupancy((o) => d.occupancy.handle(o));
+    const onFrame = (f: Frame) => {
+      if (f.type !== 'readings') return;
+      d.live.readings(f.readings);
+      d.hub.publishReadings(f.readings);
+    };
     const runner = new RuleRunner({
       evaluator,
       alarms: am,
@@ -148,14 +162,11 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       log: c('rules'),
       snapshotMs: config.rules.stateSnapshotSeconds * 1000,
       onError: () => d.metrics.rulesErrors.inc(),
-      onFrame: (f) => {
-        if (f.type !== 'readings') return;
-        d.live.readings(f.readings);
-        d.hub.publishReadings(f.readings);
-      },
+      onFrame,
     });
     ruleRunner = runner;
-    await runner.start(d.wal.read(Number.MAX_SAFE_INTEGER));
+    // cluster mode: the local WAL holds derived points only; the partitions are fed from the stream
+    if (!d.cluster) await runner.start(d.wal.read(Number.MAX_SAFE_INTEGER));
     link.start();
     const alarmRoutes: AlarmRouteDeps = {
       alarms: am,
@@ -174,7 +185,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       // central: an acknowledgement or a shelve of a mirrored alarm goes down to the edge that raised it (issue 16)
       downlink: central ? async (item) => void (await central.downlink.enqueue(item)) : undefined,
     };
-    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler };
+    const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame };
+    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
     await sched?.stop().catch(() => {});
@@ -182,27 +194,6 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     await paged?.deliveries.close(0).catch(() => {});
     await alarms?.closeWriter(0).catch(() => {});
     await records.close().catch(() => {});
-    throw err;
-  }
-}
-
-function buildEvaluator(config: Config, assets: AssetModel, declared: DeclaredStatusBook, central?: CentralMode): RuleEvaluator {
-  try {
-    return createEvaluator({
-      packs: config.rules.packs,
-      files: config.rules.files,
-      overrides: config.rules.overrides,
-      tagTtlSeconds: config.positioning.tagTtlSeconds,
-      env: {
-        assets,
-        timezone: config.gateway.timezone,
-        declaredStatusAt: (e: string, ts: number) => declared.at(e, ts),
-        // an edge's enterprises run on the time of their data: a dead link is not dead devices
-        dataClockOnly: central ? (e: string) => central.registry.originOf(e) !== undefined : undefined,
-      },
-    });
-  } catch (err) {
-    if (err instanceof RuleConfigError) throw new ConfigError(err.problems);
     throw err;
   }
 }

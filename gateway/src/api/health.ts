@@ -5,6 +5,7 @@
 // shown by publicError (first line, bounded, no credentials): /healthz is open to anyone.
 import type { AlarmManager } from '../alarms/alarm-manager.ts';
 import type { Clock } from '../clock.ts';
+import type { ClusterMode } from '../cluster/cluster-mode.ts';
 import type { Config } from '../config/schema.ts';
 import type { Source } from '../ingest/source.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
@@ -23,6 +24,8 @@ export interface GatewayHealthParts {
   sources: readonly Source[];
   edge?: EdgeMode;
   central?: CentralMode;
+  /** cluster mode: NATS and the leases (docs/cluster.md §7) */
+  cluster?: Pick<ClusterMode, 'health'>;
   /** the alarm writer and the records target, once the records database is open */
   records: () => { alarms: Pick<AlarmManager, 'writeStatus'>; target: string } | undefined;
 }
@@ -46,6 +49,7 @@ export class GatewayHealth {
     if (p.edge) checks.push(p.edge.uplink.health());
     const central = p.central;
     if (central) checks.push({ name: 'edges', ok: true, detail: { edges: [...central.registry.edges.values()].map((e) => central.view(e)) } });
+    if (p.cluster) checks.push(p.cluster.health());
     const records = this.records();
     if (records) checks.push(records);
     checks.push(this.wal());

@@ -18,6 +18,8 @@ export interface AlarmHazardLinkOptions {
   log: Logger;
   /** the enterprise's alarms come from an edge, which opens its own hazards (mirrored here) */
   mirrored?: (enterprise: string) => boolean;
+  /** cluster mode: the enterprises whose alarms this instance owns now (docs/cluster.md §5) */
+  owns?: (enterprise: string) => boolean;
   /** how often overdue rectifications are looked for (default 30 s) */
   overdueEveryMs?: number;
 }
@@ -50,7 +52,7 @@ export class AlarmHazardLink {
 
   /** Overdue rectifications become alarms (CONTRACT §8). */
   async checkOverdue(now = this.o.clock.now()): Promise<void> {
-    for (const c of await this.o.hazards.overdueConditions(now)) this.o.alarms.handle(c);
+    for (const c of await this.o.hazards.overdueConditions(now)) if (this.o.owns?.(c.subject.enterprise) ?? true) this.o.alarms.handle(c);
   }
 
   /** One hazard per alarm, made by the system; a failure is logged and the alarm stays as it is. */

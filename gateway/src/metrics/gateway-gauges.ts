@@ -7,6 +7,8 @@ import type { Metrics } from './metrics.ts';
 
 export interface GaugeSources {
   wal: Pick<Wal, 'oldestAgeSeconds'>;
+  /** cluster mode: ownership and lag (docs/cluster.md §7) */
+  cluster?: { gauges(): void };
   /** once the rule engine and the alarm manager run */
   running: () => { late: () => number; alarms: Pick<AlarmManager, 'openAlarms' | 'gauges' | 'writeStatus'> } | undefined;
 }
@@ -22,6 +24,7 @@ export class GatewayGauges {
   refresh(): void {
     const { m } = this;
     m.walAge.set(this.s.wal.oldestAgeSeconds());
+    this.s.cluster?.gauges();
     const r = this.s.running();
     const counts: Record<string, number> = { red: 0, orange: 0, yellow: 0, blue: 0 };
     for (const a of r?.alarms.openAlarms() ?? []) counts[a.severity]++;

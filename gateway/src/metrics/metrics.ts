@@ -9,6 +9,13 @@ export class Metrics {
   readonly rejected = new Counter({ name: 'hazardline_ingest_rejected_total', help: 'Messages rejected (CONTRACT §3.5), by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly durable = new Histogram({ name: 'hazardline_ingest_durable_seconds', help: 'Arrival to durable-in-WAL latency of accepted messages (the PUBACK waits for it)', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [this.registry] });
   readonly deadLetterDropped = new Counter({ name: 'hazardline_deadletter_dropped_total', help: 'Dead letters not stored because the dead-letter queue was full', registers: [this.registry] });
+  // cluster mode (docs/cluster.md §7): this instance's share
+  readonly clusterOwned = new Gauge({ name: 'hazardline_cluster_partitions_owned', help: 'Cluster mode: partitions this instance owns (holds the lease of)', registers: [this.registry] });
+  readonly clusterLag = new Gauge({ name: 'hazardline_cluster_partition_lag', help: 'Cluster mode: messages of an owned partition in the ingest stream not yet folded in', labelNames: ['partition'], registers: [this.registry] });
+  readonly clusterSeq = new Gauge({ name: 'hazardline_cluster_partition_seq', help: 'Cluster mode: the last stream sequence folded into an owned partition', labelNames: ['partition'], registers: [this.registry] });
+  readonly clusterTakeovers = new Counter({ name: 'hazardline_cluster_takeovers_total', help: 'Cluster mode: partitions this instance has taken', registers: [this.registry] });
+  readonly clusterLeasesLost = new Counter({ name: 'hazardline_cluster_leases_lost_total', help: 'Cluster mode: partition leases this instance lost without handing them over (taken by another, or not renewed in time)', registers: [this.registry] });
+  readonly clusterLeaseUp = new Gauge({ name: 'hazardline_cluster_lease_renewing', help: 'Cluster mode: 1 while the leases are renewed on time, 0 when fenced or failing', registers: [this.registry] });
   readonly walDepth = new Gauge({ name: 'hazardline_wal_depth', help: 'WAL entries not yet in the telemetry store', registers: [this.registry] });
   readonly walAge = new Gauge({ name: 'hazardline_wal_age_seconds', help: 'Age of the oldest WAL entry not yet in the telemetry store', registers: [this.registry] });
   readonly walBytes = new Gauge({ name: 'hazardline_wal_bytes', help: 'Bytes of WAL segments on disk', registers: [this.registry] });

@@ -66,6 +66,8 @@ export interface SchedulerOptions {
   onDelivery?: (target: string, status: string) => void;
   /** first retry delay (default 30 s, doubling to 30 min) */
   backoffMs?: number;
+  /** cluster mode: only the instance owning partition 0 makes the scheduled runs (docs/cluster.md §6) */
+  active?: () => boolean;
 }
 
 const safeUrl = (u: string) => {
@@ -122,7 +124,7 @@ export class ReportScheduler {
   }
 
   startTimer(everyMs = 30_000): void {
-    this.timer = setInterval(() => void this.tick(this.o.clock.now()).catch((err) => this.o.log.error({ err }, 'scheduled report failed')), everyMs);
+    this.timer = setInterval(() => (this.o.active?.() ?? true) && void this.tick(this.o.clock.now()).catch((err) => this.o.log.error({ err }, 'scheduled report failed')), everyMs);
     this.timer.unref();
   }
 

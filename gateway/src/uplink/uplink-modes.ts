@@ -115,6 +115,13 @@ export class CentralMode {
   readonly receiver: UplinkReceiver;
   /** the centre's decisions for the edges' enterprises, sent down (issue 16) */
   readonly downlink: DownlinkSender;
+  /** what the embedded broker asks of the central (edge logins and their uplink) */
+  readonly edgeHooks = {
+    check: (...a: Parameters<EdgeRegistry['check']>) => this.registry.check(...a),
+    accept: (...a: Parameters<UplinkReceiver['accept']>) => this.receiver.accept(...a),
+    connected: (...a: Parameters<EdgeRegistry['connected']>) => this.registry.connected(...a),
+    disconnected: (...a: Parameters<EdgeRegistry['disconnected']>) => this.registry.disconnected(...a),
+  };
   private timer?: NodeJS.Timeout;
   private savedState = '';
   /** WAL entries up to here are reflected in the saved state; later segments are kept (-1: not loaded yet, keep all) */

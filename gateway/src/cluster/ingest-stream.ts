@@ -1,0 +1,74 @@
+// Cluster mode's write-ahead log (docs/cluster.md §3): one JetStream stream, replicated by RAFT
+// over `cluster.replicas` NATS nodes, one subject per partition. An append resolves when every
+// partition's message has its publish acknowledgement, which JetStream gives only once a majority
+// of the stream's replicas hold it; only then is a QoS 1 reading acknowledged to its device.
+import type { JetStreamClient, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { StreamUnavailableError } from '../errors.ts';
+import type { DeviceFrame, Frame } from '../model/types.ts';
+import { decodeFrame, encodeFrame } from '../wal/codec.ts';
+import { byPartition, partitionSubject } from './partition.ts';
+
+export interface IngestStreamOptions {
+  name: string;
+  partitions: number;
+  replicas: number;
+  retentionHours: number;
+}
+
+export class IngestStream {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    readonly o: IngestStreamOptions,
+  ) {}
+
+  /** Creates the stream, or checks that the existing one has this cluster's subjects. */
+  async open(): Promise<void> {
+    const want: Partial<StreamConfig> & { name: string } = {
+      name: this.o.name,
+      subjects: ['hl.ingest.*'],
+      num_replicas: this.o.replicas,
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: this.o.retentionHours * 3600 * 1e9,
+    };
+    try {
+      const info = await this.jsm.streams.info(this.o.name);
+      if (info.config.num_replicas !== this.o.replicas || info.config.max_age !== want.max_age) await this.jsm.streams.update(this.o.name, { ...info.config, num_replicas: this.o.replicas, max_age: want.max_age });
+    } catch (err) {
+      if ((err as { name?: string; code?: string | number }).name !== 'StreamNotFoundError' && !/stream not found/i.test((err as Error).message)) throw err;
+      await this.jsm.streams.add(want);
+    }
+  }
+
+  /** Device frames into their partitions' subjects; resolves once all are replicated. */
+  append = async (frames: readonly DeviceFrame[]): Promise<void> => {
+    const groups = byPartition(frames, this.o.partitions);
+    try {
+      await Promise.all([...groups].map(([p, fs]) => this.js.publish(partitionSubject(p), encodeMessage(fs), { timeout: 5000 })));
+    } catch (err) {
+      throw new StreamUnavailableError((err as Error).message);
+    }
+  };
+
+  /** The last stream sequence of a partition's subject (0 when it holds nothing). */
+  async lastSeq(partition: number): Promise<number> {
+    try {
+      const m = await this.jsm.streams.getMessage(this.o.name, { last_by_subj: partitionSubject(partition) });
+      return m?.seq ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+/** One stream message: the frames of one append for one partition, each in the WAL's encoding. */
+export function encodeMessage(frames: readonly Frame[]): string {
+  return `[${frames.map(encodeFrame).join(',')}]`;
+}
+
+export function decodeMessage(data: string): Frame[] {
+  return (JSON.parse(data) as Parameters<typeof decodeFrame>[0][]).map(decodeFrame);
+}
