@@ -72,6 +72,8 @@ const ROUTES: Route[] = [
   { name: 'POST verifications', method: 'POST', url: () => '/api/v1/verifications', body: () => ({}), roles: ['regulator', 'admin'], scoped: false },
   { name: 'POST verifications/:id/result', method: 'POST', url: () => '/api/v1/verifications/vf-none/result', body: () => ({}), roles: ['regulator', 'admin'], scoped: false },
   { name: 'GET uplink', method: 'GET', url: () => '/api/v1/uplink', roles: VIEW, scoped: false },
+  // outside cluster mode an admitted role gets the route's own 404 (docs/cluster.md §7)
+  { name: 'GET cluster', method: 'GET', url: () => '/api/v1/cluster', roles: ['regulator', 'admin'], scoped: false },
   { name: 'GET stats', method: 'GET', url: (s) => `/api/v1/stats?enterprise=${ent(s)}`, roles: VIEW, scoped: true },
   { name: 'GET reports/bulletin', method: 'GET', url: (s) => `/api/v1/reports/bulletin?enterprise=${ent(s)}&month=2026-11`, roles: ['officer', 'regulator', 'admin'], scoped: true },
   { name: 'GET exports/alarms', method: 'GET', url: (s) => `/api/v1/exports/alarms?enterprise=${ent(s)}&format=csv`, roles: VIEW, scoped: true },
