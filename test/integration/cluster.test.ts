@@ -175,6 +175,15 @@ describe('cluster mode: three instances on NATS JetStream, PostgreSQL and Influx
       p.ws.close();
     }
 
+    // views computed from open alarms (the shift handover's draft) cover the enterprises owned elsewhere too
+    for (const x of survivors) {
+      const draft = await waitFor(async () => {
+        const d = (await api(x, '/api/v1/handovers/draft')).body.draft;
+        return d.openAlarms.filter((a: any) => a.rule === 'gas.ch4').length === ENTERPRISES.length ? d : null;
+      }, 20_000, `the handover draft of ${x.id} with every open alarm`);
+      expect(new Set(draft.openAlarms.map((a: any) => a.enterprise))).toEqual(new Set(ENTERPRISES));
+    }
+
     // an acknowledgement made on an instance that does not own the alarm is done by its owner
     const target = lists[0].find((a: any) => a.enterprise === 'ent-0');
     const ownerNow = (await cluster(survivors[0])).partitions[busy].owner;
@@ -185,5 +194,16 @@ describe('cluster mode: three instances on NATS JetStream, PostgreSQL and Influx
     // in the records before the answer: a read from another instance right after sees it
     const again = await api(survivors.find((x) => x !== elsewhere)!, `/api/v1/alarms?state=all&rule=gas.ch4&enterprise=ent-0`);
     expect(again.body.alarms[0]).toMatchObject({ ackNote: '现场已确认', ackedBy: '管理员' });
+
+    // a clean stop hands its partitions over (state saved, leases freed) and says it is no longer alive
+    const [leaving, staying] = survivors;
+    expect(await leaving.child!.terminate()).toBe(0);
+    leaving.child = undefined;
+    const last = await waitFor(async () => {
+      const v = await cluster(staying);
+      return v.partitions.every((p: any) => p.owner === staying.id) ? v : null;
+    }, 30_000, `every partition owned by ${staying.id}`);
+    expect(last.instances.filter((i: any) => i.alive).map((i: any) => i.id)).toEqual([staying.id]);
+    expect(last.partitions.filter((p: any) => p.lag > 0)).toEqual([]);
   }, 240_000);
 });

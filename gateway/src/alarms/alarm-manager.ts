@@ -95,6 +95,10 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   private readonly createdAt = new Map<string, number>();
   /** cluster mode: per key, the event time up to which the previous owner handled its conditions (adopt()) */
   private readonly handledUntil = new Map<string, number>();
+  /** cluster mode: the enterprises of the partitions this instance owns */
+  private readonly adopted = new Set<string>();
+  /** cluster mode: open alarms as last read from the records, shown for the enterprises other instances own */
+  private foreign: Alarm[] = [];
   /** alarms already escalated for being unhandled, and for being overdue (once each) */
   private readonly unhandledDone = new Set<string>();
   private readonly overdueDone = new Set<string>();
@@ -135,11 +139,13 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
    * is not handled again, so a replay raises no alarm twice and loses no transition.
    */
   async adopt(enterprises: ReadonlySet<string>): Promise<void> {
+    for (const e of enterprises) this.adopted.add(e);
     await this.load((e) => enterprises.has(e), enterprises);
   }
 
   /** Cluster mode: forgets the enterprises of partitions this instance no longer owns (flush first). */
   release(enterprises: ReadonlySet<string>): void {
+    for (const e of enterprises) this.adopted.delete(e);
     for (const a of [...this.open.values()]) {
       if (!enterprises.has(a.enterprise)) continue;
       this.open.delete(a.key);
@@ -196,8 +202,15 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     return this.writer.close(timeoutMs);
   }
 
+  /** The open alarms; in cluster mode those of other instances' partitions too, read-only (setForeign). */
   openAlarms(): Alarm[] {
-    return [...this.open.values()];
+    const own = [...this.open.values()];
+    return this.foreign.length === 0 ? own : own.concat(this.foreign.filter((a) => !this.adopted.has(a.enterprise)));
+  }
+
+  /** Cluster mode: the records' open alarms, for views served here of enterprises owned elsewhere. */
+  setForeign(open: Alarm[]): void {
+    this.foreign = open;
   }
 
   get(id: string): Alarm | undefined {

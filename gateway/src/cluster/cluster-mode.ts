@@ -32,6 +32,8 @@ import { PartitionRunner } from './partition-runner.ts';
 type ClusterConfig = NonNullable<Config['cluster']>;
 const DECLARE_SUBJECT = 'hl.cluster.declare';
 const OPEN_TIMEOUT_MS = 60_000;
+/** how often the open alarms of other instances' partitions are read again (and 250 ms after any push) */
+const FOREIGN_REFRESH_MS = 5000;
 
 export interface ClusterModeOptions {
   config: Config;
@@ -69,6 +71,9 @@ export class ClusterMode {
   private records?: RecordStore;
   private natsUp = false;
   private pushes?: ClusterPush;
+  private core?: ClusterCore;
+  private foreignTimer?: NodeJS.Timeout;
+  private foreignPending?: NodeJS.Timeout;
 
   constructor(private readonly o: ClusterModeOptions) {
     this.c = o.config.cluster!;
@@ -82,7 +87,7 @@ export class ClusterMode {
 
   /** The consoles' pushes of this instance, sent to every instance's consoles once NATS is up. */
   push(hub: HubPublisher): ClusterPush {
-    this.pushes = new ClusterPush(hub, this.o.log);
+    this.pushes = new ClusterPush(hub, this.o.log, () => this.foreignSoon());
     return this.pushes;
   }
 
@@ -162,6 +167,11 @@ export class ClusterMode {
         }
       },
     });
+    this.core = core;
+    // views served here (inspection, handover, counts) show the alarms of enterprises owned elsewhere too
+    await this.refreshForeign();
+    this.foreignTimer = setInterval(() => void this.refreshForeign(), FOREIGN_REFRESH_MS);
+    this.foreignTimer.unref();
     const tz = config.gateway.timezone;
     const now = this.o.clock.now();
     this.pushes?.attach(this.nc!, (await core.records.alarms.open()).map((a) => ({ id: a.id, enterprise: a.enterprise, json: alarmJson(a, tz, now) })));
@@ -223,6 +233,24 @@ export class ClusterMode {
     return this.node?.owned().some((x) => x.partition === 0) ?? false;
   }
 
+  private async refreshForeign(): Promise<void> {
+    try {
+      if (this.core) this.core.alarms.setForeign(await this.core.records.alarms.open());
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, 'reading the open alarms of other instances failed');
+    }
+  }
+
+  /** An alarm changed on another instance: read the open alarms again shortly (coalesced). */
+  private foreignSoon(): void {
+    if (this.foreignPending) return;
+    this.foreignPending = setTimeout(() => {
+      this.foreignPending = undefined;
+      void this.refreshForeign();
+    }, 250);
+    this.foreignPending.unref();
+  }
+
   /** A status declared here: to the owner of the enterprise, wherever it runs. */
   declared(enterprise: string, status: DeclaredStatus, from: number): void {
     this.nc?.publish(DECLARE_SUBJECT, JSON.stringify({ enterprise, status, from }));
@@ -278,6 +306,8 @@ export class ClusterMode {
 
   /** Hands every partition over (state saved, leases freed), then closes NATS. */
   async stop(): Promise<void> {
+    clearInterval(this.foreignTimer);
+    clearTimeout(this.foreignPending);
     await this.node?.stop();
     await this.nc?.drain().catch(() => {});
   }

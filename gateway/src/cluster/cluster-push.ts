@@ -27,6 +27,8 @@ export class ClusterPush implements HubPublisher {
   constructor(
     private readonly hub: HubPublisher,
     private readonly log: Logger,
+    /** an alarm changed somewhere in the cluster */
+    private readonly onAlarm?: () => void,
   ) {}
 
   /** From here on pushes go over NATS; `open` seeds the snapshot (the records' open alarms, as JSON). */
@@ -85,6 +87,7 @@ export class ClusterPush implements HubPublisher {
         const a = m.d as { id: string; state: AlarmState };
         if (OPEN.has(a.state)) this.open.set(a.id, { enterprise: m.e, json: m.d });
         else this.open.delete(a.id);
+        this.onAlarm?.();
         return this.hub.publishAlarm(m.e, m.d);
       }
       case 'hazard':
