@@ -24,7 +24,10 @@ export async function spawnGateway(configFile: string, httpPort: number, env: Re
     if (proc.exitCode !== null) throw new Error(`gateway exited ${proc.exitCode}: ${out}`);
     const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
     return res.status === 200;
-  }, 30_000, 'gateway healthy');
+  }, 30_000, 'gateway healthy').catch((err: Error) => {
+    proc.kill('SIGKILL');
+    throw new Error(`${err.message}\n--- gateway output (last 3000 characters)\n${out.slice(-3000)}`);
+  });
   return {
     proc,
     output: () => out,

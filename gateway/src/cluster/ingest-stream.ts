@@ -16,7 +16,18 @@ export interface IngestStreamOptions {
   retentionHours: number;
 }
 
+/** a stream message holds at most about this much (NATS' default max_payload is 1 MiB) */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+interface Batch {
+  frames: string[];
+  bytes: number;
+  waiters: { resolve: () => void; reject: (err: Error) => void }[];
+}
+
 export class IngestStream {
+  private readonly batches = new Map<number, Batch>();
+
   constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
@@ -43,15 +54,46 @@ export class IngestStream {
     }
   }
 
-  /** Device frames into their partitions' subjects; resolves once all are replicated. */
+  /**
+   * Device frames into their partitions' subjects; resolves once all are replicated. Appends made
+   * in the same turn of the event loop are one stream message per partition (group commit, as the
+   * WAL does): one replication round for many devices' messages, in their order.
+   */
   append = async (frames: readonly DeviceFrame[]): Promise<void> => {
     const groups = byPartition(frames, this.o.partitions);
-    try {
-      await Promise.all([...groups].map(([p, fs]) => this.js.publish(partitionSubject(p), encodeMessage(fs), { timeout: 5000 })));
-    } catch (err) {
-      throw new StreamUnavailableError((err as Error).message);
-    }
+    await Promise.all([...groups].map(([p, fs]) => this.enqueue(p, fs)));
   };
+
+  private enqueue(partition: number, frames: Frame[]): Promise<void> {
+    let b = this.batches.get(partition);
+    if (!b) {
+      b = { frames: [], bytes: 0, waiters: [] };
+      this.batches.set(partition, b);
+      setImmediate(() => this.flush(partition));
+    }
+    const batch = b;
+    for (const f of frames) {
+      const text = encodeFrame(f);
+      batch.frames.push(text);
+      batch.bytes += text.length + 1;
+    }
+    const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    if (batch.bytes >= MAX_MESSAGE_BYTES) this.flush(partition);
+    return done;
+  }
+
+  private flush(partition: number): void {
+    const b = this.batches.get(partition);
+    if (!b) return;
+    this.batches.delete(partition);
+    this.js.publish(partitionSubject(partition), `[${b.frames.join(',')}]`, { timeout: 5000 }).then(
+      () => b.waiters.forEach((w) => w.resolve()),
+      (err: Error) => {
+        const e = new StreamUnavailableError(err.message);
+        b.waiters.forEach((w) => w.reject(e));
+      },
+    );
+  }
 
   /** The last stream sequence of a partition's subject (0 when it holds nothing). */
   async lastSeq(partition: number): Promise<number> {
@@ -64,11 +106,7 @@ export class IngestStream {
   }
 }
 
-/** One stream message: the frames of one append for one partition, each in the WAL's encoding. */
-export function encodeMessage(frames: readonly Frame[]): string {
-  return `[${frames.map(encodeFrame).join(',')}]`;
-}
-
+/** One stream message: frames of one partition, each in the WAL's encoding, as a JSON array. */
 export function decodeMessage(data: string): Frame[] {
   return (JSON.parse(data) as Parameters<typeof decodeFrame>[0][]).map(decodeFrame);
 }
