@@ -10,6 +10,8 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { clusterConfigs, clusterView, devicePassword, freshDatabase, startInstances, type ClusterInstance } from '../test/helpers/cluster.ts';
 import { startInfluxd } from '../test/helpers/influxd.ts';
 import { startNatsCluster } from '../test/helpers/nats-cluster.ts';
@@ -69,7 +71,8 @@ async function main() {
       const db = await freshDatabase('hl_bench_cluster');
       await fetch(`${influx.url}/query?q=${encodeURIComponent('DROP DATABASE hl_cluster')}`, { method: 'POST' });
       const takeover = n === 3;
-      const list = await clusterConfigs(n, { nats: nats.urls, influx: influx.url, records: db.url, enterprises: ENTERPRISES, partitions: PARTITIONS, cluster: { stream: `HL_BENCH_${n}_${Date.now() % 100000}`, ...(takeover ? { leaseSeconds: 15, heartbeatSeconds: 3 } : {}) } });
+      const stream = `HL_BENCH_${n}`;
+      const list = await clusterConfigs(n, { nats: nats.urls, influx: influx.url, records: db.url, enterprises: ENTERPRISES, partitions: PARTITIONS, cluster: { stream, ...(takeover ? { leaseSeconds: 15, heartbeatSeconds: 3 } : {}) } });
       try {
         await startInstances(list);
         await waitFor(async () => (await clusterView(list[0])).partitions.every((p: { owner: string | null }) => p.owner) || null, 90_000, 'every partition owned');
@@ -97,6 +100,10 @@ async function main() {
       } finally {
         for (const x of list) await x.child?.terminate().catch(() => {});
         await db.drop().catch(() => {});
+        // the next run's stream takes the same subjects
+        const nc = await connect({ servers: nats.urls });
+        await (await jetstreamManager(nc)).streams.delete(stream).catch(() => {});
+        await nc.close();
       }
     }
   } finally {

@@ -3,7 +3,7 @@
 // pipeline hands it the alarm manager and the consumers of conditions and frames at start.
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, JetStreamApiError, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { Condition } from '../../../rules/src/types.ts';
 import type { OccupancyChange } from '../../../rules/src/evaluator.ts';
 import type { AlarmManager } from '../alarms/alarm-manager.ts';
@@ -13,7 +13,7 @@ import type { HealthCheck } from '../api/server.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
 import { Backoff } from '../backoff.ts';
-import { StreamUnavailableError } from '../errors.ts';
+import { ConfigError, StreamUnavailableError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeclaredStatus } from '../model/assets.ts';
@@ -32,6 +32,8 @@ import { PartitionRunner } from './partition-runner.ts';
 type ClusterConfig = NonNullable<Config['cluster']>;
 const DECLARE_SUBJECT = 'hl.cluster.declare';
 const OPEN_TIMEOUT_MS = 60_000;
+/** JetStream API errors worth waiting out at start: its cluster not yet formed (10008), too few peers up yet (10005) */
+const RETRYABLE_API_CODES = new Set([10008, 10005]);
 /** how often the open alarms of other instances' partitions are read again (and 250 ms after any push) */
 const FOREIGN_REFRESH_MS = 5000;
 
@@ -116,6 +118,8 @@ export class ClusterMode {
         await this.stream.open();
         return;
       } catch (err) {
+        // JetStream answered and said no (subjects taken by another stream, a config it refuses): not a wait
+        if (err instanceof JetStreamApiError && !RETRYABLE_API_CODES.has(err.code)) throw new ConfigError([`cluster.stream: JetStream refused stream ${this.c.stream} (subjects hl.ingest.*): ${err.message} (JetStream API error ${err.code})`]);
         if (performance.now() > deadline) throw new StreamUnavailableError(`stream ${this.c.stream} could not be opened within ${OPEN_TIMEOUT_MS / 1000} s: ${(err as Error).message}`);
         this.o.log.warn({ err: (err as Error).message }, 'JetStream not ready yet; retrying');
         await new Promise((r) => setTimeout(r, backoff.next()));
