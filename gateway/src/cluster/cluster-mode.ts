@@ -13,7 +13,7 @@ import type { HealthCheck } from '../api/server.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
 import { Backoff } from '../backoff.ts';
-import { ConfigError, StreamUnavailableError } from '../errors.ts';
+import { ConfigError, StoreUnavailableError, StreamUnavailableError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeclaredStatus } from '../model/assets.ts';
@@ -104,7 +104,7 @@ export class ClusterMode {
     try {
       this.nc = await connect({ servers: nats.servers, name: this.o.config.gateway.id, user: nats.user, pass: nats.pass, token: nats.token, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
     } catch (err) {
-      throw new StreamUnavailableError(`cluster.nats.servers: cannot reach ${nats.servers.join(', ')}: ${(err as Error).message}`);
+      throw new StoreUnavailableError('cluster.nats.servers', nats.servers.map((u) => u.replace(/\/\/[^@/]*@/, '//')).join(', '), (err as Error).message);
     }
     this.natsUp = true;
     void this.watch(this.nc);
@@ -142,7 +142,7 @@ export class ClusterMode {
   async start(core: ClusterCore, httpPort: number): Promise<void> {
     const { config, metrics: m } = this.o;
     const host = config.gateway.http.host;
-    const http = `http://${host === '0.0.0.0' || host === '::' ? hostname() : host}:${httpPort}`;
+    const http = `${config.gateway.http.tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '::' ? hostname() : host}:${httpPort}`;
     this.records = core.records;
     this.node = new ClusterNode({
       id: config.gateway.id,

@@ -130,7 +130,8 @@ export class ClusterNode {
       this.o.log.info({ partition, epoch, enterprises: enterprises.size, from: runner.seq, ms: Math.round(performance.now() - t0) }, 'partition taken');
     } catch (err) {
       this.o.log.error({ err, partition }, 'taking the partition failed; giving it back');
-      await this.drop(partition, false);
+      if (this.held.has(partition)) await this.drop(partition, false);
+      else this.o.alarms.release(enterprises);
       await this.o.records.release(partition, this.o.id, epoch).catch(() => {});
     }
   }
