@@ -1,33 +1,15 @@
 // Cluster-mode instances for tests and `npm run bench:cluster` (docs/cluster.md): a fresh
 // PostgreSQL database, and N configs sharing NATS, that database and an InfluxDB, each with its
 // own id, ports and dataDir; one device `gas-1` per enterprise (username dev-<enterprise>).
-import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnGateway, type ChildGateway } from './child-gateway.ts';
 import { tempDir, writeConfigFile } from './gateway.ts';
 import { freePorts } from './ports.ts';
 
-export const PG_URL = process.env.HAZARDLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const CLUSTER_ADMIN = 'cluster-admin';
 export const devicePassword = (enterprise: string) => `pw-${enterprise}-0123`;
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-/** A new, empty database on the test server; its URL and a function that drops it. */
-export async function freshDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${process.pid}_${Date.now() % 1_000_000}`;
-  await admin((c) => c.query(`create database ${name}`));
-  return { url: PG_URL.replace(/\/[^/]*$/, `/${name}`), drop: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}) };
-}
+export { freshDatabase } from './postgres.ts';
 
 export interface ClusterInstance {
   id: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRecordStore, type RecordStore } from '../../gateway/src/records/record-store.ts';
 import { partitionStateName } from '../../gateway/src/records/cluster-records.ts';
-import { freshDatabase } from '../helpers/cluster.ts';
+import { freshDatabase } from '../helpers/postgres.ts';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let store: RecordStore;
@@ -79,7 +79,7 @@ describe('partition leases (docs/cluster.md §4)', () => {
     expect(inst[0].heartbeatAt).toBe(at);
   });
 
-  it("lastRuleChanges: per alarm key of the enterprises, the last rule-driven change's event time", async () => {
+  it("lastRuleChanges and recentActivations: what a new owner must not do again, and its escalation history", async () => {
     const alarm = (id: string, key: string, enterprise: string) => ({ id, key, enterprise });
     const base = { rule: 'gas.ch4', severity: 'yellow', state: 'cleared_unacked', active: false, site: 's1', zone: null, device: 'gas-1', metric: 'ch4', value: 1.2, peak: 1.2, threshold: 1, message: 'm', messageEn: 'm', count: 1, raisedAt: 1000, updatedAt: 5000, ackedAt: null, ackedBy: null, ackNote: null, clearedAt: 5000, closedAt: null, shelvedUntil: null, shelveReason: null, suppressedReason: null, dueBy: 9_999_999, retroactive: false, escalations: 0, hazardId: null, evidence: null, origin: null };
     await store.alarms.insert({ ...base, ...alarm('al-1', 'k1', 'ent-a') } as never);
@@ -92,5 +92,11 @@ describe('partition leases (docs/cluster.md §4)', () => {
     expect(await store.cluster.lastRuleChanges(['ent-a'])).toEqual(new Map([['k1', 5000]]));
     expect(await store.cluster.lastRuleChanges(['ent-a', 'ent-b'])).toEqual(new Map([['k1', 5000], ['k2', 2000]]));
     expect(await store.cluster.lastRuleChanges([])).toEqual(new Map());
+    // the escalation history of the adopted enterprises: raises and escalations only, since a time
+    expect(await store.cluster.recentActivations(['ent-a', 'ent-b'], 0, 10)).toEqual([
+      { key: 'k1', ts: 1000, severity: 'yellow' },
+      { key: 'k2', ts: 2000, severity: 'yellow' },
+    ]);
+    expect(await store.cluster.recentActivations(['ent-a'], 1500, 10)).toEqual([]);
   });
 });

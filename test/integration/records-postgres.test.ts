@@ -5,25 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, StoreUnavailableError } from '../../gateway/src/errors.ts';
 import { openRecordStore } from '../../gateway/src/records/record-store.ts';
 import { recordStoreContract } from '../contracts/records/index.ts';
+import { PG_URL, pgAdmin as admin } from '../helpers/postgres.ts';
 
-const PG_URL = process.env.HAZARDLINE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `hl_test_${process.pid}_${Date.now()}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'hl-records-pg-'));
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 const dropSchema = (s: string) => admin((c) => c.query(`drop schema if exists "${s}" cascade`));
 

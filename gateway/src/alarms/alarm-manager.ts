@@ -169,12 +169,17 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
       if (now > a.dueBy) this.overdueDone.add(a.id);
     }
     const since = this.o.clock.now() - 24 * 3_600_000;
-    for (const t of await this.o.store.alarms.recentTransitions(since, 100_000)) {
-      if (t.action !== 'raise' && t.action !== 'escalate') continue;
-      const a = this.byId.get(t.alarmId) ?? (await this.o.store.alarms.get(t.alarmId));
-      if (a && mine(a.enterprise)) this.remember(a.key, t.ts, t.severity);
+    if (adopted) {
+      // one query for the adopted enterprises (a cluster instance adopts partition by partition)
+      for (const t of await this.o.store.cluster.recentActivations([...adopted], since, 100_000)) this.remember(t.key, t.ts, t.severity as Severity);
+    } else {
+      for (const t of await this.o.store.alarms.recentTransitions(since, 100_000)) {
+        if (t.action !== 'raise' && t.action !== 'escalate') continue;
+        const a = this.byId.get(t.alarmId) ?? (await this.o.store.alarms.get(t.alarmId));
+        if (a && mine(a.enterprise)) this.remember(a.key, t.ts, t.severity);
+      }
+      return;
     }
-    if (!adopted) return;
     // event times, whatever their age: the stream replays readings of any time it still holds
     for (const [key, ts] of await this.o.store.cluster.lastRuleChanges([...adopted])) this.handledUntil.set(key, ts);
   }

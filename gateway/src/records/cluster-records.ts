@@ -128,6 +128,23 @@ export class ClusterRecords {
     return new Map(rows.map((r) => [r.key, Number(r.ts)]));
   }
 
+  /** Raises and escalations of these enterprises' alarms since `since` (oldest first): the escalation history a new owner needs. */
+  async recentActivations(enterprises: readonly string[], since: number, limit: number): Promise<{ key: string; ts: number; severity: string }[]> {
+    if (enterprises.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('alarm_transitions as t')
+      .innerJoin('alarms as a', 'a.id', 't.alarm_id')
+      .select(['a.key as key', 't.ts as ts', 't.severity as severity'])
+      .where('a.enterprise', 'in', enterprises)
+      .where('t.ts', '>=', since)
+      .where('t.action', 'in', ['raise', 'escalate'])
+      .orderBy('t.ts', 'desc')
+      .orderBy('t.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map((r) => ({ key: r.key, ts: Number(r.ts), severity: r.severity }));
+  }
+
   /**
    * Saves a partition's rule state with the stream sequence it covers, only while the lease is
    * still this owner's at this epoch and unexpired (the row is locked for the save). False: fenced.
