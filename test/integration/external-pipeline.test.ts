@@ -46,4 +46,30 @@ describe('external broker: pipelined acknowledgements', () => {
     await waitFor(() => acks.length === 3, 5000, 'three PUBACKs');
     expect(acks).toEqual(topics);
   });
+
+  it('thousands in flight, made durable out of order: every PUBACK once, in arrival order', async () => {
+    broker = await Aedes.createBroker();
+    server = createServer(broker.handle);
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const acks: string[] = [];
+    broker.on('ack', (packet) => acks.push((packet as PublishPacket).topic));
+    const pending = new Map<string, (r: IngestResult) => void>();
+    source = new ExternalBrokerSource({ url: `mqtt://127.0.0.1:${port}`, clientId: 'hl-pipeline-bulk', log: createLogger({ level: 'silent' }), clock: { now: () => Date.now() } });
+    await source.start((m) => new Promise((resolve) => pending.set((m as { topic: string }).topic, resolve)));
+    await waitFor(() => Object.values((broker as unknown as { clients: Record<string, unknown> }).clients).length === 1 && source!.health().ok, 5000, 'connected');
+    await new Promise((r) => setTimeout(r, 200));
+    // more than the 1,024 after which the held acknowledgements are compacted
+    const topics = Array.from({ length: 3000 }, (_, i) => `hl/v1/e/s/d${i}/telemetry`);
+    for (const topic of topics) broker.publish({ cmd: 'publish', topic, payload: Buffer.from('{}'), qos: 1, retain: false, dup: false } as PublishPacket, () => {});
+    await waitFor(() => pending.size === topics.length, 10_000, 'every message in flight');
+    // durable block by block, each block newest first: within a block nothing goes until its oldest is
+    // durable; the acknowledgements are compacted while later blocks still wait
+    for (let b = 0; b < topics.length; b += 100) {
+      for (const t of topics.slice(b, b + 100).reverse()) pending.get(t)!({ ok: true } as IngestResult);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await waitFor(() => acks.length === topics.length, 10_000, 'every PUBACK');
+    expect(acks).toEqual(topics);
+  });
 });

@@ -48,13 +48,20 @@ export class ExternalBrokerSource implements Source {
     // commit, and each QoS 1 PUBACK mqtt.js then sends is held until its message is durable and
     // released in the order the PUBLISHes arrived [MQTT-4.6.0-2]. A message that never becomes
     // durable (stopping) is never acknowledged; the broker sends it again on the session.
-    const held: { id: number; durable: boolean; release?: () => void }[] = [];
+    // a FIFO with a moving head: Array.shift() moves every element when V8 cannot trim the array
+    // in place (during GC marking, which is often at these rates), and showed as 30 % of the CPU
+    let held: { id: number; durable: boolean; release?: () => void }[] = [];
+    let head = 0;
     const byId = new Map<number, (typeof held)[number]>();
     const flush = () => {
-      while (held.length && held[0].durable && held[0].release) {
-        const e = held.shift()!;
+      while (head < held.length && held[head].durable && held[head].release) {
+        const e = held[head++];
         byId.delete(e.id);
         e.release!();
+      }
+      if (head > 1024 && head * 2 > held.length) {
+        held = held.slice(head);
+        head = 0;
       }
     };
     const internals = client as unknown as { _sendPacket: (packet: { cmd: string; messageId?: number }, cb?: () => void, ...rest: unknown[]) => void };
@@ -92,7 +99,8 @@ export class ExternalBrokerSource implements Source {
     });
     client.on('close', () => {
       // acknowledgements owed on a closed connection mean nothing: the broker resends those messages
-      held.length = 0;
+      held = [];
+      head = 0;
       byId.clear();
       if (this.connected) log.warn({ url: this.o.url }, 'external mqtt broker connection closed; reconnecting');
       this.connected = false;
