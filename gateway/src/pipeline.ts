@@ -96,7 +96,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     const declared = new DeclaredStatusBook(assets, await records.declarations.list());
     const evaluator = buildEvaluator(config, assets, declared, central);
     const maintenance = config.alarms.maintenance.map((m) => ({ ...m, from: Date.parse(m.from), to: Date.parse(m.to) }));
-    const am = new AlarmManager({ store: records, rules: evaluator.rules, timezone: tz, clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000, edges: central?.registry, maxPendingWrites: config.alarms.maxPendingWrites });
+    const am = new AlarmManager({ store: records, rules: evaluator.rules, timezone: tz, clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000, edges: central?.registry, maxPendingWrites: config.alarms.maxPendingWrites, fence: d.cluster?.fence });
     alarms = am;
     // cluster mode: each owned partition's alarms are adopted when it is taken (cluster-node.ts)
     if (!d.cluster) await am.start();

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRecordStore, type RecordStore } from '../../gateway/src/records/record-store.ts';
-import { partitionStateName } from '../../gateway/src/records/cluster-records.ts';
+import { partitionStateName } from '../../gateway/src/records/lease-records.ts';
 import { freshDatabase } from '../helpers/postgres.ts';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -17,8 +17,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   db = await freshDatabase('hl_leases');
   store = await openRecordStore(db.url, { dataDir });
-  await store.cluster.ensurePartitions(4);
-  await store.cluster.ensurePartitions(4); // idempotent
+  await store.leases.ensurePartitions(4);
+  await store.leases.ensurePartitions(4); // idempotent
 });
 
 afterAll(async () => {
@@ -29,7 +29,8 @@ afterAll(async () => {
 
 describe('partition leases (docs/cluster.md §4)', () => {
   it('one owner at a time: a held lease is not taken, a run-out one is, with a higher epoch', async () => {
-    const cr = store.cluster;
+    const cr = store.leases;
+    const ci = store.cluster;
     const e1 = await cr.acquire(0, 'gw-a', 300);
     expect(e1).toBe(1);
     expect(await cr.acquire(0, 'gw-b', 300)).toBeUndefined();
@@ -38,11 +39,11 @@ describe('partition leases (docs/cluster.md §4)', () => {
     expect(e2).toBe(2);
     const p0 = (await cr.partitions())[0];
     expect(p0).toMatchObject({ partition: 0, owner: 'gw-b', epoch: 2 });
-    expect(p0.expiresAt).toBeGreaterThan(await cr.now());
+    expect(p0.expiresAt).toBeGreaterThan(await ci.now());
   });
 
   it('fenced: the former owner can neither renew, save its state, nor free the partition', async () => {
-    const cr = store.cluster;
+    const cr = store.leases;
     // gw-a still believes it holds partition 0 at epoch 1
     expect(await cr.renew('gw-a', [{ partition: 0, epoch: 1, seq: 99, lag: 0 }], 10_000)).toEqual([]);
     expect(await cr.saveState(0, 'gw-a', 1, 99, { stale: true })).toBe(false);
@@ -56,22 +57,50 @@ describe('partition leases (docs/cluster.md §4)', () => {
   });
 
   it('a save after the lease ran out is refused even with the right epoch', async () => {
-    const cr = store.cluster;
+    const cr = store.leases;
     const e = (await cr.acquire(1, 'gw-c', 200))!;
     await sleep(300);
     expect(await cr.saveState(1, 'gw-c', e, 7, { v: 1 })).toBe(false);
     expect(await store.state.load(partitionStateName(1))).toBeUndefined();
   });
 
+  it('held(): the leases still this owner\'s at that epoch and unexpired, for fencing a write in its transaction', async () => {
+    const cr = store.leases;
+    const e = (await cr.acquire(3, 'gw-a', 60_000))!;
+    expect(await cr.held('gw-a', [{ partition: 3, epoch: e }])).toEqual(new Set([3]));
+    expect(await cr.held('gw-a', [{ partition: 3, epoch: e - 1 }])).toEqual(new Set());
+    expect(await cr.held('gw-b', [{ partition: 3, epoch: e }])).toEqual(new Set());
+    expect(await cr.held('gw-a', [])).toEqual(new Set());
+    // a takeover waits for a write holding the lease, then wins: the write is in before the new owner starts
+    await cr.release(3, 'gw-a', e);
+    const e2 = (await cr.acquire(3, 'gw-a', 200))!;
+    await sleep(300);
+    const order: string[] = [];
+    await store.transaction(async (tx) => {
+      expect(await tx.leases.held('gw-a', [{ partition: 3, epoch: e2 }])).toEqual(new Set()); // run out: refused
+    });
+    const e3 = (await cr.acquire(3, 'gw-a', 60_000))!;
+    const writing = store.transaction(async (tx) => {
+      expect(await tx.leases.held('gw-a', [{ partition: 3, epoch: e3 }])).toEqual(new Set([3]));
+      await sleep(300);
+      order.push('write committed');
+    });
+    await sleep(50);
+    await cr.release(3, 'gw-a', e3).then(() => order.push('lease freed'));
+    await writing;
+    expect(order).toEqual(['write committed', 'lease freed']);
+  });
+
   it('a hand-over frees the partition at once; heartbeats and a clean stop show who is alive', async () => {
-    const cr = store.cluster;
+    const cr = store.leases;
+    const ci = store.cluster;
     const e = (await cr.acquire(2, 'gw-a', 60_000))!;
     await cr.release(2, 'gw-a', e);
     expect(await cr.acquire(2, 'gw-b', 60_000)).toBe(e + 1);
-    const at = await cr.heartbeat('gw-a', 'http://a:8080', 1);
-    await cr.heartbeat('gw-b', 'http://b:8080', 2);
-    await cr.leave('gw-b');
-    const inst = await cr.instances();
+    const at = await ci.heartbeat('gw-a', 'http://a:8080', 1);
+    await ci.heartbeat('gw-b', 'http://b:8080', 2);
+    await ci.leave('gw-b');
+    const inst = await ci.instances();
     expect(inst.map((i) => [i.id, i.http, i.heartbeatAt > 0])).toEqual([
       ['gw-a', 'http://a:8080', true],
       ['gw-b', 'http://b:8080', false],

@@ -14,7 +14,7 @@ import { HazardlineError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { AlarmMirror, type OriginRev } from './alarm-mirror.ts';
-import { AlarmWriter, type AlarmWriterStatus } from './alarm-writer.ts';
+import { AlarmWriter, type AlarmWriteFence, type AlarmWriterStatus } from './alarm-writer.ts';
 import { endOfLocalDay } from './local-time.ts';
 import { OPEN_STATES, type Alarm, type AlarmAction, type AlarmFilter, type AlarmState, type AlarmTransition } from './types.ts';
 
@@ -50,6 +50,8 @@ export interface AlarmManagerOptions {
   escalateUnackedAfterMs?: number;
   /** central mode: the edges that forward enterprises here (docs/uplink.md) */
   edges?: EdgeAlarmPolicy;
+  /** cluster mode: refuses writes for partitions this instance no longer holds (alarm-writer.ts) */
+  fence?: AlarmWriteFence;
 }
 
 /**
@@ -108,7 +110,7 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   constructor(private readonly o: AlarmManagerOptions) {
     super();
     this.rules = new Map(o.rules.map((r) => [r.id, r]));
-    this.writer = new AlarmWriter({ store: o.store, log: o.log, now: () => o.clock.now(), maxPending: o.maxPendingWrites, retryBaseMs: o.writeRetryBaseMs, retryMaxMs: o.writeRetryMaxMs });
+    this.writer = new AlarmWriter({ store: o.store, log: o.log, now: () => o.clock.now(), maxPending: o.maxPendingWrites, retryBaseMs: o.writeRetryBaseMs, retryMaxMs: o.writeRetryMaxMs, fence: o.fence });
     this.mirrors = new AlarmMirror({
       store: o.store,
       open: this.open,
@@ -198,8 +200,8 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   }
 
   /** The records backlog for /healthz and /metrics (alarm-writer.ts). */
-  writeStatus(): AlarmWriterStatus & { failures: number; refused: number } {
-    return { ...this.writer.status(), failures: this.writer.writeFailures, refused: this.writer.writesRefused };
+  writeStatus(): AlarmWriterStatus & { failures: number; refused: number; fenced: number } {
+    return { ...this.writer.status(), failures: this.writer.writeFailures, refused: this.writer.writesRefused, fenced: this.writer.writesFenced };
   }
 
   /** At stop: flush for at most `timeoutMs`, then give up retrying; what was not written, by alarm id. */

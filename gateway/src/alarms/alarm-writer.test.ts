@@ -138,3 +138,37 @@ describe('AlarmWriter: a failing records database (issue 12 item 8)', () => {
     expect(left).toEqual({ unwritten: 1, alarms: [m.openAlarms()[0].id] });
   });
 });
+
+describe('AlarmWriter: fenced writes (cluster mode, docs/cluster.md §4)', () => {
+  it("writes nothing of an enterprise whose partition another instance has taken, and counts it; the rest is written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-writer-fence-'));
+    const store = await openRecordStore('sqlite', { dataDir: dir });
+    stores.push(store);
+    const clock = new ManualClock(T0);
+    const asked: string[][] = [];
+    const m = new AlarmManager({
+      store,
+      rules: RULES,
+      timezone: 'Asia/Shanghai',
+      clock,
+      log,
+      // ent-b's partition was taken by another instance
+      fence: async (tx, enterprises) => {
+        expect(tx).not.toBe(store); // checked inside the write's own transaction
+        asked.push([...enterprises].sort());
+        return new Set([...enterprises].filter((e) => e === 'ent-b'));
+      },
+    });
+    await m.adopt(new Set(['ent-a', 'ent-b']));
+    m.handle(cond('gas-01'));
+    m.handle(cond('gas-02', { key: 'gas.lel|ent-b|s1||gas-02|lel', subject: { enterprise: 'ent-b', site: 's1', device: 'gas-02' } }));
+    await m.drained();
+    expect(asked.flat().sort()).toEqual(['ent-a', 'ent-b']);
+    const rows = await store.alarms.list({});
+    expect(rows.map((a) => a.enterprise)).toEqual(['ent-a']);
+    expect(m.writeStatus()).toMatchObject({ pending: 0, fenced: 1 });
+    // the audit chain has the written change only
+    expect((await store.audit.entries(0, 10)).map((e) => e.ref)).toEqual([rows[0].id]);
+  });
+});
+

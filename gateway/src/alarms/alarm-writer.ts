@@ -28,7 +28,15 @@ export interface AlarmWriterOptions {
   /** first retry delay after a failed write, doubled per failure up to retryMaxMs */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * Cluster mode (docs/cluster.md §4): called inside each write's transaction with the enterprises
+   * it touches; answers those whose partition this instance no longer holds. Their changes are not
+   * written (the new owner replays the stream and makes them), counted in `writesFenced`.
+   */
+  fence?: AlarmWriteFence;
 }
+
+export type AlarmWriteFence = (tx: RecordStore, enterprises: ReadonlySet<string>) => Promise<ReadonlySet<string>>;
 
 export interface AlarmWriterStatus {
   /** changes (transitions and row updates) not yet in the records database */
@@ -70,6 +78,8 @@ export class AlarmWriter {
   writeFailures = 0;
   /** changes refused because the queue was full (their alarms are resynced later) */
   writesRefused = 0;
+  /** cluster mode: changes not written because another instance had taken their partition */
+  writesFenced = 0;
 
   constructor(private readonly o: AlarmWriterOptions) {
     this.retryBackoff = new Backoff({ initialMs: o.retryBaseMs ?? 100, maxMs: o.retryMaxMs ?? 30_000 });
@@ -188,16 +198,24 @@ export class AlarmWriter {
     const resync = this.queue.length === 0 && batch.length < 1000 ? [...this.resync.entries()] : [];
     for (const [id] of resync) this.resync.delete(id);
     this.inflight = batch.length + updates.length + resync.length;
+    let fencedOut = 0;
     try {
       await this.o.store.transaction(async (tx) => {
-        for (const w of batch) {
+        // cluster mode: the leases of the partitions written are checked (and held) in this transaction
+        const fenced = this.o.fence ? await this.o.fence(tx, new Set([...batch.map((w) => w.alarm.enterprise), ...updates.map((u) => u.enterprise), ...resync.map(([, r]) => r.alarm.enterprise)])) : NONE;
+        const mine = (a: Alarm) => !fenced.has(a.enterprise);
+        const writes = batch.filter((w) => mine(w.alarm));
+        const rows = updates.filter(mine);
+        const resyncs = resync.filter(([, r]) => mine(r.alarm));
+        fencedOut = batch.length - writes.length + updates.length - rows.length + resync.length - resyncs.length;
+        for (const w of writes) {
           if (w.transition) await tx.alarms.saveWithTransition(w.alarm, w.transition, w.insert);
           else if (w.insert) await tx.alarms.insert(w.alarm);
           else await tx.alarms.update(w.alarm);
         }
-        for (const u of updates) await tx.alarms.update(u);
-        for (const [, r] of resync) await tx.alarms.upsert(r.alarm);
-        await tx.audit.append([...batch.filter((w) => w.transition).map((w) => auditEntry(w.alarm, w.transition!)), ...resync.map(([, r]) => resyncEntry(r.alarm, r.missed, this.o.now()))]);
+        for (const u of rows) await tx.alarms.update(u);
+        for (const [, r] of resyncs) await tx.alarms.upsert(r.alarm);
+        await tx.audit.append([...writes.filter((w) => w.transition).map((w) => auditEntry(w.alarm, w.transition!)), ...resyncs.map(([, r]) => resyncEntry(r.alarm, r.missed, this.o.now()))]);
       });
     } catch (err) {
       // back in order: the failed batch before anything queued meanwhile
@@ -217,6 +235,10 @@ export class AlarmWriter {
       return false;
     } finally {
       this.inflight = 0;
+    }
+    if (fencedOut > 0) {
+      this.writesFenced += fencedOut;
+      this.o.log.warn({ changes: fencedOut }, "alarm changes of partitions another instance has taken were not written; its replay makes them");
     }
     if (this.consecutiveFailures > 0) this.o.log.warn({ after: this.consecutiveFailures }, 'records database writable again');
     this.consecutiveFailures = 0;
@@ -238,6 +260,8 @@ export class AlarmWriter {
     this.retryTimer.unref();
   }
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 function auditEntry(a: Alarm, t: AlarmTransition): AuditEntry {
   return {

@@ -151,6 +151,7 @@ export class ClusterMode {
       leaseMs: this.c.leaseSeconds * 1000,
       heartbeatMs: this.c.heartbeatSeconds * 1000,
       records: core.records.cluster,
+      leases: core.records.leases,
       alarms: core.alarms,
       enterprisesOf: this.enterprisesOf,
       runner: (p, epoch, fenced) => this.runner(core, p, epoch, fenced),
@@ -226,11 +227,28 @@ export class ClusterMode {
   async ownerOf(enterprise: string): Promise<string | undefined> {
     const cr = this.records!.cluster;
     const p = partitionOf(enterprise, this.c.partitions);
-    const [parts, instances, now] = await Promise.all([cr.partitions(), cr.instances(), cr.now()]);
+    const [parts, instances, now] = await Promise.all([this.records!.leases.partitions(), cr.instances(), cr.now()]);
     const lease = parts.find((x) => x.partition === p);
     if (!lease?.owner || lease.expiresAt <= now) return undefined;
     return instances.find((i) => i.id === lease.owner)?.http;
   }
+
+  /**
+   * Alarm writes are fenced (alarm-writer.ts): in the write's transaction, the leases of the
+   * partitions it touches are checked and held; enterprises of partitions not held at this
+   * instance's epoch are answered, and their changes are not written.
+   */
+  fence = async (tx: RecordStore, enterprises: ReadonlySet<string>): Promise<ReadonlySet<string>> => {
+    const n = this.c.partitions;
+    const leases = new Map<number, number>();
+    for (const e of enterprises) {
+      const p = partitionOf(e, n);
+      const epoch = this.node?.leaseEpoch(p);
+      if (epoch !== undefined) leases.set(p, epoch);
+    }
+    const held = await tx.leases.held(this.o.config.gateway.id, [...leases].map(([partition, epoch]) => ({ partition, epoch })));
+    return new Set([...enterprises].filter((e) => !held.has(partitionOf(e, n))));
+  };
 
   /** The instance owning partition 0 does the cluster's singular chores (scheduled reports). */
   leads(): boolean {
@@ -263,7 +281,7 @@ export class ClusterMode {
   /** GET /api/v1/cluster (docs/cluster.md §7). */
   async view(inScope: (enterprise: string) => boolean): Promise<ClusterView> {
     const cr = this.records!.cluster;
-    const [instances, parts, now] = await Promise.all([cr.instances(), cr.partitions(), cr.now()]);
+    const [instances, parts, now] = await Promise.all([cr.instances(), this.records!.leases.partitions(), cr.now()]);
     const iso = (ms: number) => new Date(ms).toISOString();
     const local = new Map((this.node?.owned() ?? []).map((x) => [x.partition, x]));
     const leaseMs = this.c.leaseSeconds * 1000;

@@ -7,6 +7,7 @@
 import type { AlarmManager } from '../alarms/alarm-manager.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterRecords } from '../records/cluster-records.ts';
+import type { LeaseRecords } from '../records/lease-records.ts';
 import { assignPartitions } from './assignment.ts';
 import type { PartitionRunner } from './partition-runner.ts';
 
@@ -18,6 +19,7 @@ export interface ClusterNodeOptions {
   leaseMs: number;
   heartbeatMs: number;
   records: ClusterRecords;
+  leases: LeaseRecords;
   alarms: AlarmManager;
   /** the enterprises of a partition */
   enterprisesOf: (partition: number) => ReadonlySet<string>;
@@ -40,6 +42,8 @@ export type LeaseState = 'starting' | 'renewing' | 'fenced' | 'stopped';
 
 export class ClusterNode {
   private readonly held = new Map<number, Held>();
+  /** the epoch of every lease still held, a handed-over one until it is freed (its last alarm writes drain under it) */
+  private readonly leased = new Map<number, number>();
   private readonly startedAt = Date.now();
   private timer?: NodeJS.Timeout;
   private ticker?: NodeJS.Timeout;
@@ -52,7 +56,7 @@ export class ClusterNode {
   constructor(private readonly o: ClusterNodeOptions) {}
 
   async start(): Promise<void> {
-    await this.o.records.ensurePartitions(this.o.partitions);
+    await this.o.leases.ensurePartitions(this.o.partitions);
     await this.runRound();
     this.timer = setInterval(() => void this.runRound(), this.o.heartbeatMs);
     this.timer.unref();
@@ -68,6 +72,11 @@ export class ClusterNode {
   /** The partitions this instance owns now, with their progress. */
   owned(): { partition: number; epoch: number; seq: number; lag: number }[] {
     return [...this.held].map(([partition, h]) => ({ partition, epoch: h.epoch, seq: h.runner.seq, lag: h.runner.lag })).sort((a, b) => a.partition - b.partition);
+  }
+
+  /** The epoch this instance holds a partition's lease at, for fencing its writes; undefined: not held. */
+  leaseEpoch(partition: number): number | undefined {
+    return this.leased.get(partition);
   }
 
   /** The runner of the partition holding `enterprise`, when this instance owns it. */
@@ -88,9 +97,9 @@ export class ClusterNode {
   }
 
   private async doRound(): Promise<void> {
-    const { records, id, leaseMs } = this.o;
+    const { records, leases, id, leaseMs } = this.o;
     const dbNow = await records.heartbeat(id, this.o.http, this.startedAt);
-    const kept = new Set(await records.renew(id, this.owned(), leaseMs));
+    const kept = new Set(await leases.renew(id, this.owned(), leaseMs));
     this.renewedAt = performance.now();
     this.state = 'renewing';
     this.lastError = null;
@@ -105,7 +114,7 @@ export class ClusterNode {
     for (const p of [...this.held.keys()]) if (want[p] !== id) await this.drop(p, true);
     for (let p = 0; p < this.o.partitions; p++) {
       if (want[p] !== id || this.held.has(p)) continue;
-      const epoch = await records.acquire(p, id, leaseMs);
+      const epoch = await leases.acquire(p, id, leaseMs);
       if (epoch !== undefined) await this.take(p, epoch);
     }
   }
@@ -121,6 +130,7 @@ export class ClusterNode {
   private async take(partition: number, epoch: number): Promise<void> {
     const enterprises = this.o.enterprisesOf(partition);
     const t0 = performance.now();
+    this.leased.set(partition, epoch);
     try {
       await this.o.alarms.adopt(enterprises);
       const runner = await this.o.runner(partition, epoch, () => void this.fenced(partition, epoch));
@@ -132,7 +142,8 @@ export class ClusterNode {
       this.o.log.error({ err, partition }, 'taking the partition failed; giving it back');
       if (this.held.has(partition)) await this.drop(partition, false);
       else this.o.alarms.release(enterprises);
-      await this.o.records.release(partition, this.o.id, epoch).catch(() => {});
+      this.leased.delete(partition);
+      await this.o.leases.release(partition, this.o.id, epoch).catch(() => {});
     }
   }
 
@@ -147,10 +158,13 @@ export class ClusterNode {
     const h = this.held.get(partition);
     if (!h) return;
     this.held.delete(partition);
+    // lost: nothing more is written under it; handed over: its writes drain first
+    if (!handOver) this.leased.delete(partition);
     await h.runner.stop(handOver);
     if (handOver) await Promise.race([this.o.alarms.drained(), new Promise((r) => setTimeout(r, this.o.leaseMs / 2))]);
     this.o.alarms.release(h.enterprises);
-    if (handOver) await this.o.records.release(partition, this.o.id, h.epoch).catch((err: Error) => this.o.log.warn({ err: err.message, partition }, 'releasing the lease failed; it runs out by itself'));
+    this.leased.delete(partition);
+    if (handOver) await this.o.leases.release(partition, this.o.id, h.epoch).catch((err: Error) => this.o.log.warn({ err: err.message, partition }, 'releasing the lease failed; it runs out by itself'));
     this.o.log.info({ partition, handOver }, 'partition given up');
   }
 

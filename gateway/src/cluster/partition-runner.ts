@@ -14,7 +14,7 @@ import type { DeclaredStatusBook } from '../alarms/declared-status.ts';
 import type { Logger } from '../log.ts';
 import type { DeclaredStatus } from '../model/assets.ts';
 import type { Frame, WalEntry } from '../model/types.ts';
-import { partitionStateName } from '../records/cluster-records.ts';
+import { partitionStateName } from '../records/lease-records.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { isPermanentWriteError, type Sink } from '../store/sink.ts';
 import { entriesToPoints } from '../store/points.ts';
@@ -239,7 +239,7 @@ export class PartitionRunner {
     if (this.seq === this.savedSeq) return true;
     const seq = this.seq;
     const state = this.o.evaluator.exportState();
-    this.saving = this.o.records.cluster
+    this.saving = this.o.records.leases
       .saveState(this.o.partition, this.o.instance, this.o.epoch, seq, state)
       .then((ok) => {
         if (ok) this.savedSeq = seq;

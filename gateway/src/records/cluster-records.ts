@@ -1,13 +1,12 @@
-// Cluster mode's shared state in PostgreSQL (docs/cluster.md §4): instances and their heartbeats,
-// and partition leases. Every time is the database server's clock, so instances whose clocks
-// disagree still agree on who holds a lease. A lease is fenced: taking it raises `epoch`, and an
-// owner's renewals and rule-state saves name the epoch they hold, so a paused or partitioned
-// former owner can neither extend nor overwrite what its successor has taken.
+// Cluster mode's shared state in PostgreSQL (docs/cluster.md §4): instances and their heartbeats
+// (the partition leases are in lease-records.ts), and what a new owner reads of its enterprises'
+// alarm history. Every time is the database server's clock, so instances whose clocks disagree
+// still agree on who is alive.
 import { sql } from 'kysely';
-import { RuleStateRecords } from './rule-state-records.ts';
-import { inTransaction, type Db } from './tx.ts';
+import type { Db } from './tx.ts';
 
-const NOW = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+/** the database server's time, ms */
+export const NOW = sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
 export interface ClusterInstance {
   id: string;
@@ -15,25 +14,6 @@ export interface ClusterInstance {
   startedAt: number;
   heartbeatAt: number;
 }
-
-export interface PartitionLease {
-  partition: number;
-  owner: string | null;
-  epoch: number;
-  expiresAt: number;
-  seq: number;
-  lag: number;
-  takenAt: number | null;
-}
-
-export interface HeldLease {
-  partition: number;
-  epoch: number;
-  seq: number;
-  lag: number;
-}
-
-export const partitionStateName = (partition: number) => `rules/p${partition}`;
 
 export class ClusterRecords {
   constructor(private readonly db: Db) {}
@@ -63,51 +43,6 @@ export class ClusterRecords {
   async instances(): Promise<ClusterInstance[]> {
     const rows = await this.db.selectFrom('cluster_instances').selectAll().orderBy('id').execute();
     return rows.map((r) => ({ id: r.id, http: r.http, startedAt: Number(r.started_at), heartbeatAt: Number(r.heartbeat_at) }));
-  }
-
-  /** One row per partition, created once (`cluster.partitions` never changes). */
-  async ensurePartitions(n: number): Promise<void> {
-    const values = Array.from({ length: n }, (_, partition) => ({ partition, owner: null, taken_at: null }));
-    await this.db.insertInto('cluster_partitions').values(values).onConflict((oc) => oc.column('partition').doNothing()).execute();
-  }
-
-  async partitions(): Promise<PartitionLease[]> {
-    const rows = await this.db.selectFrom('cluster_partitions').selectAll().orderBy('partition').execute();
-    return rows.map((r) => ({ partition: r.partition, owner: r.owner, epoch: Number(r.epoch), expiresAt: Number(r.expires_at), seq: Number(r.seq), lag: Number(r.lag), takenAt: r.taken_at === null ? null : Number(r.taken_at) }));
-  }
-
-  /** Takes a partition that nobody holds or whose lease has run out; its new epoch, or undefined. */
-  async acquire(partition: number, owner: string, ttlMs: number): Promise<number | undefined> {
-    const r = await this.db
-      .updateTable('cluster_partitions')
-      .set({ owner, epoch: sql`epoch + 1`, expires_at: sql`${NOW} + ${ttlMs}`, taken_at: NOW })
-      .where('partition', '=', partition)
-      .where((eb) => eb.or([eb('owner', 'is', null), eb('expires_at', '<', NOW)]))
-      .returning('epoch')
-      .executeTakeFirst();
-    return r && Number(r.epoch);
-  }
-
-  /** Extends the leases still held at their epoch, with the owner's progress; the partitions renewed. */
-  async renew(owner: string, held: readonly HeldLease[], ttlMs: number): Promise<number[]> {
-    const kept: number[] = [];
-    for (const h of held) {
-      const r = await this.db
-        .updateTable('cluster_partitions')
-        .set({ expires_at: sql`${NOW} + ${ttlMs}`, seq: h.seq, lag: h.lag })
-        .where('partition', '=', h.partition)
-        .where('owner', '=', owner)
-        .where('epoch', '=', h.epoch)
-        .returning('partition')
-        .executeTakeFirst();
-      if (r) kept.push(h.partition);
-    }
-    return kept;
-  }
-
-  /** Gives a partition up (stop, or handing it to its assigned instance): free at once for the next owner. */
-  async release(partition: number, owner: string, epoch: number): Promise<void> {
-    await this.db.updateTable('cluster_partitions').set({ owner: null, expires_at: 0 }).where('partition', '=', partition).where('owner', '=', owner).where('epoch', '=', epoch).execute();
   }
 
   /**
@@ -143,27 +78,5 @@ export class ClusterRecords {
       .limit(limit)
       .execute();
     return rows.reverse().map((r) => ({ key: r.key, ts: Number(r.ts), severity: r.severity }));
-  }
-
-  /**
-   * Saves a partition's rule state with the stream sequence it covers, only while the lease is
-   * still this owner's at this epoch and unexpired (the row is locked for the save). False: fenced.
-   */
-  async saveState(partition: number, owner: string, epoch: number, seq: number, state: unknown): Promise<boolean> {
-    return inTransaction(this.db, async (trx) => {
-      const held = await trx
-        .selectFrom('cluster_partitions')
-        .select('partition')
-        .where('partition', '=', partition)
-        .where('owner', '=', owner)
-        .where('epoch', '=', epoch)
-        .where('expires_at', '>', NOW)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!held) return false;
-      await new RuleStateRecords(trx).save(partitionStateName(partition), seq, state);
-      await trx.updateTable('cluster_partitions').set({ seq }).where('partition', '=', partition).execute();
-      return true;
-    });
   }
 }

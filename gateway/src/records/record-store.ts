@@ -18,6 +18,7 @@ import { DownlinkRecords } from './downlink-records.ts';
 import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.ts';
 import { HazardRecords } from './hazard-records.ts';
 import { ClusterRecords } from './cluster-records.ts';
+import { LeaseRecords } from './lease-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
 import { RuleStateRecords } from './rule-state-records.ts';
 import type { Flavor } from './schema.ts';
@@ -53,8 +54,10 @@ export class RecordStore {
   readonly handovers: HandoverRecords;
   readonly reportRuns: ReportRunRecords;
   readonly downlink: DownlinkRecords;
-  /** cluster mode only (PostgreSQL): instances and partition leases */
+  /** cluster mode only (PostgreSQL): instances, and a new owner's view of alarm history */
   readonly cluster: ClusterRecords;
+  /** cluster mode only (PostgreSQL): partition leases, fenced by epoch */
+  readonly leases: LeaseRecords;
 
   constructor(
     private readonly db: Db,
@@ -76,6 +79,7 @@ export class RecordStore {
     this.reportRuns = new ReportRunRecords(db);
     this.downlink = new DownlinkRecords(db);
     this.cluster = new ClusterRecords(db);
+    this.leases = new LeaseRecords(db);
   }
 
   /**
