@@ -19,21 +19,30 @@ afterEach(async () => {
   await new Promise((r) => (broker ? broker.close(() => r(null)) : r(null)));
 });
 
+/**
+ * An aedes broker here and the source subscribed to it; PUBACKs the broker received (by topic), and
+ * the messages handed to emit, each waiting for its test to make it durable.
+ */
+async function connected(clientId: string): Promise<{ acks: string[]; pending: Map<string, (r: IngestResult) => void> }> {
+  broker = await Aedes.createBroker();
+  server = createServer(broker.handle);
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const acks: string[] = [];
+  broker.on('ack', (packet) => acks.push((packet as PublishPacket).topic));
+  const pending = new Map<string, (r: IngestResult) => void>();
+  source = new ExternalBrokerSource({ url: `mqtt://127.0.0.1:${port}`, clientId, log: createLogger({ level: 'silent' }), clock: { now: () => Date.now() } });
+  await source.start((m) => new Promise((resolve) => pending.set((m as { topic: string }).topic, resolve)));
+  await waitFor(() => Object.values((broker as unknown as { clients: Record<string, unknown> }).clients).length === 1 && source!.health().ok, 5000, 'connected');
+  await new Promise((r) => setTimeout(r, 200)); // the subscription in place
+  return { acks, pending };
+}
+
 describe('external broker: pipelined acknowledgements', () => {
   it('all three are taken at once; the PUBACKs wait for durability and go in arrival order', async () => {
-    broker = await Aedes.createBroker();
-    server = createServer(broker.handle);
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    const acks: string[] = [];
-    broker.on('ack', (packet) => acks.push((packet as PublishPacket).topic));
-    const pending = new Map<string, (r: IngestResult) => void>();
-    source = new ExternalBrokerSource({ url: `mqtt://127.0.0.1:${port}`, clientId: 'hl-pipeline-test', log: createLogger({ level: 'silent' }), clock: { now: () => Date.now() } });
-    await source.start((m) => new Promise((resolve) => pending.set((m as { topic: string }).topic, resolve)));
-    await waitFor(() => Object.values((broker as unknown as { clients: Record<string, unknown> }).clients).length === 1 && source!.health().ok, 5000, 'connected');
-    await new Promise((r) => setTimeout(r, 200)); // the subscription in place
+    const { acks, pending } = await connected('hl-pipeline-test');
     const topics = ['hl/v1/e/s/d1/telemetry', 'hl/v1/e/s/d2/telemetry', 'hl/v1/e/s/d3/telemetry'];
-    for (const topic of topics) broker.publish({ cmd: 'publish', topic, payload: Buffer.from('{}'), qos: 1, retain: false, dup: false } as PublishPacket, () => {});
+    for (const topic of topics) broker!.publish({ cmd: 'publish', topic, payload: Buffer.from('{}'), qos: 1, retain: false, dup: false } as PublishPacket, () => {});
     // pipelined: all three are being made durable at the same time, none acknowledged
     await waitFor(() => pending.size === 3, 5000, 'three messages in flight');
     expect(acks).toEqual([]);
@@ -48,20 +57,10 @@ describe('external broker: pipelined acknowledgements', () => {
   });
 
   it('thousands in flight, made durable out of order: every PUBACK once, in arrival order', async () => {
-    broker = await Aedes.createBroker();
-    server = createServer(broker.handle);
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    const acks: string[] = [];
-    broker.on('ack', (packet) => acks.push((packet as PublishPacket).topic));
-    const pending = new Map<string, (r: IngestResult) => void>();
-    source = new ExternalBrokerSource({ url: `mqtt://127.0.0.1:${port}`, clientId: 'hl-pipeline-bulk', log: createLogger({ level: 'silent' }), clock: { now: () => Date.now() } });
-    await source.start((m) => new Promise((resolve) => pending.set((m as { topic: string }).topic, resolve)));
-    await waitFor(() => Object.values((broker as unknown as { clients: Record<string, unknown> }).clients).length === 1 && source!.health().ok, 5000, 'connected');
-    await new Promise((r) => setTimeout(r, 200));
+    const { acks, pending } = await connected('hl-pipeline-bulk');
     // more than the 1,024 after which the held acknowledgements are compacted
     const topics = Array.from({ length: 3000 }, (_, i) => `hl/v1/e/s/d${i}/telemetry`);
-    for (const topic of topics) broker.publish({ cmd: 'publish', topic, payload: Buffer.from('{}'), qos: 1, retain: false, dup: false } as PublishPacket, () => {});
+    for (const topic of topics) broker!.publish({ cmd: 'publish', topic, payload: Buffer.from('{}'), qos: 1, retain: false, dup: false } as PublishPacket, () => {});
     await waitFor(() => pending.size === topics.length, 10_000, 'every message in flight');
     // durable block by block, each block newest first: within a block nothing goes until its oldest is
     // durable; the acknowledgements are compacted while later blocks still wait
