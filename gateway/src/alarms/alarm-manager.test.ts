@@ -190,3 +190,31 @@ describe('AlarmManager (CONTRACT §6 lifecycle)', () => {
     expect(m.openAlarms()).toHaveLength(0);
   });
 });
+
+describe('AlarmManager.adopt (cluster mode, docs/cluster.md §5)', () => {
+  it('a partition taken again reads its activation history anew, not twice; a replayed raise is skipped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-adopt-'));
+    const before = await setup(dir);
+    before.m.handle(cond());
+    await before.m.flush();
+    const clock = new ManualClock(T0 + 60_000);
+    const store = await openRecordStore('sqlite', { dataDir: dir });
+    stores.push(store);
+    const m = new AlarmManager({ store, rules: RULES, timezone: 'Asia/Shanghai', clock, log: createLogger({ level: 'silent' }) });
+    const ents = new Set(['ent-a']);
+    await m.adopt(ents);
+    expect(m.gauges().last10m).toBe(1);
+    m.release(ents);
+    expect(m.openAlarms()).toEqual([]);
+    await m.adopt(ents);
+    expect(m.gauges().last10m).toBe(1);
+    expect(m.openAlarms()).toHaveLength(1);
+    // the replay of the raise the previous owner recorded changes nothing
+    const events: AlarmEvent[] = [];
+    m.on('transition', (e) => events.push(e));
+    m.handle(cond());
+    expect(events).toEqual([]);
+    expect(m.openAlarms()[0].count).toBe(1);
+  });
+});
+

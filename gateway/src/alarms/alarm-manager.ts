@@ -172,8 +172,11 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
     }
     const since = this.o.clock.now() - 24 * 3_600_000;
     if (adopted) {
-      // one query for the adopted enterprises (a cluster instance adopts partition by partition)
-      for (const t of await this.o.store.cluster.recentActivations([...adopted], since, 100_000)) this.remember(t.key, t.ts, t.severity as Severity);
+      // one query for the adopted enterprises (a cluster instance adopts partition by partition);
+      // the records' history replaces what this instance remembered from an earlier ownership
+      const recent = await this.o.store.cluster.recentActivations([...adopted], since, 100_000);
+      for (const t of recent) this.activations.delete(t.key);
+      for (const t of recent) this.remember(t.key, t.ts, t.severity as Severity);
     } else {
       for (const t of await this.o.store.alarms.recentTransitions(since, 100_000)) {
         if (t.action !== 'raise' && t.action !== 'escalate') continue;
