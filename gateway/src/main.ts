@@ -124,7 +124,7 @@ export class Gateway {
     this.hub = new WsHub({
       auth: this.auth,
       log: c('ws'),
-      snapshot: (id) => (this.cluster ? this.cluster.snapshot((e) => this.auth.inScope(id, e)) : (this.pipeline?.alarms.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, clock.now()))),
+      snapshot: (id) => (this.pipeline?.alarms.openAlarms() ?? []).filter((a) => this.auth.inScope(id, a.enterprise)).map((a) => alarmJson(a, tz, clock.now())),
       onDrop: () => m.wsDropped.inc(),
       logins: () => this.api?.loginGate,
     });

@@ -182,6 +182,18 @@ describe('cluster mode: three instances on NATS JetStream, PostgreSQL and Influx
         return d.openAlarms.filter((a: any) => a.rule === 'gas.ch4').length === ENTERPRISES.length ? d : null;
       }, 20_000, `the handover draft of ${x.id} with every open alarm`);
       expect(new Set(draft.openAlarms.map((a: any) => a.enterprise))).toEqual(new Set(ENTERPRISES));
+      // and so does the snapshot a console receives when it connects there
+      const snapshot = await new Promise<any[]>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${x.http}/api/v1/stream?token=${ADMIN}`);
+        ws.on('message', (m) => {
+          const msg = JSON.parse(String(m));
+          if (msg.type !== 'snapshot') return;
+          ws.close();
+          resolve(msg.data.alarms);
+        });
+        ws.once('error', reject);
+      });
+      expect(new Set(snapshot.filter((a) => a.rule === 'gas.ch4').map((a) => a.enterprise))).toEqual(new Set(ENTERPRISES));
     }
 
     // an acknowledgement made on an instance that does not own the alarm is done by its owner

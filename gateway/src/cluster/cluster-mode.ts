@@ -24,7 +24,6 @@ import { ClusterNode } from './cluster-node.ts';
 import { ClusterPush, type HubPublisher } from './cluster-push.ts';
 
 export type { HubPublisher } from './cluster-push.ts';
-import { alarmJson } from '../alarms/alarm-json.ts';
 import { IngestStream } from './ingest-stream.ts';
 import { partitionOf } from './partition.ts';
 import { PartitionRunner } from './partition-runner.ts';
@@ -93,11 +92,6 @@ export class ClusterMode {
     return this.pushes;
   }
 
-  /** Open alarms for a console's snapshot: the whole cluster's, from the pushes. */
-  snapshot(inScope: (enterprise: string) => boolean): unknown[] {
-    return this.pushes?.snapshot(inScope) ?? [];
-  }
-
   /** Connects to NATS and creates (or checks) the ingest stream: before the sources start. */
   async connect(): Promise<void> {
     const { nats } = this.c;
@@ -154,7 +148,7 @@ export class ClusterMode {
       leases: core.records.leases,
       alarms: core.alarms,
       enterprisesOf: this.enterprisesOf,
-      runner: (p, epoch, fenced) => this.runner(core, p, epoch, fenced),
+      runner: (p, epoch, enterprises, fenced) => this.runner(core, p, epoch, enterprises, fenced),
       now: () => this.o.clock.now(),
       log: this.o.log.child({ component: 'cluster' }),
       onTakeover: () => m.clusterTakeovers.inc(),
@@ -173,19 +167,16 @@ export class ClusterMode {
       },
     });
     this.core = core;
-    // views served here (inspection, handover, counts) show the alarms of enterprises owned elsewhere too
+    // views served here (inspection, handover, counts, a console's snapshot) show the alarms of enterprises owned elsewhere too
     await this.refreshForeign();
     this.foreignTimer = setInterval(() => void this.refreshForeign(), FOREIGN_REFRESH_MS);
     this.foreignTimer.unref();
-    const tz = config.gateway.timezone;
-    const now = this.o.clock.now();
-    this.pushes?.attach(this.nc!, (await core.records.alarms.open()).map((a) => ({ id: a.id, enterprise: a.enterprise, json: alarmJson(a, tz, now) })));
+    this.pushes?.attach(this.nc!);
     await this.node.start();
   }
 
-  private async runner(core: ClusterCore, partition: number, epoch: number, fenced: () => void): Promise<PartitionRunner> {
+  private async runner(core: ClusterCore, partition: number, epoch: number, mine: ReadonlySet<string>, fenced: () => void): Promise<PartitionRunner> {
     const { config, assets } = this.o;
-    const mine = this.enterprisesOf(partition);
     // the partition's rule engine sees its enterprises only: offline and correlation rules of other partitions are their owners'
     const view = Object.create(assets, { enterprises: { value: new Map([...assets.enterprises].filter(([id]) => mine.has(id))) } }) as AssetModel;
     const declared = new DeclaredStatusBook(view, (await core.records.declarations.list()).filter((d) => mine.has(d.enterprise)));

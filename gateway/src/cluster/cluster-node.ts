@@ -23,9 +23,9 @@ export interface ClusterNodeOptions {
   alarms: AlarmManager;
   /** the enterprises of a partition */
   enterprisesOf: (partition: number) => ReadonlySet<string>;
-  /** a runner for a partition just taken at `epoch` (not started) */
-  runner: (partition: number, epoch: number, fenced: () => void) => Promise<PartitionRunner>;
-  /** wall time for the tick of time-driven rules */
+  /** a runner for a partition just taken at `epoch`, over its enterprises (not started) */
+  runner: (partition: number, epoch: number, enterprises: ReadonlySet<string>, fenced: () => void) => Promise<PartitionRunner>;
+  /** the injected clock: the tick of time-driven rules, and this instance's start */
   now: () => number;
   log: Logger;
   onTakeover?: (partition: number) => void;
@@ -44,7 +44,7 @@ export class ClusterNode {
   private readonly held = new Map<number, Held>();
   /** the epoch of every lease still held, a handed-over one until it is freed (its last alarm writes drain under it) */
   private readonly leased = new Map<number, number>();
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private timer?: NodeJS.Timeout;
   private ticker?: NodeJS.Timeout;
   private round?: Promise<void>;
@@ -53,7 +53,9 @@ export class ClusterNode {
   state: LeaseState = 'starting';
   lastError: string | null = null;
 
-  constructor(private readonly o: ClusterNodeOptions) {}
+  constructor(private readonly o: ClusterNodeOptions) {
+    this.startedAt = o.now();
+  }
 
   async start(): Promise<void> {
     await this.o.leases.ensurePartitions(this.o.partitions);
@@ -133,7 +135,7 @@ export class ClusterNode {
     this.leased.set(partition, epoch);
     try {
       await this.o.alarms.adopt(enterprises);
-      const runner = await this.o.runner(partition, epoch, () => void this.fenced(partition, epoch));
+      const runner = await this.o.runner(partition, epoch, enterprises, () => void this.fenced(partition, epoch));
       this.held.set(partition, { epoch, runner, enterprises });
       await runner.start();
       this.o.onTakeover?.(partition);

@@ -1,17 +1,15 @@
 // Live pushes across the cluster (docs/cluster.md §6): what the owner of a partition would push to
 // its own consoles — alarm transitions, hazard changes, occupancy, readings — goes over NATS
 // (`hl.cluster.push`, core NATS: at most once, like a WebSocket push) to every instance, each of
-// which pushes it to the consoles connected to it, in their scope. Every instance also keeps the
-// cluster's open alarms from these pushes (loaded from the records at start), for the snapshot a
-// console receives when it connects. The payloads are the consoles' own (no reporter identity).
+// which pushes it to the consoles connected to it, in their scope. An alarm push from anywhere
+// also tells the instance to read the open alarms again (AlarmManager.setForeign), which is what a
+// console's snapshot shows. The payloads are the consoles' own (no reporter identity).
 import type { NatsConnection } from '@nats-io/transport-node';
-import { OPEN_STATES, type AlarmState } from '../alarms/types.ts';
 import type { Logger } from '../log.ts';
 import type { Reading } from '../model/types.ts';
 import type { WsHub } from '../notify/ws-hub.ts';
 
 const SUBJECT = 'hl.cluster.push';
-const OPEN = new Set<string>(OPEN_STATES);
 
 type Push = { k: 'alarm' | 'hazard'; e: string; d: unknown } | { k: 'occupancy'; e: string; s: string; d: unknown } | { k: 'readings'; d: Reading[] };
 
@@ -19,8 +17,6 @@ export type HubPublisher = Pick<WsHub, 'publishAlarm' | 'publishHazard' | 'publi
 
 export class ClusterPush implements HubPublisher {
   private nc?: NatsConnection;
-  /** the cluster's open alarms as the consoles see them, by id */
-  private readonly open = new Map<string, { enterprise: string; json: unknown }>();
   /** pushes that could not be sent or read (counted for /metrics through the hub's drop counter) */
   failed = 0;
 
@@ -31,9 +27,8 @@ export class ClusterPush implements HubPublisher {
     private readonly onAlarm?: () => void,
   ) {}
 
-  /** From here on pushes go over NATS; `open` seeds the snapshot (the records' open alarms, as JSON). */
-  attach(nc: NatsConnection, open: { id: string; enterprise: string; json: unknown }[]): void {
-    for (const a of open) this.open.set(a.id, { enterprise: a.enterprise, json: a.json });
+  /** From here on pushes go over NATS. */
+  attach(nc: NatsConnection): void {
     this.nc = nc;
     nc.subscribe(SUBJECT, {
       callback: (err, msg) => {
@@ -46,11 +41,6 @@ export class ClusterPush implements HubPublisher {
         }
       },
     });
-  }
-
-  /** Open alarms in a scope, for a console's snapshot. */
-  snapshot(inScope: (enterprise: string) => boolean): unknown[] {
-    return [...this.open.values()].filter((a) => inScope(a.enterprise)).map((a) => a.json);
   }
 
   publishAlarm(enterprise: string, data: unknown): void {
@@ -83,13 +73,9 @@ export class ClusterPush implements HubPublisher {
 
   private deliver(m: Push): void {
     switch (m.k) {
-      case 'alarm': {
-        const a = m.d as { id: string; state: AlarmState };
-        if (OPEN.has(a.state)) this.open.set(a.id, { enterprise: m.e, json: m.d });
-        else this.open.delete(a.id);
+      case 'alarm':
         this.onAlarm?.();
         return this.hub.publishAlarm(m.e, m.d);
-      }
       case 'hazard':
         return this.hub.publishHazard(m.e, m.d);
       case 'occupancy':
