@@ -398,8 +398,8 @@ export class AlarmManager extends EventEmitter<{ transition: [AlarmEvent] }> {
   }
 
   /** Central mode: the edge's open alarms as it listed them when it started (alarm-mirror.ts). */
-  syncFromEdge(edge: string, open: Alarm[], at: number, rev: OriginRev): Promise<void> {
-    return this.mirrors.sync(edge, open, at, rev);
+  syncFromEdge(edge: string, open: Alarm[], at: number, rev: OriginRev, scope?: ReadonlySet<string>): Promise<void> {
+    return this.mirrors.sync(edge, open, at, rev, scope);
   }
 
   /** changes the records database failed to take (or refused, full): the uplink acknowledges nothing while it grows */

@@ -103,13 +103,14 @@ export class AlarmMirror {
   /**
    * The edge's open alarms when it started (`sync` item): each mirrored; an open alarm mirrored
    * from this edge that the list does not have, and that no row after the sync changed, was closed
-   * at the edge while that change went missing: closed here too, at the sync's time.
+   * at the edge while that change went missing: closed here too, at the sync's time. `scope`: the
+   * enterprises the list speaks for (cluster mode: the share of one partition); all when absent.
    */
-  async sync(edge: string, open: Alarm[], at: number, rev: OriginRev): Promise<void> {
+  async sync(edge: string, open: Alarm[], at: number, rev: OriginRev, scope?: ReadonlySet<string>): Promise<void> {
     const keys = new Set(open.map((x) => x.key));
     for (const e of open) await this.mirror(edge, e, { alarmId: e.id, ts: e.updatedAt, action: 'update', fromState: null, toState: e.state, severity: e.severity, actor: 'sync', note: null, value: e.value }, rev);
     for (const a of [...this.h.open.values()]) {
-      if (a.origin !== edge || keys.has(a.key) || seen(a, { ...rev, seq: rev.seq + 1 })) continue;
+      if (a.origin !== edge || keys.has(a.key) || (scope && !scope.has(a.enterprise)) || seen(a, { ...rev, seq: rev.seq + 1 })) continue;
       const prev = { ...a };
       a.active = false;
       a.originRev = revOf(rev);

@@ -92,7 +92,7 @@ export class RuleRunner {
         this.o.onFrame?.(e.frame);
         // time-driven rules (offline, delays) follow event time too, not only the 1 s wall timer:
         // a backfill or a fast replay moves event time far faster than the wall clock
-        const ts = e.frame.type === 'readings' ? (e.frame.readings[0]?.ts ?? -Infinity) : e.frame.type === 'points' || e.frame.type === 'uplink' ? -Infinity : e.frame.ts;
+        const ts = e.frame.type === 'readings' ? (e.frame.readings[0]?.ts ?? -Infinity) : e.frame.type === 'points' || e.frame.type === 'uplink' || e.frame.type === 'mirror' ? -Infinity : e.frame.ts;
         if (e.frame.type !== 'status' && ts > this.eventTs) this.eventTs = ts;
         if (this.eventTs - this.tickedAt >= 1000) {
           this.tickedAt = this.eventTs;

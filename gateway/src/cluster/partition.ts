@@ -30,7 +30,7 @@ export function byPartition(frames: readonly Frame[], partitions: number): Map<n
     else out.set(p, [f]);
   };
   for (const f of frames) {
-    if (f.type === 'points' || f.type === 'uplink') continue;
+    if (f.type === 'points' || f.type === 'uplink' || f.type === 'mirror') continue;
     if (f.type !== 'readings') {
       put(partitionOf(f.enterprise, partitions), f);
       continue;

@@ -42,7 +42,7 @@ export type DeviceFrame =
   | ({ type: 'status'; transport: Transport; ts: number; online: boolean; reason?: string } & SubjectRef);
 
 /** Device frames, and points the gateway derives itself (the `alarm` measurement, CONTRACT §5), stored like readings. */
-export type Frame = DeviceFrame | { type: 'points'; points: Point[] } | UplinkMark;
+export type Frame = DeviceFrame | { type: 'points'; points: Point[] } | UplinkMark | MirrorFrame;
 
 /**
  * Central mode: written with the frames of an uplink batch, in the same WAL append, so that after
@@ -57,6 +57,20 @@ export interface UplinkMark {
   seq: number;
   /** the edge queue's identity (rows are numbered within it) */
   epoch: number;
+}
+
+/**
+ * Cluster mode (docs/cluster.md §10): the alarm and hazard records of one edge uplink row, for the
+ * enterprises of one partition, carried in that partition's stream so that its owner mirrors them
+ * in order with the readings (`items` as the edge sent them; uplink/priority-items.ts).
+ */
+export interface MirrorFrame {
+  type: 'mirror';
+  edge: string;
+  /** the edge queue's identity and the row that sent the items (the mirror's idempotence, alarm-mirror.ts) */
+  epoch: number;
+  seq: number;
+  items: unknown[];
 }
 
 /** A frame once it is durable: `seq` is its position in the WAL, unique and increasing. */

@@ -79,7 +79,7 @@ export class EdgeUplink {
     // a row at most batchReadings readings and a quarter of a batch's bytes: a batch is whole rows
     const rowBytes = this.o.config.batchBytes / 4;
     for (const { frame } of entries) {
-      if (frame.type === 'points' || frame.type === 'uplink') continue; // derived here (alarm, occupancy): the central derives its own
+      if (frame.type === 'points' || frame.type === 'uplink' || frame.type === 'mirror') continue; // derived here (alarm, occupancy): the central derives its own
       const readings = frame.type === 'readings' ? frame.readings.length : 0;
       const item = encodeFrame(frame);
       if (row.items.length > 0 && (row.readings + readings > this.o.config.batchReadings || row.bytes + item.length > rowBytes)) {

@@ -17,6 +17,7 @@ import type { Wal } from '../wal/wal.ts';
 import { EdgeRegistry, fmtDuration, type EdgeState } from './edge-registry.ts';
 import { EdgeUplink } from './edge-uplink.ts';
 import { UplinkReceiver } from './uplink-receiver.ts';
+import { centralCommit } from './central-commit.ts';
 import { DownlinkApplier } from './downlink-applier.ts';
 import { DownlinkSender } from './downlink-sender.ts';
 import type { DeclaredStatus } from '../model/assets.ts';
@@ -130,7 +131,7 @@ export class CentralMode {
   constructor(private readonly o: Common & { assets: AssetModel; deadLetters: DeadLetterStore; alarms: () => AlarmManager | undefined; hazards: () => HazardService | undefined; store: () => RecordStore | undefined }) {
     this.registry = new EdgeRegistry(o.config.auth.edges, () => o.clock.now());
     this.downlink = new DownlinkSender({ store: o.store, registry: this.registry, clock: o.clock, log: o.log.child({ component: 'downlink' }) });
-    this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, wal: o.wal, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, alarms: o.alarms, hazards: o.hazards, onHello: (edge, hello) => this.downlink.hello(edge, hello.down) });
+    this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, commit: centralCommit(o.wal, o.alarms, o.hazards), onHello: (edge, hello) => this.downlink.hello(edge, hello.down) });
   }
 
   /**

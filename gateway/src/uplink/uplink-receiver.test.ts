@@ -15,6 +15,7 @@ import { EdgeRegistry } from './edge-registry.ts';
 import type { QueueRow } from './forward-queue.ts';
 import { encodeBatch, uplinkTopic } from './protocol.ts';
 import { UplinkReceiver } from './uplink-receiver.ts';
+import { centralCommit } from './central-commit.ts';
 
 const EPOCH = 7;
 const config = parseConfig({ gateway: { mode: 'central' }, auth: { edges: [{ username: 'e1', password: 'pw', enterprises: ['ent-a'] }] }, enterprises: [{ id: 'ent-a', sites: [{ id: 's1', devices: [{ id: 'g1', kind: 'gas' }] }] }] });
@@ -43,7 +44,7 @@ function rig() {
   const registry = new EdgeRegistry(config.auth.edges, () => 1000);
   const p = registry.check('e1', Buffer.from('pw'))!;
   registry.connected('e1');
-  const rx = new UplinkReceiver({ registry, assets: AssetModel.fromConfig(config), wal: wal as unknown as Wal, metrics: new Metrics(), log: createLogger({ level: 'silent' }), clock: { now: () => 1000 }, deadLetters: { add: () => {} } as never, maxMessageBytes: 1 << 20, alarms: () => undefined, hazards: () => undefined });
+  const rx = new UplinkReceiver({ registry, assets: AssetModel.fromConfig(config), metrics: new Metrics(), log: createLogger({ level: 'silent' }), clock: { now: () => 1000 }, deadLetters: { add: () => {} } as never, maxMessageBytes: 1 << 20, commit: centralCommit(wal as unknown as Wal, () => undefined, () => undefined) });
   const hello = { v: 1, epoch: EPOCH, gateway: 'g', rules: [], startedAt: 0, sentAt: 0, queue: { p: { rows: 0, oldestAt: null, nextSeq: 1 }, b: { rows: 0, readings: 0, oldestAt: null, nextSeq: 1 }, bytes: 0, droppedReadings: 0 } };
   void rx.accept(p, uplinkTopic('e1', 'hello'), Buffer.from(JSON.stringify(hello)));
   // rows from..to, one reading each, value = row number

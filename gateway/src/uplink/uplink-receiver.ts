@@ -1,41 +1,61 @@
-// Central mode (issue 7, docs/uplink.md): what an edge publishes on its uplink topics. A batch is
-// applied row by row in the lane's order: a row the central already has is skipped (idempotent
-// ingest: a replayed or duplicated message changes nothing), a jump in the sequence is a gap,
-// reported (a loss the edge announced, or rows never received). Each item must be for one of the
-// edge's enterprises (and sites): anything else is refused and counted. Device frames go into the
-// WAL with their original timestamps, together with a mark of the rows applied; alarm and hazard
-// records are mirrored into the records database. Only then is the batch acknowledged (PUBACK).
-import type { Alarm, AlarmTransition } from '../alarms/types.ts';
-import type { AlarmManager } from '../alarms/alarm-manager.ts';
+// Central and cluster mode (issue 7, docs/uplink.md; docs/cluster.md §10): what an edge publishes
+// on its uplink topics. A batch is applied row by row in the lane's order: a row already applied is
+// skipped (idempotent ingest: a replayed or duplicated message changes nothing), a jump in the
+// sequence is a gap, reported (a loss the edge announced, or rows never received). Each item must
+// be for one of the edge's enterprises (and sites): anything else is refused and counted. The rows
+// are then made durable by `commit` — the central's WAL with a mark of the rows and its records
+// database (central-commit.ts), or the cluster's stream (cluster/cluster-edges.ts) — and only then
+// is the batch acknowledged (PUBACK).
 import type { Clock } from '../clock.ts';
 import { excerpt, type DeadLetterStore } from '../deadletter/dead-letter-store.ts';
 import { RejectError, type RejectReason } from '../errors.ts';
-import type { HazardService } from '../hazards/hazard-service.ts';
-import type { Hazard, HazardHistoryEntry } from '../hazards/types.ts';
 import type { IngestResult } from '../ingest/source.ts';
 import { Intake } from '../ingest/intake.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeviceInfo } from '../model/assets.ts';
-import type { DeviceFrame, Frame, Reading } from '../model/types.ts';
-import type { Wal } from '../wal/wal.ts';
+import type { DeviceFrame, Reading } from '../model/types.ts';
 import { crashPoint } from '../crash-point.ts';
 import type { EdgePrincipal, EdgeRegistry, EdgeState } from './edge-registry.ts';
 import type { Lane } from './forward-queue.ts';
 import { decodeBatch, frameOfItem, parseHello, parseUplinkTopic, UplinkFormatError, type BatchRow, type Hello } from './protocol.ts';
-import { MirrorRefused, type OriginRev } from '../alarms/alarm-mirror.ts';
+import { readPriorityRow, type PriorityItem } from './priority-items.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
+
+/** one new row of a batch: its device frames (bulk lane) or its records to mirror (priority lane) */
+export interface CommitRow {
+  seq: number;
+  /** the edge's time the row was queued (with seq, the row's identity in the cluster's stream) */
+  at: number;
+  frames: DeviceFrame[];
+  items: PriorityItem[];
+}
+
+/** the rows `from`..`to` of one lane, checked: to be made durable before the acknowledgement */
+export interface UplinkCommit {
+  edge: string;
+  epoch: number;
+  lane: Lane;
+  from: number;
+  to: number;
+  rows: CommitRow[];
+}
+
+/** resolves once the rows are durable; `refused`: a mirrored record the edge may not change */
+export type CommitFn = (b: UplinkCommit, refused: (message: string, item: unknown) => void) => Promise<void>;
 
 export interface UplinkReceiverOptions {
   registry: EdgeRegistry;
   assets: AssetModel;
-  wal: Wal;
   metrics: Metrics;
   log: Logger;
   clock: Clock;
   deadLetters: DeadLetterStore;
   maxMessageBytes: number;
-  alarms: () => AlarmManager | undefined;
-  hazards: () => HazardService | undefined;
+  commit: CommitFn;
+  /** cluster mode: the edge's rows applied, saved where any instance finds them, before the acknowledgement */
+  marks?: (st: EdgeState, lane: Lane) => Promise<void>;
+  /** cluster mode: what the cluster knows of the edge, loaded before its first batch here */
+  ready?: (edge: string) => Promise<void>;
   /** every hello, after the registry took it (the downlink acknowledges and resends, issue 16) */
   onHello?: (edge: string, hello: Hello) => void;
 }
@@ -43,13 +63,6 @@ export interface UplinkReceiverOptions {
 type Result = IngestResult;
 /** `retry`: not acknowledged (the connection is dropped), so the edge keeps the rows and sends them again */
 const refused = (reason: RejectReason, message: string, retry = false): Result => ({ ok: false, reason, message, ...(retry ? { retry: true } : {}) });
-/** a priority batch that cannot be mirrored in this time is not acknowledged (the records database hangs) */
-const MIRROR_TIMEOUT_MS = 30_000;
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), ms)))]).finally(() => clearTimeout(timer));
-}
 
 /** what `begin` decided, in the edge's order: the answer, and what the next batch must wait for */
 interface Begun {
@@ -79,7 +92,14 @@ export class UplinkReceiver {
    */
   accept(p: EdgePrincipal, topic: string, payload: Buffer, clientId?: string): Promise<Result> {
     const prev = this.chains.get(p.edge) ?? Promise.resolve();
-    const begun = prev.then(() => this.begin(p, topic, payload, clientId));
+    const begun = prev.then(async () => {
+      try {
+        await this.o.ready?.(p.edge);
+      } catch (err) {
+        return { result: Promise.resolve(refused('internal_error', `the edge's state could not be read: ${(err as Error).message}`, true)) };
+      }
+      return this.begin(p, topic, payload, clientId);
+    });
     this.chains.set(p.edge, begun.then((b) => b.gate).catch(() => {}));
     return begun.then((b) => b.result);
   }
@@ -125,8 +145,7 @@ export class UplinkReceiver {
     // an earlier batch of this connection was not applied: this one would leave a hole; the edge
     // sends everything again, in order, once the connection is renewed (a refusal drops it)
     if (st.stalled && first && first.seq > claimed + 1) return done(refused('wal_full', 'an earlier batch was not applied: resend in order', true));
-    const frames: Frame[] = [];
-    const mirrors: (() => Promise<void>)[] = [];
+    const rows: CommitRow[] = [];
     let readings = 0;
     const last = batch.rows.length ? batch.rows[batch.rows.length - 1].seq : 0;
     for (const row of batch.rows) {
@@ -137,8 +156,10 @@ export class UplinkReceiver {
       if (row.seq > claimed + 1) this.gap(st, lane, claimed + 1, row.seq - 1);
       claimed = row.seq;
       this.o.metrics.edgeRows.inc({ edge: p.edge, lane });
-      if (lane === 'b') readings += this.bulkRow(st, row, frames, clientId);
-      else this.priorityRow(st, row, { epoch, seq: row.seq }, mirrors);
+      const r: CommitRow = { seq: row.seq, at: row.at, frames: [], items: [] };
+      if (lane === 'b') readings += this.bulkRow(st, row, r.frames, clientId);
+      else r.items = this.priorityRow(st, row);
+      rows.push(r);
     }
     const pending = st.pending[lane];
     if (claimed === before) {
@@ -147,43 +168,31 @@ export class UplinkReceiver {
       return { result, gate: lane === 'p' ? result : undefined };
     }
     st.claimed[lane] = claimed;
-    frames.push({ type: 'uplink', edge: p.edge, lane, from: before + 1, seq: claimed, epoch });
-    const alarms = this.o.alarms();
-    const applied = (async () => {
-      if (mirrors.length) {
-        const problems = alarms?.writeProblems() ?? 0;
-        await withTimeout(
-          (async () => {
-            for (const m of mirrors) await m();
-            await alarms?.flush();
-          })(),
-          MIRROR_TIMEOUT_MS,
-          'mirroring into the records database timed out',
-        );
-        // the records database did not take every mirrored change: acknowledge nothing, the edge resends
-        if ((alarms?.writeProblems() ?? 0) !== problems) throw new Error('the records database did not take the mirrored alarms');
-      }
-      await this.o.wal.append(frames);
-    })();
-    const result = applied.then(
-      () => {
-        // durable in order (one WAL, one writer): counted only if every row before it is durable too
+    const applied = this.o.commit({ edge: p.edge, epoch, lane, from: before + 1, to: claimed, rows }, (message, item) => this.refuseItem(st, 'acl_denied', message, item));
+    const result = applied
+      .then(async () => {
+        // durable in order: counted only if every row before it is durable too
+        await pending;
         if (st.epoch === epoch && st.hwm[lane] >= before) st.hwm[lane] = Math.max(st.hwm[lane], claimed);
-        crashPoint('central-after-durable'); // durable here, not yet acknowledged to the edge
-        if (readings) {
-          this.o.metrics.readings.inc({ transport: 'uplink' }, readings);
-          this.o.metrics.messages.inc({ transport: 'uplink' });
-        }
-        return { ok: true as const, readings };
-      },
-      (err: Error) => {
-        // nothing is acknowledged: the edge sends these rows again, and everything after them
-        st.stalled = true;
-        if (st.epoch === epoch) st.claimed[lane] = Math.min(st.claimed[lane], before);
-        this.o.log.error({ err, edge: p.edge, lane, from: before + 1, to: claimed }, 'uplink batch not applied; the edge will send it again');
-        return refused(err instanceof RejectError ? err.reason : 'internal_error', err.message, true);
-      },
-    );
+        await this.o.marks?.(st, lane);
+      })
+      .then(
+        () => {
+          crashPoint('central-after-durable'); // durable here, not yet acknowledged to the edge
+          if (readings) {
+            this.o.metrics.readings.inc({ transport: 'uplink' }, readings);
+            this.o.metrics.messages.inc({ transport: 'uplink' });
+          }
+          return { ok: true as const, readings };
+        },
+        (err: Error) => {
+          // nothing is acknowledged: the edge sends these rows again, and everything after them
+          st.stalled = true;
+          if (st.epoch === epoch) st.claimed[lane] = Math.min(st.claimed[lane], Math.max(before, st.hwm[lane]));
+          this.o.log.error({ err, edge: p.edge, lane, from: before + 1, to: claimed }, 'uplink batch not applied; the edge will send it again');
+          return refused(err instanceof RejectError ? err.reason : 'internal_error', err.message, true);
+        },
+      );
     st.pending[lane] = result.then(() => undefined);
     return { result, gate: lane === 'p' ? result : undefined };
   }
@@ -200,7 +209,7 @@ export class UplinkReceiver {
   }
 
   /** device frames of one bulk row: checked, scoped to the edge, known to the asset model */
-  private bulkRow(st: EdgeState, row: BatchRow, frames: Frame[], clientId?: string): number {
+  private bulkRow(st: EdgeState, row: BatchRow, frames: DeviceFrame[], clientId?: string): number {
     let n = 0;
     for (const item of row.items) {
       let f: DeviceFrame;
@@ -250,41 +259,16 @@ export class UplinkReceiver {
     }
   }
 
-  /** alarm, hazard, sync and loss-notice items: applied after the row loop, in order, each with the row that sent it */
-  private priorityRow(st: EdgeState, row: BatchRow, rev: OriginRev, mirrors: (() => Promise<void>)[]): void {
+  /** alarm, hazard and sync items to mirror, checked against the edge's enterprises; loss notices kept for the gaps */
+  private priorityRow(st: EdgeState, row: BatchRow): PriorityItem[] {
     const edge = st.principal.edge;
-    for (const raw of row.items) {
-      const item = raw as { k?: string; alarm?: Alarm; transition?: AlarmTransition; hazard?: Hazard; entry?: HazardHistoryEntry; alarms?: Alarm[]; hazards?: Hazard[]; from?: number; to?: number; readings?: number; at?: number };
-      const allowed = (x: { enterprise?: string; site?: string | null }) => {
-        const ok = typeof x?.enterprise === 'string' && this.o.registry.allows(st.principal, x.enterprise, x.site ?? null);
-        if (!ok) this.refuseItem(st, 'acl_denied', `edge ${edge} may not forward records of ${String(x?.enterprise)}`, item);
-        return ok;
-      };
-      // a record the edge may not change (another enterprise's alarm id or key) is refused, the rest applied
-      const guarded = (fn: () => Promise<unknown>) => async () => {
-        try {
-          await fn();
-        } catch (err) {
-          if (!(err instanceof MirrorRefused)) throw err;
-          this.refuseItem(st, 'acl_denied', err.message, item);
-        }
-      };
-      if (item.k === 'alarm' && item.alarm && item.transition) {
-        if (allowed(item.alarm)) mirrors.push(guarded(() => this.o.alarms()?.mirror(edge, item.alarm!, item.transition!, rev) ?? Promise.resolve()));
-      } else if (item.k === 'hazard' && item.hazard) {
-        if (allowed(item.hazard)) mirrors.push(guarded(() => this.o.hazards()?.mirror(edge, item.hazard!, item.entry ?? null, rev) ?? Promise.resolve()));
-      } else if (item.k === 'sync' && Array.isArray(item.alarms)) {
-        const alarms = item.alarms.filter(allowed);
-        const at = typeof item.at === 'number' ? item.at : this.o.clock.now();
-        mirrors.push(guarded(() => this.o.alarms()?.syncFromEdge(edge, alarms, at, rev) ?? Promise.resolve()));
-      } else if (item.k === 'dropped' && Number.isSafeInteger(item.from) && Number.isSafeInteger(item.to)) {
-        st.dropped.push([item.from!, item.to!]);
-        if (st.dropped.length > 1000) st.dropped.splice(0, st.dropped.length - 1000);
-        this.o.log.error({ edge, from: item.from, to: item.to, readings: item.readings }, "the edge's forward queue was full: it dropped its oldest readings");
-      } else {
-        this.refuseItem(st, 'invalid_payload', `unknown priority item ${String(item.k)}`, item);
-      }
+    const { items, dropped } = readPriorityRow(row.items, (e, site) => this.o.registry.allows(st.principal, e, site), (why, message, item) => this.refuseItem(st, why, `edge ${edge}: ${message}`, item), this.o.clock.now());
+    for (const d of dropped) {
+      st.dropped.push([d.from, d.to]);
+      if (st.dropped.length > 1000) st.dropped.splice(0, st.dropped.length - 1000);
+      this.o.log.error({ edge, from: d.from, to: d.to, readings: d.readings }, "the edge's forward queue was full: it dropped its oldest readings");
     }
+    return items;
   }
 
   private refuseItem(st: EdgeState, reason: RejectReason, message: string, item: unknown, clientId?: string): void {
