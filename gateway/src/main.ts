@@ -112,8 +112,8 @@ export class Gateway {
     if (config.gateway.mode === 'cluster') this.cluster = new ClusterMode({ config, assets: this.assets, dataDir: this.dataDir, clock, log: c('cluster'), metrics: m });
     this.ingest = new Ingest({ assets: this.assets, wal: this.cluster ? { append: this.cluster.append } : this.wal, deadLetters: this.deadLetters, metrics: m, log: c('ingest'), clock, maxPayloadBytes, autoRegister, maxMetricsPerDevice });
     const uplink = { config, wal: this.wal, metrics: m, log: c('uplink'), clock };
-    // the uplink modes reach the core through these getters: it opens at start(), after them
-    if (config.gateway.mode === 'central') this.central = new CentralMode({ ...uplink, assets: this.assets, deadLetters: this.deadLetters, alarms: () => this.pipeline?.alarms, hazards: () => this.pipeline?.hazards, store: () => this.pipeline?.records });
+    // the uplink modes reach the core through these getters (the core opens at start(), after them); central, or a cluster with edges
+    if (config.gateway.mode === 'central' || (this.cluster && config.auth.edges.length)) this.central = new CentralMode({ ...uplink, assets: this.assets, deadLetters: this.deadLetters, alarms: () => this.pipeline?.alarms, hazards: () => this.pipeline?.hazards, store: () => this.pipeline?.records, cluster: this.cluster });
     if (config.gateway.mode === 'edge') this.edge = new EdgeMode({ ...uplink, dataDir: this.dataDir });
     const central = this.central;
     const mqttSource = createMqttSource(config, { assets: this.assets, metrics: m, log: this.log, clock, dataDir: this.dataDir, edges: central?.edgeHooks });

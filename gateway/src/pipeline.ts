@@ -31,9 +31,10 @@ import type { OccupancyPush } from './notify/occupancy-push.ts';
 import type { WsHub } from './notify/ws-hub.ts';
 import { openRecordStore, type RecordStore } from './records/record-store.ts';
 import type { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
+import { mirrorFrame } from './uplink/priority-items.ts';
 import type { Wal } from './wal/wal.ts';
 import type { ClusterCore, ClusterMode } from './cluster/cluster-mode.ts';
-import type { Frame } from './model/types.ts';
+import type { Frame, MirrorFrame } from './model/types.ts';
 import type { Condition } from '../../rules/src/types.ts';
 import type { RuleEvaluator } from '../../rules/src/evaluator.ts';
 import { buildEvaluator } from './alarms/build-evaluator.ts';
@@ -185,7 +186,12 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       // central: an acknowledgement or a shelve of a mirrored alarm goes down to the edge that raised it (issue 16)
       downlink: central ? async (item) => void (await central.downlink.enqueue(item)) : undefined,
     };
-    const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame };
+    // cluster mode: an edge's records, mirrored here when this instance owns their partition (cluster-edges.ts)
+    const onMirror = (f: MirrorFrame) => mirrorFrame(f, { alarms: am, hazards }, (message) => {
+      d.metrics.edgeRefused.inc({ edge: f.edge, reason: 'acl_denied' });
+      c('uplink').warn({ edge: f.edge, row: f.seq, message }, 'an edge record refused');
+    });
+    const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame, onMirror, central };
     return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});

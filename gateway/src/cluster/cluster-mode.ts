@@ -17,7 +17,8 @@ import { ConfigError, StoreUnavailableError, StreamUnavailableError } from '../e
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeclaredStatus } from '../model/assets.ts';
-import type { DeviceFrame, Frame } from '../model/types.ts';
+import type { DeviceFrame, Frame, MirrorFrame } from '../model/types.ts';
+import type { CentralMode } from '../uplink/uplink-modes.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { createSink } from '../store/registry.ts';
 import { ClusterNode } from './cluster-node.ts';
@@ -30,6 +31,7 @@ import { PartitionRunner } from './partition-runner.ts';
 
 type ClusterConfig = NonNullable<Config['cluster']>;
 const DECLARE_SUBJECT = 'hl.cluster.declare';
+const DOWNLINK_SUBJECT = 'hl.cluster.downlink';
 const OPEN_TIMEOUT_MS = 60_000;
 /** JetStream API errors worth waiting out at start: its cluster not yet formed (10008), too few peers up yet (10005) */
 const RETRYABLE_API_CODES = new Set([10008, 10005]);
@@ -52,6 +54,10 @@ export interface ClusterCore {
   onCondition: (c: Condition) => void;
   onOccupancy: (o: OccupancyChange) => void;
   onFrame: (f: Frame) => void;
+  /** an edge's alarm and hazard records from a partition's stream, mirrored by its owner (cluster-edges.ts) */
+  onMirror: (f: MirrorFrame) => Promise<void>;
+  /** the edges (auth.edges) uplinking to the cluster, if any */
+  central?: CentralMode;
 }
 
 export interface ClusterView {
@@ -86,6 +92,27 @@ export class ClusterMode {
     await this.stream.append(frames);
   };
 
+  get partitions(): number {
+    return this.c.partitions;
+  }
+
+  /** An edge's row into a partition, stored once per id (cluster-edges.ts). */
+  publishOnce(partition: number, frames: readonly Frame[], id: string): Promise<void> {
+    if (!this.stream) return Promise.reject(new StreamUnavailableError('not connected to NATS yet'));
+    return this.stream.publishOnce(partition, frames, id);
+  }
+
+  private readonly downlinkListeners: ((edge: string) => void)[] = [];
+
+  /** Downlink rows were queued for `edge` here: the instance holding its connection sends them. */
+  announceDownlink(edge: string): void {
+    this.nc?.publish(DOWNLINK_SUBJECT, edge);
+  }
+
+  onDownlink(cb: (edge: string) => void): void {
+    this.downlinkListeners.push(cb);
+  }
+
   /** The consoles' pushes of this instance, sent to every instance's consoles once NATS is up. */
   push(hub: HubPublisher): ClusterPush {
     this.pushes = new ClusterPush(hub, this.o.log, () => this.foreignSoon());
@@ -102,6 +129,11 @@ export class ClusterMode {
     }
     this.natsUp = true;
     void this.watch(this.nc);
+    this.nc.subscribe(DOWNLINK_SUBJECT, {
+      callback: (err, msg) => {
+        if (!err) this.downlinkListeners.forEach((cb) => cb(msg.string()));
+      },
+    });
     this.js = jetstream(this.nc);
     this.stream = new IngestStream(this.js, await jetstreamManager(this.nc), { name: this.c.stream, partitions: this.c.partitions, replicas: this.c.replicas, retentionHours: this.c.retentionHours });
     // a NATS cluster that has just started elects its JetStream leader first: wait for it, bounded
@@ -181,7 +213,7 @@ export class ClusterMode {
     const view = Object.create(assets, { enterprises: { value: new Map([...assets.enterprises].filter(([id]) => mine.has(id))) } }) as AssetModel;
     const declared = new DeclaredStatusBook(view, (await core.records.declarations.list()).filter((d) => mine.has(d.enterprise)));
     const overrides = config.rules.overrides.filter((o) => typeof o.enterprise !== 'string' || mine.has(o.enterprise));
-    const evaluator = buildEvaluator(config, view, declared, undefined, overrides);
+    const evaluator = buildEvaluator(config, view, declared, core.central, overrides);
     return new PartitionRunner({
       partition,
       epoch,
@@ -199,6 +231,7 @@ export class ClusterMode {
       onCondition: core.onCondition,
       onOccupancy: core.onOccupancy,
       onFrame: core.onFrame,
+      onMirror: core.onMirror,
       lastSeq: () => this.stream!.lastSeq(partition),
       onFenced: fenced,
       onError: () => this.o.metrics.rulesErrors.inc(),

@@ -18,6 +18,13 @@ export interface IngestStreamOptions {
 
 /** a stream message holds at most about this much (NATS' default max_payload is 1 MiB) */
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/**
+ * Messages published with an id (an edge's uplink rows) are stored once within this window, however
+ * often they are sent: the crash of an instance between the stream's acknowledgement and the
+ * record of the rows applied makes the edge send them again, to any instance.
+ */
+export const DUPLICATE_WINDOW_MINUTES = 15;
+const DUPLICATE_WINDOW_NS = DUPLICATE_WINDOW_MINUTES * 60 * 1e9;
 
 interface Batch {
   frames: string[];
@@ -44,10 +51,12 @@ export class IngestStream {
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
       max_age: this.o.retentionHours * 3600 * 1e9,
+      duplicate_window: DUPLICATE_WINDOW_NS,
     };
     try {
       const info = await this.jsm.streams.info(this.o.name);
-      if (info.config.num_replicas !== this.o.replicas || info.config.max_age !== want.max_age) await this.jsm.streams.update(this.o.name, { ...info.config, num_replicas: this.o.replicas, max_age: want.max_age });
+      const c = info.config;
+      if (c.num_replicas !== this.o.replicas || c.max_age !== want.max_age || c.duplicate_window !== DUPLICATE_WINDOW_NS) await this.jsm.streams.update(this.o.name, { ...c, num_replicas: this.o.replicas, max_age: want.max_age, duplicate_window: DUPLICATE_WINDOW_NS });
     } catch (err) {
       if ((err as { name?: string; code?: string | number }).name !== 'StreamNotFoundError' && !/stream not found/i.test((err as Error).message)) throw err;
       await this.jsm.streams.add(want);
@@ -93,6 +102,30 @@ export class IngestStream {
         b.waiters.forEach((w) => w.reject(e));
       },
     );
+  }
+
+  /**
+   * Frames of one partition under an id (stored once per id within the duplicate window), in
+   * messages of at most MAX_MESSAGE_BYTES, each with the id and its part number; resolves once all
+   * are replicated. Not group-committed: the caller's rows are already batches.
+   */
+  async publishOnce(partition: number, frames: readonly Frame[], id: string): Promise<void> {
+    const parts: string[][] = [[]];
+    let bytes = 0;
+    for (const f of frames) {
+      const text = encodeFrame(f);
+      if (bytes + text.length > MAX_MESSAGE_BYTES && parts[parts.length - 1].length) {
+        parts.push([]);
+        bytes = 0;
+      }
+      parts[parts.length - 1].push(text);
+      bytes += text.length + 1;
+    }
+    try {
+      await Promise.all(parts.map((p, i) => this.js.publish(partitionSubject(partition), `[${p.join(',')}]`, { msgID: `${id}#${i}`, timeout: 5000 })));
+    } catch (err) {
+      throw new StreamUnavailableError((err as Error).message);
+    }
   }
 
   /** The last stream sequence of a partition's subject (0 when it holds nothing). */

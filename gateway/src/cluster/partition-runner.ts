@@ -13,7 +13,7 @@ import type { Clock } from '../clock.ts';
 import type { DeclaredStatusBook } from '../alarms/declared-status.ts';
 import type { Logger } from '../log.ts';
 import type { DeclaredStatus } from '../model/assets.ts';
-import type { Frame, WalEntry } from '../model/types.ts';
+import type { Frame, MirrorFrame, WalEntry } from '../model/types.ts';
 import { partitionStateName } from '../records/lease-records.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { isPermanentWriteError, type Sink } from '../store/sink.ts';
@@ -47,6 +47,8 @@ export interface PartitionRunnerOptions {
   onOccupancy?: (o: OccupancyChange) => void;
   /** frames as they are folded in (live values, WebSocket readings) */
   onFrame?: (f: Frame) => void;
+  /** an edge's alarm and hazard records (docs/cluster.md §10), mirrored in stream order; retried until done */
+  onMirror?: (f: MirrorFrame) => Promise<void>;
   /** the last stream sequence of this partition's subject (the watchdog's view of the stream) */
   lastSeq: () => Promise<number>;
   /** the save found the lease taken by another instance: stop at once */
@@ -193,6 +195,14 @@ export class PartitionRunner {
     if (!(await this.store(entries))) return;
     const now = this.o.clock.now();
     for (const e of entries) {
+      if (e.frame.type === 'mirror') {
+        if (!(await this.mirror(e.frame))) {
+          // stopped while the records database refused: the next owner mirrors it (and what follows)
+          this.seq = Math.max(this.seq, e.seq - 1);
+          return;
+        }
+        continue;
+      }
       try {
         this.o.evaluator.ingest(e.frame, now);
         this.o.onFrame?.(e.frame);
@@ -209,6 +219,21 @@ export class PartitionRunner {
       }
     }
     this.seq = Math.max(this.seq, last);
+  }
+
+  /** Mirrors an edge's records, retried until done or the runner stops (idempotent: alarm-mirror.ts). */
+  private async mirror(f: MirrorFrame): Promise<boolean> {
+    const backoff = new Backoff({ initialMs: 200, maxMs: 10_000, jitter: true });
+    while (!this.stopped) {
+      try {
+        await this.o.onMirror?.(f);
+        return true;
+      } catch (err) {
+        this.o.log.warn({ err: (err as Error).message, partition: this.o.partition, edge: f.edge, row: f.seq }, "mirroring an edge's records failed; retrying");
+        await this.sleep.sleep(backoff.next());
+      }
+    }
+    return false;
   }
 
   /** Retries until the store takes the batch, the batch is refused for good, or the runner stops. */

@@ -101,7 +101,7 @@ describe('config (CONTRACT §2)', () => {
     const base = { enterprises: [{ id: 'ent-a', sites: [{ id: 's1' }] }] };
     expect(problems(() => parseConfig({ ...base, gateway: { mode: 'edge' } }))).toContain('uplink: required when gateway.mode is edge');
     expect(problems(() => parseConfig({ ...base, uplink: { url: 'mqtt://c:1883', username: 'e1' } }))).toContain('uplink: only for gateway.mode edge');
-    expect(problems(() => parseConfig({ ...base, auth: { edges: [{ username: 'e1', password: 'p', enterprises: ['ent-a'] }] } }))).toContain('auth.edges: only for gateway.mode central');
+    expect(problems(() => parseConfig({ ...base, auth: { edges: [{ username: 'e1', password: 'p', enterprises: ['ent-a'] }] } }))).toContain('auth.edges: only for gateway.mode central or cluster');
     const p = problems(() => parseConfig({ ...base, gateway: { mode: 'central' }, mqtt: { url: 'mqtt://x:1883' }, auth: { edges: [{ username: 'e1', password: 'p', enterprises: ['ent-z'], sites: ['ent-a/s9'] }] } }));
     expect(p).toEqual(expect.arrayContaining(['mqtt.url: a central gateway takes its edges on the embedded broker: use mqtt.embedded', 'auth.edges[0].enterprises[0]: unknown enterprise "ent-z"', 'auth.edges[0].sites[0]: enterprise "ent-a" is not in this edge\'s enterprises']));
   });

@@ -205,6 +205,8 @@ export const configSchema = z
     uplink: z
       .strictObject({
         url: z.string().regex(/^(mqtts?|tcp|ssl):\/\//, { error: 'expected an mqtt:// or mqtts:// URL' }),
+        /** further instances of a cluster (docs/cluster.md §10): after a failed or lost connection the next URL is tried, in turn */
+        failover: z.array(z.string().regex(/^(mqtts?|tcp|ssl):\/\//, { error: 'expected an mqtt:// or mqtts:// URL' })).default([]),
         username: id,
         password: z.string().optional(),
         clientId: z.string().optional(),
@@ -407,7 +409,7 @@ function crossCheck(c: Raw, ctx: Ctx): void {
   if (c.gateway.mode === 'edge' && !c.uplink) add(['uplink'], 'required when gateway.mode is edge');
   if (c.gateway.mode !== 'edge' && c.uplink) add(['uplink'], 'only for gateway.mode edge');
   if (c.gateway.mode === 'central' && c.mqtt.url) add(['mqtt', 'url'], 'a central gateway takes its edges on the embedded broker: use mqtt.embedded');
-  if (c.gateway.mode !== 'central' && c.auth.edges.length > 0) add(['auth', 'edges'], 'only for gateway.mode central');
+  if (c.gateway.mode !== 'central' && c.gateway.mode !== 'cluster' && c.auth.edges.length > 0) add(['auth', 'edges'], 'only for gateway.mode central or cluster');
   if (c.gateway.mode === 'cluster') {
     if (!c.cluster) add(['cluster'], 'required when gateway.mode is cluster (cluster.nats.servers at least)');
     if (c.storage.records === 'sqlite') add(['storage', 'records'], 'cluster mode shares its records between instances: a postgres:// URL, not sqlite');

@@ -18,6 +18,7 @@ import { DownlinkRecords } from './downlink-records.ts';
 import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.ts';
 import { HazardRecords } from './hazard-records.ts';
 import { ClusterRecords } from './cluster-records.ts';
+import { EdgeLinkRecords } from './edge-link-records.ts';
 import { LeaseRecords } from './lease-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
 import { RuleStateRecords } from './rule-state-records.ts';
@@ -58,6 +59,8 @@ export class RecordStore {
   readonly cluster: ClusterRecords;
   /** cluster mode only (PostgreSQL): partition leases, fenced by epoch */
   readonly leases: LeaseRecords;
+  /** cluster mode only (PostgreSQL): each edge's rows applied and its link */
+  readonly edgeLinks: EdgeLinkRecords;
 
   constructor(
     private readonly db: Db,
@@ -80,6 +83,7 @@ export class RecordStore {
     this.downlink = new DownlinkRecords(db);
     this.cluster = new ClusterRecords(db);
     this.leases = new LeaseRecords(db);
+    this.edgeLinks = new EdgeLinkRecords(db);
   }
 
   /**

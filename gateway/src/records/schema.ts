@@ -209,6 +209,23 @@ export interface ClusterPartitionsTable {
   taken_at: number | null;
 }
 
+export interface EdgeLinksTable {
+  edge: string;
+  /** the edge queue's identity the rows are numbered in */
+  epoch: Generated<number>;
+  /** rows durable in the cluster, per lane, each following on from the one before */
+  hwm_p: Generated<number>;
+  hwm_b: Generated<number>;
+  state: Generated<string>;
+  instance: string | null;
+  connected: Generated<number>;
+  connected_at: number | null;
+  last_heard_at: number | null;
+  hello: string | null;
+  hello_at: number | null;
+  updated_at: Generated<number>;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -227,4 +244,5 @@ export interface RecordsDb {
   downlink: DownlinkTable;
   cluster_instances: ClusterInstancesTable;
   cluster_partitions: ClusterPartitionsTable;
+  edge_links: EdgeLinksTable;
 }

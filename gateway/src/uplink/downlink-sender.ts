@@ -17,7 +17,8 @@ export class DownlinkSender {
   private readonly applied = new Map<string, number>();
   private sending = new Map<string, Promise<void>>();
 
-  constructor(private readonly o: { store: () => RecordStore | undefined; registry: EdgeRegistry; clock: Clock; log: Logger }) {}
+  /** `queued`: cluster mode tells the instance holding the edge's connection (cluster-edges.ts) */
+  constructor(private readonly o: { store: () => RecordStore | undefined; registry: EdgeRegistry; clock: Clock; log: Logger; queued?: (edge: string) => void }) {}
 
   /** The centre's broker: set once the sources are built (main.ts). */
   attach(publish: BrokerPublish): void {
@@ -31,8 +32,14 @@ export class DownlinkSender {
     if (!edge || !store) return false;
     const seq = await store.downlink.add(edge, this.o.clock.now(), item);
     this.o.log.info({ edge, seq, kind: item.kind, enterprise: item.enterprise }, 'downlink: queued for the edge');
-    if (this.applied.has(edge)) this.send(edge);
+    this.poke(edge);
+    this.o.queued?.(edge);
     return true;
+  }
+
+  /** Rows were queued for the edge (here or, in cluster mode, on another instance): sent if it is connected here. */
+  poke(edge: string): void {
+    if (this.applied.has(edge)) this.send(edge);
   }
 
   /** An edge's hello: prune what it applied, send what it lacks. Older edges (no `down`) get nothing. */
@@ -50,7 +57,8 @@ export class DownlinkSender {
     const next = prev.then(async () => {
       const store = this.o.store();
       const st = this.o.registry.edges.get(edge);
-      if (!store || !this.publish || !st?.connected) return;
+      // connected to this gateway's broker (in cluster mode it may be connected to another instance)
+      if (!store || !this.publish || !st || st.clients === 0) return;
       const rows = await store.downlink.after<DownBatch['rows'][number]['item']>(edge, this.applied.get(edge) ?? 0, 500);
       if (rows.length === 0) return;
       const batch: DownBatch = { v: 1, edge, rows };

@@ -82,7 +82,8 @@ export class EdgeRegistry {
     if (!st) return;
     st.clients++;
     st.stalled = false;
-    if (!st.connected) st.connectedAt = this.now();
+    // the first connection here (in cluster mode the edge may have been connected to another instance)
+    if (!st.connected || st.clients === 1) st.connectedAt = this.now();
     st.connected = true;
     st.lastHeardAt = this.now();
   }
@@ -119,13 +120,15 @@ export class EdgeRegistry {
   }
 
   /** `uplink.edge-silent` for every enterprise whose edge changed between silent and not (orange, DOMAIN.md §2 data gaps) */
-  silentConditions(silentAfterMs: number, now = this.now()): Condition[] {
+  /** `was`: whether the key is raised now (cluster mode: from the open alarms, not this registry's memory) */
+  silentConditions(silentAfterMs: number, now = this.now(), was?: (key: string) => boolean): Condition[] {
     const out: Condition[] = [];
     for (const st of this.edges.values()) {
       const behind = this.behindSeconds(st, now);
       const silent = behind * 1000 > silentAfterMs;
       for (const enterprise of st.principal.enterprises) {
-        if (silent === st.silent.has(enterprise)) continue;
+        const key = `uplink.edge-silent|${enterprise}|${st.principal.edge}`;
+        if (silent === (was ? was(key) : st.silent.has(enterprise))) continue;
         if (silent) st.silent.add(enterprise);
         else st.silent.delete(enterprise);
         const why = st.connected
@@ -133,7 +136,7 @@ export class EdgeRegistry {
           : { zh: `边缘网关 ${st.principal.edge} 已失联 ${fmtDuration(behind, 'zh')}`, en: `edge ${st.principal.edge} not heard for ${fmtDuration(behind, 'en')}` };
         out.push({
           rule: 'uplink.edge-silent',
-          key: `uplink.edge-silent|${enterprise}|${st.principal.edge}`,
+          key,
           subject: { enterprise },
           active: silent,
           severity: 'orange',

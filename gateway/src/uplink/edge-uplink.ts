@@ -154,7 +154,7 @@ export class EdgeUplink {
     return {
       mode: 'edge' as const,
       edge: this.client.edge,
-      url: this.o.config.url,
+      url: this.client.url,
       connected: this.client.connected,
       since: new Date(this.client.since).toISOString(),
       lastError: this.client.lastError,

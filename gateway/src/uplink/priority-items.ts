@@ -8,6 +8,7 @@ import type { AlarmManager } from '../alarms/alarm-manager.ts';
 import type { Alarm, AlarmTransition } from '../alarms/types.ts';
 import type { HazardService } from '../hazards/hazard-service.ts';
 import type { Hazard, HazardHistoryEntry } from '../hazards/types.ts';
+import type { MirrorFrame } from '../model/types.ts';
 
 export type PriorityItem =
   | { k: 'alarm'; alarm: Alarm; transition: AlarmTransition }
@@ -68,4 +69,10 @@ export async function applyPriority(edge: string, items: readonly PriorityItem[]
       refused(err.message, item);
     }
   }
+}
+
+/** Cluster mode: one row's records for one partition, as its owner reads them from the stream; then written. */
+export async function mirrorFrame(f: MirrorFrame, to: { alarms: AlarmManager; hazards: HazardService }, refused: (message: string) => void): Promise<void> {
+  await applyPriority(f.edge, f.items as PriorityItem[], { epoch: f.epoch, seq: f.seq }, to, refused);
+  await to.alarms.flush();
 }

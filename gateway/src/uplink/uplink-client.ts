@@ -111,7 +111,7 @@ export class UplinkClient {
     const gen = ++this.generation;
     let client: MqttClient;
     try {
-      client = mqtt.connect(this.o.config.url, this.options());
+      client = mqtt.connect(this.url, this.options());
     } catch (err) {
       this.lastError = (err as Error).message;
       this.o.log.error({ err }, 'uplink: cannot connect');
@@ -130,7 +130,7 @@ export class UplinkClient {
       this.backoff.reset();
       this.lastError = null;
       this.o.metrics.uplinkConnected.set(1);
-      this.o.log.info({ url: this.o.config.url }, 'uplink connected');
+      this.o.log.info({ url: this.url }, 'uplink connected');
       // the centre's decisions for this edge's enterprises (issue 16); acknowledged on arrival, applied in order
       if (this.o.onDown) client.subscribe(uplinkTopic(this.edge, 'down'), { qos: 1 }, (err) => err && this.o.log.warn({ err: err.message }, 'uplink: downlink subscription failed'));
       void this.run(client, gen, closed).catch((err: Error) => {
@@ -163,8 +163,18 @@ export class UplinkClient {
     });
   }
 
+  /** the URL of the current (or next) connection: `url`, then each of `failover` in turn after a failure */
+  get url(): string {
+    const all = [this.o.config.url, ...this.o.config.failover];
+    return all[this.urlIndex % all.length];
+  }
+
+  private urlIndex = 0;
+
   private scheduleReconnect(): void {
     if (this.stopped) return;
+    // a cluster: the next instance (any of them takes the edge and carries on from the same rows)
+    this.urlIndex++;
     this.reconnectTimer = setTimeout(() => this.connect(), this.backoff.next());
   }
 

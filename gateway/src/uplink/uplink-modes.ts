@@ -18,6 +18,7 @@ import { EdgeRegistry, fmtDuration, type EdgeState } from './edge-registry.ts';
 import { EdgeUplink } from './edge-uplink.ts';
 import { UplinkReceiver } from './uplink-receiver.ts';
 import { centralCommit } from './central-commit.ts';
+import { ClusterEdges, type EdgeClusterPort } from '../cluster/cluster-edges.ts';
 import { DownlinkApplier } from './downlink-applier.ts';
 import { DownlinkSender } from './downlink-sender.ts';
 import type { DeclaredStatus } from '../model/assets.ts';
@@ -120,18 +121,31 @@ export class CentralMode {
   readonly edgeHooks = {
     check: (...a: Parameters<EdgeRegistry['check']>) => this.registry.check(...a),
     accept: (...a: Parameters<UplinkReceiver['accept']>) => this.receiver.accept(...a),
-    connected: (...a: Parameters<EdgeRegistry['connected']>) => this.registry.connected(...a),
-    disconnected: (...a: Parameters<EdgeRegistry['disconnected']>) => this.registry.disconnected(...a),
+    connected: (edge: string) => {
+      this.registry.connected(edge);
+      this.cluster?.connected(edge);
+    },
+    disconnected: (edge: string) => {
+      this.registry.disconnected(edge);
+      this.cluster?.disconnected(edge);
+    },
   };
+  /** cluster mode: the edges' rows go into the stream and their state into the records (cluster-edges.ts) */
+  private readonly cluster?: ClusterEdges;
   private timer?: NodeJS.Timeout;
   private savedState = '';
   /** WAL entries up to here are reflected in the saved state; later segments are kept (-1: not loaded yet, keep all) */
   private savedCovered = -1;
 
-  constructor(private readonly o: Common & { assets: AssetModel; deadLetters: DeadLetterStore; alarms: () => AlarmManager | undefined; hazards: () => HazardService | undefined; store: () => RecordStore | undefined }) {
+  constructor(private readonly o: Common & { assets: AssetModel; deadLetters: DeadLetterStore; alarms: () => AlarmManager | undefined; hazards: () => HazardService | undefined; store: () => RecordStore | undefined; cluster?: EdgeClusterPort }) {
     this.registry = new EdgeRegistry(o.config.auth.edges, () => o.clock.now());
-    this.downlink = new DownlinkSender({ store: o.store, registry: this.registry, clock: o.clock, log: o.log.child({ component: 'downlink' }) });
-    this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, commit: centralCommit(o.wal, o.alarms, o.hazards), onHello: (edge, hello) => this.downlink.hello(edge, hello.down) });
+    const port = o.cluster;
+    const cl = port && new ClusterEdges({ port, registry: this.registry, records: o.store, log: o.log.child({ component: 'cluster-edges' }), now: () => o.clock.now() });
+    this.cluster = cl;
+    this.downlink = new DownlinkSender({ store: o.store, registry: this.registry, clock: o.clock, log: o.log.child({ component: 'downlink' }), queued: port && ((edge) => port.announceDownlink(edge)) });
+    port?.onDownlink((edge) => this.downlink.poke(edge));
+    const commit = cl ? { commit: cl.commit, marks: cl.marks, ready: cl.ready, onLowered: cl.lowered } : { commit: centralCommit(o.wal, o.alarms, o.hazards) };
+    this.receiver = new UplinkReceiver({ registry: this.registry, assets: o.assets, metrics: o.metrics, log: o.log, clock: o.clock, deadLetters: o.deadLetters, maxMessageBytes: o.config.central.maxMessageBytes, ...commit, onHello: (edge, hello) => this.downlink.hello(edge, hello.down) });
   }
 
   /**
@@ -141,11 +155,19 @@ export class CentralMode {
    * save never makes the centre apply a batch again when the edge resends it.
    */
   async start(): Promise<void> {
+    if (this.cluster) {
+      await this.cluster.tick();
+      return this.every(5000);
+    }
     const saved = await this.o.store()?.state.load(STATE);
     if (saved) this.registry.importState(saved.state);
     for (const { frame } of this.o.wal.scan()) if (frame.type === 'uplink') this.registry.applyMark(frame.edge, frame.epoch, frame.lane, frame.from, frame.seq);
     await this.save(true);
-    this.timer = setInterval(() => this.tick(), 5000);
+    this.every(5000);
+  }
+
+  private every(ms: number): void {
+    this.timer = setInterval(() => this.tick(), ms);
     this.timer.unref();
   }
 
@@ -156,17 +178,20 @@ export class CentralMode {
 
   tick(): void {
     const alarms = this.o.alarms();
-    if (alarms) for (const c of this.registry.silentConditions(this.o.config.central.silentAfterSeconds * 1000)) alarms.handle(c);
+    const silentMs = this.o.config.central.silentAfterSeconds * 1000;
+    if (alarms) for (const c of this.cluster ? this.cluster.silent(silentMs, alarms.openAlarms()) : this.registry.silentConditions(silentMs)) alarms.handle(c);
     const now = this.o.clock.now();
     for (const st of this.registry.edges.values()) {
       this.o.metrics.edgeConnected.set({ edge: st.principal.edge }, st.connected ? 1 : 0);
       const newest = Math.max(...st.lastEventTs.values(), -Infinity);
       if (newest > -Infinity) this.o.metrics.edgeLag.set({ edge: st.principal.edge }, Math.max(0, (now - newest) / 1000));
     }
-    void this.save();
+    if (this.cluster) void this.cluster.tick().catch((err: Error) => this.o.log.warn({ err: err.message }, 'writing or reading the edge links failed'));
+    else void this.save();
   }
 
   private async save(force = false): Promise<void> {
+    if (this.cluster) return;
     const covered = this.o.wal.lastDurableSeq();
     const state = this.registry.exportState();
     const text = JSON.stringify(state);

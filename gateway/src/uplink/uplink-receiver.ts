@@ -56,6 +56,8 @@ export interface UplinkReceiverOptions {
   marks?: (st: EdgeState, lane: Lane) => Promise<void>;
   /** cluster mode: what the cluster knows of the edge, loaded before its first batch here */
   ready?: (edge: string) => Promise<void>;
+  /** cluster mode: a hello lowered the rows applied (the edge's queue lost its last commits) */
+  onLowered?: (st: EdgeState) => void;
   /** every hello, after the registry took it (the downlink acknowledges and resends, issue 16) */
   onHello?: (edge: string, hello: Hello) => void;
 }
@@ -117,7 +119,12 @@ export class UplinkReceiver {
     if (t.what === 'hello') {
       const hello = parseHello(payload);
       if (!hello) return done(this.refuse(p, 'malformed', 'hello: not the expected JSON', topic, payload, clientId));
-      this.o.registry.hello(st, hello, (lane, from, to) => this.o.log.error({ edge: p.edge, lane, from, to }, "the edge's queue numbers went back (its queue file lost its last commits): numbering follows the edge again"));
+      let lowered = false;
+      this.o.registry.hello(st, hello, (lane, from, to) => {
+        lowered = true;
+        this.o.log.error({ edge: p.edge, lane, from, to }, "the edge's queue numbers went back (its queue file lost its last commits): numbering follows the edge again");
+      });
+      if (lowered) this.o.onLowered?.(st);
       this.o.metrics.edgeBacklog.set({ edge: p.edge }, hello.queue.b.readings);
       this.o.onHello?.(p.edge, hello);
       return done({ ok: true, readings: 0 });

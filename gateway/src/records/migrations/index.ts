@@ -16,6 +16,7 @@ import shiftHandovers from './0010-shift-handovers.ts';
 import reportRuns from './0011-report-runs.ts';
 import downlink from './0012-downlink.ts';
 import cluster from './0013-cluster.ts';
+import edgeLinks from './0014-edge-links.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -32,6 +33,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0011-report-runs': reportRuns,
   '0012-downlink': downlink,
   '0013-cluster': cluster,
+  '0014-edge-links': edgeLinks,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
