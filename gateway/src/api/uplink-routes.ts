@@ -11,7 +11,7 @@ export function uplinkRoutes(app: ReturnType<typeof buildApi>, d: { auth: TokenA
     if (d.edge) return d.edge.uplink.status();
     if (d.central) {
       const edges = [...d.central.registry.edges.values()].filter((e) => [...e.principal.enterprises].some((ent) => d.auth.inScope(id, ent)));
-      return { mode: 'central', edges: edges.map((e) => d.central!.view(e)) };
+      return { mode: d.central.mode, edges: edges.map((e) => d.central!.view(e)) };
     }
     return { mode: 'standalone' };
   });

@@ -22,6 +22,7 @@ import type { Lane } from '../uplink/forward-queue.ts';
 import type { PriorityItem } from '../uplink/priority-items.ts';
 import type { CommitFn } from '../uplink/uplink-receiver.ts';
 import { byPartition, partitionOf } from './partition.ts';
+import { crashPoint } from '../crash-point.ts';
 
 /** what the cluster offers the edges' side (cluster-mode.ts) */
 export interface EdgeClusterPort {
@@ -80,6 +81,7 @@ export class ClusterEdges {
       for (const [p, frames] of parts) sends.push(port.publishOnce(p, frames, `up.${b.edge}.${b.epoch}.${b.lane}.${row.seq}.${row.at}.${p}`));
     }
     await Promise.all(sends);
+    crashPoint('cluster-after-stream'); // in the stream, not yet recorded as applied nor acknowledged
   };
 
   /** Alarm and hazard records by their enterprise's partition; a sync to every partition of the edge's enterprises, each with its share. */

@@ -336,6 +336,11 @@ export class ClusterMode {
     };
   }
 
+  /** Readings older than their device's last, seen by the rule engines of the partitions owned here (hazardline_rules_late_readings). */
+  late(): number {
+    return (this.node?.owned() ?? []).reduce((n, x) => n + x.late, 0);
+  }
+
   /** /metrics at scrape time. */
   gauges(): void {
     const m = this.o.metrics;

@@ -72,8 +72,8 @@ export class ClusterNode {
   }
 
   /** The partitions this instance owns now, with their progress. */
-  owned(): { partition: number; epoch: number; seq: number; lag: number }[] {
-    return [...this.held].map(([partition, h]) => ({ partition, epoch: h.epoch, seq: h.runner.seq, lag: h.runner.lag })).sort((a, b) => a.partition - b.partition);
+  owned(): { partition: number; epoch: number; seq: number; lag: number; late: number }[] {
+    return [...this.held].map(([partition, h]) => ({ partition, epoch: h.epoch, seq: h.runner.seq, lag: h.runner.lag, late: h.runner.o.evaluator.stats().late })).sort((a, b) => a.partition - b.partition);
   }
 
   /** The epoch this instance holds a partition's lease at, for fencing its writes; undefined: not held. */

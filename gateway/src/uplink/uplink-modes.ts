@@ -132,6 +132,10 @@ export class CentralMode {
   };
   /** cluster mode: the edges' rows go into the stream and their state into the records (cluster-edges.ts) */
   private readonly cluster?: ClusterEdges;
+
+  get mode(): 'central' | 'cluster' {
+    return this.cluster ? 'cluster' : 'central';
+  }
   private timer?: NodeJS.Timeout;
   private savedState = '';
   /** WAL entries up to here are reflected in the saved state; later segments are kept (-1: not loaded yet, keep all) */
