@@ -78,7 +78,7 @@ describe('rule validation (hazardline check-config)', () => {
       packs: ['builtin', 'nosuch'],
     });
     expect(p).toEqual([
-      'rules.packs[1]: unknown pack "nosuch" (builtin | belt | data | gas | personnel | power | slope)',
+      'rules.packs[1]: unknown pack "nosuch" (builtin | belt | data | gas | personnel | power | seal | slope | video)',
       'rules.overrides[0].rule: unknown rule "gas.xx"',
       'rules.overrides[1].params.levels[0].value: expected number',
       'rules.overrides[2].device: unknown device "nope"',

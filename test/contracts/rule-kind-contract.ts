@@ -33,6 +33,8 @@ export function contractAssets(): AssetModel {
           { id: 'slope-1', kind: 'slope', intervalSeconds: 60 },
           { id: 'pm-1', kind: 'power', intervalSeconds: 60 },
           { id: 'uwb-1', kind: 'positioning', intervalSeconds: 60 },
+          { id: 'cam-1', kind: 'camera', zone: 'z1', intervalSeconds: 60 },
+          { id: 'seal-1', kind: 'seal', intervalSeconds: 60 },
         ],
       }],
     } as never,
@@ -53,7 +55,7 @@ function prng(seed: number): () => number {
 
 type Step = { ts: number; frames: Frame[]; declare?: 'producing' | 'stopped' };
 
-/** Six hours of a plant going wrong now and then: gas peaks, belt over capacity and counter resets, a sliding slope, power at night, crowding, SOS, devices going silent. */
+/** Six hours of a plant going wrong now and then: gas peaks, belt over capacity and counter resets, a sliding slope, power at night, crowding, SOS, video violations, seals opened, devices going silent. */
 export function stimulus(seed = 13): Step[] {
   const rnd = prng(seed);
   const walk = (v: number, lo: number, hi: number, step: number) => Math.min(hi, Math.max(lo, v + (rnd() - 0.5) * 2 * step));
@@ -83,6 +85,8 @@ export function stimulus(seed = 13): Step[] {
     if (rnd() < 0.02) frames.push({ type: 'event', transport: 'mqtt', ts, enterprise: 'ent-k', site: 's1', device: 'uwb-1', eventType: 'sos', detail: { tag: 't1' } });
     if (rnd() < 0.02) frames.push({ type: 'event', transport: 'mqtt', ts, enterprise: 'ent-k', site: 's1', device: 'belt-1', eventType: 'belt_slip', detail: {} });
     if (rnd() < 0.01) frames.push({ type: 'status', transport: 'mqtt', ts, enterprise: 'ent-k', site: 's1', device: 'gas-01', online: rnd() < 0.5 });
+    if (rnd() < 0.04) frames.push({ type: 'event', transport: 'mqtt', ts, enterprise: 'ent-k', site: 's1', device: 'cam-1', eventType: ['helmet_missing', 'smoking', 'fire_smoke', 'off_post', 'forklift_no_light'][Math.floor(rnd() * 5)], detail: { snapshot: `https://nvr.example/${i}.jpg` } });
+    if (rnd() < 0.02) frames.push({ type: 'event', transport: 'mqtt', ts, enterprise: 'ent-k', site: 's1', device: 'seal-1', eventType: ['seal_opened', 'seal_closed', 'tamper'][Math.floor(rnd() * 3)], detail: {} });
     out.push({ ts, frames, ...(i === 120 ? { declare: 'stopped' as const } : i === 240 ? { declare: 'producing' as const } : {}) });
   }
   return out;

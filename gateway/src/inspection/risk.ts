@@ -80,7 +80,7 @@ export const RISK_WEIGHTS: Readonly<RiskWeights> = deepFreeze({
 /** Which rule ids feed which finding group (CONTRACT §6 built-in ids). Other alarms score by severity. */
 export const RISK_RULE_GROUPS = deepFreeze({
   /** 明停暗开: power while declared stopped (§6), belt running while declared stopped (§5) */
-  secretOperation: ['power.secret-operation', 'belt.running-while-stopped'] as readonly string[],
+  secretOperation: ['power.secret-operation', 'belt.running-while-stopped', 'seal.opened-while-stopped'] as readonly string[],
   fakeOffline: ['power.fake-offline'] as readonly string[],
   overCapacity: ['belt.over-capacity-day', 'belt.over-capacity-month'] as readonly string[],
   /** any rule id with this prefix */

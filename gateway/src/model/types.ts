@@ -2,7 +2,7 @@
 // `rules/` may import only from this file and `assets.ts` (ARCHITECTURE.md).
 import { dict } from './dict.ts';
 
-export const DEVICE_KINDS = ['gas', 'slope', 'positioning', 'belt', 'power', 'generic'] as const;
+export const DEVICE_KINDS = ['gas', 'slope', 'positioning', 'belt', 'power', 'camera', 'seal', 'generic'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 export type Transport = 'mqtt' | 'sparkplug' | 'opcua' | 'uplink';

@@ -9,7 +9,7 @@ import type { Cell, CellFormat, Column, Report, Sheet } from './table.ts';
 import { localTime } from './table.ts';
 
 export const VERIFICATION_ZH = { open: '待核查', confirmed: '属实', 'not-confirmed': '不属实' } as const;
-export const FINDING_ZH: Record<string, string> = { 'power.secret-operation': '明停暗开（用电）', 'power.fake-offline': '虚假离线', 'belt.running-while-stopped': '停产期间皮带运行', 'personnel.stopped-site': '停产期间井下有人' };
+export const FINDING_ZH: Record<string, string> = { 'power.secret-operation': '明停暗开（用电）', 'power.fake-offline': '虚假离线', 'belt.running-while-stopped': '停产期间皮带运行', 'personnel.stopped-site': '停产期间井下有人', 'seal.opened-while-stopped': '停产期间电子封条打开' };
 
 export interface BulletinInput {
   stats: StatsResult;

@@ -113,7 +113,7 @@ describe('computeStats over a known November', () => {
 
   it('inspection: 明停暗开 findings by rule and the verification outcomes; devices online', () => {
     const s = stats();
-    expect(s.inspection).toEqual({ findings: { 'power.secret-operation': 1, 'power.fake-offline': 0, 'belt.running-while-stopped': 0, 'personnel.stopped-site': 0 }, findingsTotal: 1, verifications: { created: 3, confirmed: 1, notConfirmed: 1, open: 1 } });
+    expect(s.inspection).toEqual({ findings: { 'power.secret-operation': 1, 'power.fake-offline': 0, 'belt.running-while-stopped': 0, 'personnel.stopped-site': 0, 'seal.opened-while-stopped': 0 }, findingsTotal: 1, verifications: { created: 3, confirmed: 1, notConfirmed: 1, open: 1 } });
     expect(s.devices).toEqual({ total: 14, offline: 1, onlineRate: 0.9286 });
   });
 

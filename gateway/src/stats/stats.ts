@@ -13,7 +13,7 @@ import type { Severity } from '../model/vocabulary.ts';
 import { localDate, type Period } from './period.ts';
 
 /** 明停暗开 / 虚假离线 and the other stopped-site findings (DOMAIN.md §5), counted by rule. */
-export const FINDING_RULES = ['power.secret-operation', 'power.fake-offline', 'belt.running-while-stopped', 'personnel.stopped-site'] as const;
+export const FINDING_RULES = ['power.secret-operation', 'power.fake-offline', 'belt.running-while-stopped', 'personnel.stopped-site', 'seal.opened-while-stopped'] as const;
 
 export interface EnterpriseNow {
   id: string;

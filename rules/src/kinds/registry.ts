@@ -14,10 +14,12 @@ import { replay } from './replay.ts';
 import { runningWhileStopped } from './running-while-stopped.ts';
 import { tangentAngle } from './tangent-angle.ts';
 import { threshold } from './threshold.ts';
+import { violation } from './violation.ts';
+import { seal } from './seal.ts';
 
 const ALL: KindModule<any>[] = [
   threshold, tangentAngle, displacementRate, occupancy, overtime, cumulative, powerWhileStopped,
-  runningWhileStopped, fakeOffline, offline, event, flatline, counterBackwards, replay,
+  runningWhileStopped, fakeOffline, offline, event, flatline, counterBackwards, replay, violation, seal,
 ];
 
 export const KINDS: ReadonlyMap<string, KindModule<any>> = new Map(ALL.map((k) => [k.kind, k]));
