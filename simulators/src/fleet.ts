@@ -9,6 +9,8 @@ import { BeltModel } from './models/belt-model.ts';
 import { PowerModel } from './models/power-model.ts';
 import { PositioningModel } from './models/positioning-model.ts';
 import { seedOf } from './models/rng.ts';
+import { CameraModel } from './models/camera-model.ts';
+import { SealModel } from './models/seal-model.ts';
 
 export interface FleetDevice {
   enterprise: string;
@@ -57,6 +59,12 @@ export function buildFleet(config: Config, opts: { seed?: number; epochMs: numbe
               zones: s.zones.map((z, i) => ({ id: z.id, entrance: i === s.zones.length - 1 && s.zones.length > 1, restricted: z.restricted })),
               people: Math.max(3, s.zones.reduce((n, z) => n + Math.min(z.maxPersons ?? 3, 3), 0)),
             });
+            break;
+          case 'camera':
+            model = new CameraModel({ ...common });
+            break;
+          case 'seal':
+            model = new SealModel({ ...common });
             break;
           default:
             model = undefined; // generic devices have no physics to simulate

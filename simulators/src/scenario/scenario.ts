@@ -42,6 +42,8 @@ const ACTIONS: Record<string, Record<string, (model: any, args: Record<string, u
     stopped: (m, a) => m.stopped(a),
     silent: (m, a) => m.silent(a),
   },
+  camera: { violation: (m, a) => m.violation(a), silent: (m, a) => m.silent(a) },
+  seal: { open: (m, a) => m.open(a), close: (m, a) => m.close(a), tamper: (m, a) => m.tamper(a) },
 };
 /** operator actions, applied by a harness through the HTTP API (CONTRACT §7), never by the simulator */
 export const OPERATOR_ACTIONS = ['declare'];
