@@ -20,6 +20,7 @@ import { useLang } from './lang-switch.tsx';
 import { Trend } from './trend.tsx';
 import { HandoverPanel } from './handover.tsx';
 import { Notifications } from './notifications.tsx';
+import { Snapshot, Thumb } from './snapshot.tsx';
 
 const RANK: Record<string, number> = { red: 3, orange: 2, yellow: 1, blue: 0 };
 
@@ -72,8 +73,9 @@ const Row = memo(function Row({ a, lang, minute, selected, names, disposal, onSe
     <tr data-alarm={a.id} data-state={a.state} onClick={() => onSelect(a.id)} class={`${selected ? 'selected ' : ''}sev-${a.severity} ${a.state === 'active_unacked' ? 'flash' : ''} ${a.overdue ? 'overdue' : ''}`}>
       <td class="sev">{SEVERITY[a.severity][lang]}</td>
       <td class="msg">
+        <Thumb a={a} lang={lang} />
         <div>{lang === 'zh' ? a.message : a.messageEn}</div>
-        <small>{a.rule}{a.count > 1 ? ` · ×${a.count}` : ''}{a.retroactive ? ` · ${t(lang, 'retroactive')}` : ''}{a.origin ? ` · ${t(lang, 'fromEdge')} ${a.origin}` : ''}</small>
+        <small>{a.rule}{a.count > 1 ? ` · ×${a.count}` : ''}{typeof a.evidence?.occurrences === 'number' && a.evidence.occurrences > 1 ? L(lang, ` · 识别 ${a.evidence.occurrences} 次`, ` · seen ${a.evidence.occurrences}×`) : ''}{a.retroactive ? ` · ${t(lang, 'retroactive')}` : ''}{a.origin ? ` · ${t(lang, 'fromEdge')} ${a.origin}` : ''}</small>
       </td>
       <td class="place">{names.place(a, lang)}</td>
       <td class="num" data-testid="values">{num(a.value)} / {num(a.peak)} / {num(a.threshold)}</td>
@@ -305,6 +307,7 @@ function Board({ token, lang }: { token: string; lang: Lang }) {
           )}
         </section>
         <aside>
+          {selected && alarms.get(selected) && <Snapshot a={alarms.get(selected)!} lang={lang} />}
           {selected && alarms.get(selected) && <Trend alarm={alarms.get(selected)!} token={token} lang={lang} title={t(lang, 'trend')} names={names} />}
           {selected && alarms.get(selected) && <Notifications kind="alarm" id={selected} token={token} lang={lang} refresh={alarms.get(selected)!.escalations} />}
           <SiteView token={token} lang={lang} feed={feed} />

@@ -67,7 +67,8 @@ const addressOnly = (ip: string) => ({ ip, routeOptions: { config: {} } }) as un
  */
 export function guardApi(app: FastifyInstance, c: HttpGuardConfig, d: GuardDeps): LoginGate {
   void app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP },
+    // snapshots and clips of violation alarms come from the video boxes' own servers (issue 17)
+    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP, imgSrc: [...CSP.imgSrc, ...c.mediaOrigins], mediaSrc: ["'self'", ...c.mediaOrigins] } },
     // tokens may travel in ?token= (wall screens): never in a Referer
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },

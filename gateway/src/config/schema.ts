@@ -118,6 +118,7 @@ const G = {
   requestTimeoutSeconds: 60,
   keepAliveTimeoutSeconds: 5,
   maxConnections: 1000,
+  mediaOrigins: [] as string[],
   rateLimit: { failedLogins: 20, failedLoginWindowSeconds: 300, reportCodeLookupsPerMinute: 20, workerReportsPerHour: 20 },
 };
 const httpSchema = z.strictObject({
@@ -129,6 +130,8 @@ const httpSchema = z.strictObject({
   requestTimeoutSeconds: int(1, 3600).default(G.requestTimeoutSeconds),
   keepAliveTimeoutSeconds: int(1, 600).default(G.keepAliveTimeoutSeconds),
   maxConnections: int(1).default(G.maxConnections),
+  /** origins (scheme://host[:port]) of video boxes and NVRs whose snapshots and clips the consoles may show (CSP img-src, media-src; issue 17) */
+  mediaOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s?#]+$/, { error: 'expected an origin like https://nvr.plant.local:8443 (no path)' })).default([]),
   rateLimit: z
     .strictObject({
       failedLogins: int(1).default(G.rateLimit.failedLogins),

@@ -44,12 +44,12 @@ describe('violation (video.violation) [DOMAIN.md §10]', () => {
       ['cam-1|helmet_missing', 'yellow', true, 720, 1],
       ['cam-1|helmet_missing', 'yellow', false, 1020, 1],
     ]);
-    expect(r.out[0].message).toEqual({ zh: 'AI视频识别违规：未戴安全帽（z-tank cam-1）', en: 'Video analytics violation: No hard hat (z-tank cam-1)' });
-    expect(r.out[3].message.zh).toBe('AI视频识别违规：未戴安全帽（z-tank cam-1，3 次）');
+    expect(r.out[0].message).toEqual({ zh: 'AI视频识别违规：未戴安全帽', en: 'Video analytics violation: No hard hat' });
+    expect(r.out[3].message.zh).toBe('AI视频识别违规：未戴安全帽（3 次）');
     expect(r.out[1].evidence).toEqual({ type: 'helmet_missing', name: { zh: '未戴安全帽', en: 'No hard hat' }, occurrences: 2, snapshot: 'https://nvr.example/snap/2.jpg', snapshots: ['https://nvr.example/snap/2.jpg', 'https://nvr.example/snap/1.jpg'], clip: 'https://nvr.example/clip/2.mp4' });
     // a reference a console must not load is dropped
     expect(r.out[2].evidence).toMatchObject({ snapshot: null, snapshots: [], clip: null });
-    expect(r.out[4].message.zh).toBe('AI视频识别违规：其他违规行为（forklift_no_light）（cam-2）');
+    expect(r.out[4].message.zh).toBe('AI视频识别违规：其他违规行为（forklift_no_light）');
   });
 
   it('per-site severities and ignored types (overrides), and unknown types off', () => {

@@ -104,12 +104,12 @@ function create(ctx: KindContext<P>): RuleRuntime {
       const clip = mediaRef(f.detail?.clip);
       if (snapshot) st.snapshots = [snapshot, ...st.snapshots.filter((s) => s !== snapshot)].slice(0, KEEP_REFS);
       if (clip) st.clip = clip;
-      const times = st.count > 1 ? { zh: `，${st.count} 次`, en: `, ${st.count} times` } : { zh: '', en: '' };
-      const where = d.zone ? `${d.zone} ` : '';
+      // the place (zone, camera) is the alarm's subject: consoles show it by name
+      const times = st.count > 1 ? { zh: `（${st.count} 次）`, en: ` (${st.count} times)` } : { zh: '', en: '' };
       em.raise(
         sev,
         f.ts,
-        { zh: `${info.title.zh}：${name.zh}（${where}${d.id}${times.zh}）`, en: `${info.title.en}: ${name.en} (${where}${d.id}${times.en})` },
+        { zh: `${info.title.zh}：${name.zh}${times.zh}`, en: `${info.title.en}: ${name.en}${times.en}` },
         st.count,
         undefined,
         { type: f.eventType, name, occurrences: st.count, snapshot: st.snapshots[0] ?? null, snapshots: st.snapshots, clip: st.clip },
