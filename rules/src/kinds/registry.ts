@@ -16,10 +16,11 @@ import { tangentAngle } from './tangent-angle.ts';
 import { threshold } from './threshold.ts';
 import { violation } from './violation.ts';
 import { seal } from './seal.ts';
+import { unmonitored } from './unmonitored.ts';
 
 const ALL: KindModule<any>[] = [
   threshold, tangentAngle, displacementRate, occupancy, overtime, cumulative, powerWhileStopped,
-  runningWhileStopped, fakeOffline, offline, event, flatline, counterBackwards, replay, violation, seal,
+  runningWhileStopped, fakeOffline, offline, event, flatline, counterBackwards, replay, violation, seal, unmonitored,
 ];
 
 export const KINDS: ReadonlyMap<string, KindModule<any>> = new Map(ALL.map((k) => [k.kind, k]));

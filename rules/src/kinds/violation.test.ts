@@ -13,7 +13,7 @@ const assets = () =>
     sites: [{ id: 's1', zones: [{ id: 'z-tank', maxPersons: 5, highRisk: true, restricted: false }], devices: [{ id: 'cam-1', kind: 'camera', zone: 'z-tank', intervalSeconds: 60 }, { id: 'cam-2', kind: 'camera', intervalSeconds: 60 }, { id: 'gas-01', kind: 'gas', intervalSeconds: 5 }] }],
   });
 const ev = (device: string, ts: number, eventType: string, detail: Record<string, unknown> = {}): Frame => ({ type: 'event', transport: 'mqtt', enterprise: 'ent-a', site: 's1', device, ts, eventType, detail });
-const brief = (out: Condition[]) => out.map((c) => [c.key.replace('video.violation|ent-a/s1/', ''), c.severity, c.active, (c.ts - T0) / S, c.value]);
+const brief = (out: Condition[]) => out.filter((c) => c.rule === 'video.violation').map((c) => [c.key.replace('video.violation|ent-a/s1/', ''), c.severity, c.active, (c.ts - T0) / S, c.value]);
 
 describe('violation (video.violation) [DOMAIN.md §10]', () => {
   it('the catalogue has the 15 stable type ids of the contract, each with names and a severity', () => {
@@ -44,12 +44,13 @@ describe('violation (video.violation) [DOMAIN.md §10]', () => {
       ['cam-1|helmet_missing', 'yellow', true, 720, 1],
       ['cam-1|helmet_missing', 'yellow', false, 1020, 1],
     ]);
-    expect(r.out[0].message).toEqual({ zh: 'AI视频识别违规：未戴安全帽', en: 'Video analytics violation: No hard hat' });
-    expect(r.out[3].message.zh).toBe('AI视频识别违规：未戴安全帽（3 次）');
-    expect(r.out[1].evidence).toEqual({ type: 'helmet_missing', name: { zh: '未戴安全帽', en: 'No hard hat' }, occurrences: 2, snapshot: 'https://nvr.example/snap/2.jpg', snapshots: ['https://nvr.example/snap/2.jpg', 'https://nvr.example/snap/1.jpg'], clip: 'https://nvr.example/clip/2.mp4' });
+    const out = r.out.filter((c) => c.rule === 'video.violation');
+    expect(out[0].message).toEqual({ zh: 'AI视频识别违规：未戴安全帽', en: 'Video analytics violation: No hard hat' });
+    expect(out[3].message.zh).toBe('AI视频识别违规：未戴安全帽（3 次）');
+    expect(out[1].evidence).toEqual({ type: 'helmet_missing', name: { zh: '未戴安全帽', en: 'No hard hat' }, occurrences: 2, snapshot: 'https://nvr.example/snap/2.jpg', snapshots: ['https://nvr.example/snap/2.jpg', 'https://nvr.example/snap/1.jpg'], clip: 'https://nvr.example/clip/2.mp4' });
     // a reference a console must not load is dropped
-    expect(r.out[2].evidence).toMatchObject({ snapshot: null, snapshots: [], clip: null });
-    expect(r.out[4].message.zh).toBe('AI视频识别违规：其他违规行为（forklift_no_light）');
+    expect(out[2].evidence).toMatchObject({ snapshot: null, snapshots: [], clip: null });
+    expect(out[4].message.zh).toBe('AI视频识别违规：其他违规行为（forklift_no_light）');
   });
 
   it('per-site severities and ignored types (overrides), and unknown types off', () => {
