@@ -142,7 +142,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id), declareHere);
     await central?.start();
     // an edge's enterprises open their own hazards, mirrored here
-    const link = new AlarmHazardLink({ alarms: am, hazards, clock, log: c('hazards'), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined, owns: d.cluster ? (e) => d.cluster!.owns(e) : undefined });
+    const link = new AlarmHazardLink({ alarms: am, hazards, clock, log: c('hazards'), statusOf: (e) => declared.at(e, clock.now()), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined, owns: d.cluster ? (e) => d.cluster!.owns(e) : undefined });
     const onCondition = (cond: Condition) => {
       am.handle(cond);
       link.condition(cond);

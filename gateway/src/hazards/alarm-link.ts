@@ -1,19 +1,23 @@
 // Alarms and hazards meet here (CONTRACT §8): a rule that asks for it (pack `hazard:`, e.g. red
 // over-capacity, >= 10 persons in a high-risk zone) opens one hazard report per alarm, made by
 // the system and linked to the alarm; and a rectification past its deadline becomes an alarm,
-// checked every 30 s and on demand.
+// checked every 30 s and on demand, as are two or more major hazards within 3 months at one
+// enterprise (repeated-majors.ts).
 import type { AlarmManager } from '../alarms/alarm-manager.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Condition } from '../model/vocabulary.ts';
 import type { HazardService } from './hazard-service.ts';
+import { repeatedMajorConditions, REPEATED_MAJOR_RULE, REPEATED_MAJOR_WINDOW_MS } from './repeated-majors.ts';
 import type { Actor } from './types.ts';
 
 const SYSTEM: Actor = { role: 'admin', id: 'system', name: 'system', enterprises: [], jurisdictions: [] };
 
 export interface AlarmHazardLinkOptions {
-  alarms: Pick<AlarmManager, 'handle' | 'openByKey' | 'linkHazard'>;
-  hazards: Pick<HazardService, 'create' | 'overdueConditions'>;
+  alarms: Pick<AlarmManager, 'handle' | 'openByKey' | 'linkHazard' | 'openAlarms'>;
+  hazards: Pick<HazardService, 'create' | 'overdueConditions' | 'majorsSince'>;
+  /** the declared status of an enterprise now (a repeated-major finding says whether it still produces) */
+  statusOf?: (enterprise: string) => string;
   clock: Clock;
   log: Logger;
   /** the enterprise's alarms come from an edge, which opens its own hazards (mirrored here) */
@@ -50,9 +54,13 @@ export class AlarmHazardLink {
     clearInterval(this.timer);
   }
 
-  /** Overdue rectifications become alarms (CONTRACT §8). */
+  /** Overdue rectifications become alarms (CONTRACT §8); so do repeated major hazards (issue 17). */
   async checkOverdue(now = this.o.clock.now()): Promise<void> {
-    for (const c of await this.o.hazards.overdueConditions(now)) if (this.o.owns?.(c.subject.enterprise) ?? true) this.o.alarms.handle(c);
+    const mine = (c: Condition) => this.o.owns?.(c.subject.enterprise) ?? true;
+    for (const c of await this.o.hazards.overdueConditions(now)) if (mine(c)) this.o.alarms.handle(c);
+    const open = new Set(this.o.alarms.openAlarms().filter((a) => a.rule === REPEATED_MAJOR_RULE && !a.origin).map((a) => a.key));
+    const majors = await this.o.hazards.majorsSince(now - 2 * REPEATED_MAJOR_WINDOW_MS);
+    for (const c of repeatedMajorConditions(majors, now, open, this.o.statusOf ?? (() => 'producing'))) if (mine(c)) this.o.alarms.handle(c);
   }
 
   /** One hazard per alarm, made by the system; a failure is logged and the alarm stays as it is. */

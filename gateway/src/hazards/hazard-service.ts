@@ -224,6 +224,11 @@ export class HazardService extends EventEmitter<{ event: [HazardEvent] }> {
     return list.map((h) => publicNotice(h)).filter((n) => n !== null);
   }
 
+  /** Major hazards reported since `since` (repeated-majors.ts reads their confirmations). */
+  majorsSince(since: number): Promise<Hazard[]> {
+    return this.o.store.hazards.list<Hazard>({ level: 'major', since, limit: 100_000 });
+  }
+
   private readonly overdueKeys = new Set<string>();
 
   /**
