@@ -24,12 +24,8 @@ import { TokenAuth } from './api/auth.ts';
 import { buildApi, listenApi, type HealthCheck } from './api/server.ts';
 import { GatewayHealth } from './api/health.ts';
 import { alarmRoutes } from './api/alarm-routes.ts';
-import { inspectionRoutes } from './api/inspection-routes.ts';
-import { hazardRoutes } from './api/hazard-routes.ts';
 import { uplinkRoutes } from './api/uplink-routes.ts';
-import { reportRoutes, reportRunRoutes } from './api/report-routes.ts';
-import { notificationRoutes } from './api/notification-routes.ts';
-import { handoverRoutes } from './api/handover-routes.ts';
+import { pipelineRoutes } from './api/pipeline-routes.ts';
 import { alarmJson } from './alarms/alarm-json.ts';
 import { WsHub } from './notify/ws-hub.ts';
 import { NotifyRouter } from './notify/notify-router.ts';
@@ -142,12 +138,7 @@ export class Gateway {
     alarmRoutes(this.api, () => p()?.alarmRoutes);
     uplinkRoutes(this.api, { auth: this.auth, edge: this.edge, central });
     clusterRoutes(this.api, { auth: this.auth, cluster: this.cluster, core: () => this.pipeline });
-    inspectionRoutes(this.api, () => p() && { inspection: p()!.inspection, auth: this.auth });
-    reportRoutes(this.api, () => p() && { stats: p()!.stats, reports: p()!.reports, auth: this.auth });
-    notificationRoutes(this.api, () => p() && { store: p()!.records, alarms: p()!.alarms, hazards: p()!.hazards, auth: this.auth });
-    reportRunRoutes(this.api, () => p() && { scheduler: p()!.scheduler, store: p()!.records, schedules: config.reports.schedules, assets: this.assets, auth: this.auth });
-    handoverRoutes(this.api, () => p() && { handovers: p()!.handovers, auth: this.auth });
-    hazardRoutes(this.api, () => p() && { hazards: p()!.hazards, alarms: p()!.alarms, auth: this.auth }, { photoMaxBytes: config.hazards.photoMaxBytes });
+    pipelineRoutes(this.api, p, { auth: this.auth, config, assets: this.assets });
   }
 
   get records() {

@@ -32,6 +32,7 @@ import type { WsHub } from './notify/ws-hub.ts';
 import { openRecordStore, type RecordStore } from './records/record-store.ts';
 import type { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
 import { mirrorFrame } from './uplink/priority-items.ts';
+import { AccidentService } from './accidents/accident-service.ts';
 import type { Wal } from './wal/wal.ts';
 import type { ClusterCore, ClusterMode } from './cluster/cluster-mode.ts';
 import type { Frame, MirrorFrame } from './model/types.ts';
@@ -60,6 +61,7 @@ export interface PipelineDeps {
 
 export interface Pipeline {
   records: RecordStore;
+  accidents: AccidentService;
   declared: DeclaredStatusBook;
   evaluator: RuleEvaluator;
   alarms: AlarmManager;
@@ -142,7 +144,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     await d.edge?.start(am, hazards, records, evaluator.rules.map((r) => r.id), declareHere);
     await central?.start();
     // an edge's enterprises open their own hazards, mirrored here
-    const link = new AlarmHazardLink({ alarms: am, hazards, clock, log: c('hazards'), statusOf: (e) => declared.at(e, clock.now()), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined, owns: d.cluster ? (e) => d.cluster!.owns(e) : undefined });
+    const accidents = new AccidentService({ store: records, assets, clock });
+    const link = new AlarmHazardLink({ alarms: am, hazards, accidents, clock, log: c('hazards'), statusOf: (e) => declared.at(e, clock.now()), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined, owns: d.cluster ? (e) => d.cluster!.owns(e) : undefined });
     const onCondition = (cond: Condition) => {
       am.handle(cond);
       link.condition(cond);
@@ -192,7 +195,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       c('uplink').warn({ edge: f.edge, row: f.seq, message }, 'an edge record refused');
     });
     const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame, onMirror, central };
-    return { records, declared, evaluator, alarms: am, hazards, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
+    return { records, declared, evaluator, alarms: am, hazards, accidents, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
     await sched?.stop().catch(() => {});

@@ -88,6 +88,10 @@ const ROUTES: Route[] = [
   { name: 'GET reports/runs', method: 'GET', url: () => '/api/v1/reports/runs', roles: ['officer', 'regulator', 'admin'], scoped: false },
   { name: 'GET reports/runs/:id/files/:name', method: 'GET', url: () => '/api/v1/reports/runs/rr-none/files/a.xlsx', roles: ['officer', 'regulator', 'admin'], scoped: false },
   { name: 'POST reports/runs', method: 'POST', url: () => '/api/v1/reports/runs', body: () => ({ schedule: 'none' }), roles: ['admin'], scoped: false },
+  { name: 'GET accidents', method: 'GET', url: () => '/api/v1/accidents', roles: VIEW, scoped: false },
+  { name: 'POST accidents', method: 'POST', url: () => '/api/v1/accidents', body: (s) => ({ enterprise: ent(s), place: '矩阵', occurredAt: Date.now() - 60_000, description: 'matrix' }), roles: VIEW, scoped: true },
+  { name: 'GET accidents/:id', method: 'GET', url: () => '/api/v1/accidents/acc-none', roles: VIEW, scoped: false },
+  { name: 'POST accidents/:id/receive', method: 'POST', url: () => '/api/v1/accidents/acc-none/receive', roles: ['regulator', 'admin'], scoped: false },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 

@@ -27,6 +27,7 @@ export const DISPOSAL_CAUSES: Readonly<Record<string, readonly Cause[]>> = {
   device: [c('power-loss', '设备断电', 'Device lost power'), c('network', '网络中断', 'Network outage'), c('device-fault', '设备故障', 'Device fault'), c('tampering', '人为破坏/遮挡', 'Tampering')],
   data: [c('sensor-fault', '传感器故障', 'Sensor fault'), c('replay', '数据重放/造假', 'Replayed or forged data'), c('clock', '时钟错误', 'Clock error')],
   hazard: [c('rectification-late', '整改未按期完成', 'Rectification late')],
+  accident: [c('direct-reported', '已向监管部门直报', 'Reported to the regulator'), c('rescue', '已组织救援/善后', 'Rescue and aftermath organised'), c('late-report', '迟报（说明原因）', 'Reported late (give the reason)')],
   video: [c('violation', '人员违章（三违）', 'Worker violation (三违)'), c('supervision', '现场监护/管理缺位', 'Supervision missing'), c('contractor', '承包商人员违章', 'Contractor violation'), c('misdetect', '识别错误（误识别）', 'Misdetection')],
   seal: [c('secret-operation', '停产期间擅自启封（明停暗开）', 'Opened while declared stopped (明停暗开)'), c('approved-entry', '经批准的检修/巡查进入', 'Approved maintenance or inspection entry'), c('tampering', '人为破坏', 'Tampering'), c('device-fault', '封条设备故障', 'Seal device fault')],
 };

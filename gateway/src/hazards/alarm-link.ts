@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Condition } from '../model/vocabulary.ts';
 import type { HazardService } from './hazard-service.ts';
+import type { AccidentService } from '../accidents/accident-service.ts';
 import { repeatedMajorConditions, REPEATED_MAJOR_RULE, REPEATED_MAJOR_WINDOW_MS } from './repeated-majors.ts';
 import type { Actor } from './types.ts';
 
@@ -16,6 +17,8 @@ const SYSTEM: Actor = { role: 'admin', id: 'system', name: 'system', enterprises
 export interface AlarmHazardLinkOptions {
   alarms: Pick<AlarmManager, 'handle' | 'openByKey' | 'linkHazard' | 'openAlarms'>;
   hazards: Pick<HazardService, 'create' | 'overdueConditions' | 'majorsSince'>;
+  /** accident reports: their alarms are stated against the records with the others (accident-service.ts) */
+  accidents?: Pick<AccidentService, 'conditions'>;
   /** the declared status of an enterprise now (a repeated-major finding says whether it still produces) */
   statusOf?: (enterprise: string) => string;
   clock: Clock;
@@ -61,6 +64,9 @@ export class AlarmHazardLink {
     const open = new Set(this.o.alarms.openAlarms().filter((a) => a.rule === REPEATED_MAJOR_RULE && !a.origin).map((a) => a.key));
     const majors = await this.o.hazards.majorsSince(now - 2 * REPEATED_MAJOR_WINDOW_MS);
     for (const c of repeatedMajorConditions(majors, now, open, this.o.statusOf ?? (() => 'producing'))) if (mine(c)) this.o.alarms.handle(c);
+    if (!this.o.accidents) return;
+    const accidentKeys = new Set(this.o.alarms.openAlarms().filter((a) => a.rule.startsWith('accident.') && !a.origin).map((a) => a.key));
+    for (const c of await this.o.accidents.conditions(now, accidentKeys)) if (mine(c)) this.o.alarms.handle(c);
   }
 
   /** One hazard per alarm, made by the system; a failure is logged and the alarm stays as it is. */

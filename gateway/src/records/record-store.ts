@@ -19,6 +19,7 @@ import { CONFIG_KEY, openPostgres, openSqlite, type OpenedDb } from './dialects.
 import { HazardRecords } from './hazard-records.ts';
 import { ClusterRecords } from './cluster-records.ts';
 import { EdgeLinkRecords } from './edge-link-records.ts';
+import { AccidentRecords } from './accident-records.ts';
 import { LeaseRecords } from './lease-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
 import { RuleStateRecords } from './rule-state-records.ts';
@@ -59,6 +60,8 @@ export class RecordStore {
   readonly cluster: ClusterRecords;
   /** cluster mode only (PostgreSQL): partition leases, fenced by epoch */
   readonly leases: LeaseRecords;
+  /** accident reports and the regulator's receipts (issue 17) */
+  readonly accidents: AccidentRecords;
   /** cluster mode only (PostgreSQL): each edge's rows applied and its link */
   readonly edgeLinks: EdgeLinkRecords;
 
@@ -84,6 +87,7 @@ export class RecordStore {
     this.cluster = new ClusterRecords(db);
     this.leases = new LeaseRecords(db);
     this.edgeLinks = new EdgeLinkRecords(db);
+    this.accidents = new AccidentRecords(db);
   }
 
   /**

@@ -226,6 +226,16 @@ export interface EdgeLinksTable {
   updated_at: Generated<number>;
 }
 
+export interface AccidentsTable {
+  id: string;
+  enterprise: string;
+  jurisdiction: string;
+  occurred_at: number;
+  reported_at: number;
+  received_at: number | null;
+  doc: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -245,4 +255,5 @@ export interface RecordsDb {
   cluster_instances: ClusterInstancesTable;
   cluster_partitions: ClusterPartitionsTable;
   edge_links: EdgeLinksTable;
+  accidents: AccidentsTable;
 }

@@ -17,6 +17,7 @@ import reportRuns from './0011-report-runs.ts';
 import downlink from './0012-downlink.ts';
 import cluster from './0013-cluster.ts';
 import edgeLinks from './0014-edge-links.ts';
+import accidents from './0015-accidents.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -34,6 +35,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0012-downlink': downlink,
   '0013-cluster': cluster,
   '0014-edge-links': edgeLinks,
+  '0015-accidents': accidents,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
