@@ -33,6 +33,8 @@ import { openRecordStore, type RecordStore } from './records/record-store.ts';
 import type { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
 import { mirrorFrame } from './uplink/priority-items.ts';
 import { AccidentService } from './accidents/accident-service.ts';
+import { PeriodService } from './periods/period-service.ts';
+import { SpecialPeriodBook } from './periods/special-periods.ts';
 import type { Wal } from './wal/wal.ts';
 import type { ClusterCore, ClusterMode } from './cluster/cluster-mode.ts';
 import type { Frame, MirrorFrame } from './model/types.ts';
@@ -62,6 +64,7 @@ export interface PipelineDeps {
 export interface Pipeline {
   records: RecordStore;
   accidents: AccidentService;
+  periods: PeriodService;
   declared: DeclaredStatusBook;
   evaluator: RuleEvaluator;
   alarms: AlarmManager;
@@ -97,7 +100,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
   let sched: ReportScheduler | undefined;
   try {
     const declared = new DeclaredStatusBook(assets, await records.declarations.list());
-    const evaluator = buildEvaluator(config, assets, declared, central);
+    const periodBook = new SpecialPeriodBook(assets);
+    const evaluator = buildEvaluator(config, assets, declared, central, undefined, periodBook);
     const maintenance = config.alarms.maintenance.map((m) => ({ ...m, from: Date.parse(m.from), to: Date.parse(m.to) }));
     const am = new AlarmManager({ store: records, rules: evaluator.rules, timezone: tz, clock, log: c('alarms'), maintenance, escalateUnackedAfterMs: config.alarms.escalateUnackedAfterMinutes * 60_000, edges: central?.registry, maxPendingWrites: config.alarms.maxPendingWrites, fence: d.cluster?.fence });
     alarms = am;
@@ -145,8 +149,12 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     await central?.start();
     // an edge's enterprises open their own hazards, mirrored here
     const accidents = new AccidentService({ store: records, assets, clock });
-    const link = new AlarmHazardLink({ alarms: am, hazards, accidents, clock, log: c('hazards'), statusOf: (e) => declared.at(e, clock.now()), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined, owns: d.cluster ? (e) => d.cluster!.owns(e) : undefined });
-    const onCondition = (cond: Condition) => {
+    const periods = new PeriodService({ store: records, book: periodBook, assets, clock, rules: () => evaluator.rules.map((r) => r.id) });
+    await periods.reload();
+    const link = new AlarmHazardLink({ alarms: am, hazards, accidents, periods, clock, log: c('hazards'), statusOf: (e) => declared.at(e, clock.now()), mirrored: central ? (e) => central.registry.originOf(e) !== undefined : undefined, owns: d.cluster ? (e) => d.cluster!.owns(e) : undefined });
+    const onCondition = (raw: Condition) => {
+      // a special period may make the rule's alarms red (issue 17)
+      const cond = periodBook.adjust(raw);
       am.handle(cond);
       link.condition(cond);
     };
@@ -182,6 +190,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       timezone: tz,
       declarationBounds: config.declarations,
       declare: async (enterprise, status, from, reason, actor) => {
+        // a special period may forbid production (issue 17)
+        periods.checkDeclaration(enterprise, status, from);
         await declareHere(enterprise, status, from, reason, actor);
         // central: an edge's enterprise — its edge runs the rules that read the declaration (issue 16)
         await central?.downlink.enqueue({ kind: 'declare', enterprise, status, from, reason, actor });
@@ -194,8 +204,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       d.metrics.edgeRefused.inc({ edge: f.edge, reason: 'acl_denied' });
       c('uplink').warn({ edge: f.edge, row: f.seq, message }, 'an edge record refused');
     });
-    const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame, onMirror, central };
-    return { records, declared, evaluator, alarms: am, hazards, accidents, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
+    const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame, onMirror, central, periods: periodBook };
+    return { records, declared, evaluator, alarms: am, hazards, accidents, periods, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
     await sched?.stop().catch(() => {});

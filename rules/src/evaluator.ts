@@ -136,6 +136,9 @@ class Engine implements RuleEvaluator, Host {
   devices(enterprise: string): DeviceSlot[] {
     return this.ents.get(enterprise)?.slots ?? [];
   }
+  tightenAt(enterprise: string, ts: number): number {
+    return this.env.tightenAt?.(enterprise, ts) ?? 1;
+  }
   tags(enterprise: string) {
     return this.ent(enterprise).presence.tags;
   }

@@ -81,6 +81,8 @@ export interface Host {
   startOf(enterprise: string): number;
   /** every enterprise known (asset model, plus any seen) */
   enterpriseIds(): Iterable<string>;
+  /** special periods: the factor on the enterprise's `above` thresholds at event time ts (1: none) */
+  tightenAt(enterprise: string, ts: number): number;
 }
 
 export interface RuleRuntime {

@@ -39,6 +39,11 @@ export interface RuleEnv {
    * mode: an edge forwards it, possibly hours late, and a silent link is not silent devices).
    */
   dataClockOnly?: (enterprise: string) => boolean;
+  /**
+   * Special periods (issue 17): the factor applied to the enterprise's `above` thresholds at event
+   * time `ts` — below 1 raises earlier (a tightened threshold); 1 (or absent) outside any period.
+   */
+  tightenAt?: (enterprise: string, ts: number) => number;
 }
 
 export interface Evaluator {

@@ -92,6 +92,10 @@ const ROUTES: Route[] = [
   { name: 'POST accidents', method: 'POST', url: () => '/api/v1/accidents', body: (s) => ({ enterprise: ent(s), place: '矩阵', occurredAt: Date.now() - 60_000, description: 'matrix' }), roles: VIEW, scoped: true },
   { name: 'GET accidents/:id', method: 'GET', url: () => '/api/v1/accidents/acc-none', roles: VIEW, scoped: false },
   { name: 'POST accidents/:id/receive', method: 'POST', url: () => '/api/v1/accidents/acc-none/receive', roles: ['regulator', 'admin'], scoped: false },
+  { name: 'GET special-periods', method: 'GET', url: () => '/api/v1/special-periods', roles: VIEW, scoped: false },
+  { name: 'GET special-periods/:id', method: 'GET', url: () => '/api/v1/special-periods/sp-none', roles: VIEW, scoped: false },
+  { name: 'POST special-periods', method: 'POST', url: () => '/api/v1/special-periods', body: () => ({}), roles: ['regulator', 'admin'], scoped: false },
+  { name: 'POST special-periods/:id/end', method: 'POST', url: () => '/api/v1/special-periods/sp-none/end', roles: ['regulator', 'admin'], scoped: false },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 

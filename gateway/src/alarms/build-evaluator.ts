@@ -8,8 +8,9 @@ import { ConfigError } from '../errors.ts';
 import type { AssetModel } from '../model/assets.ts';
 import type { CentralMode } from '../uplink/uplink-modes.ts';
 import type { DeclaredStatusBook } from './declared-status.ts';
+import type { SpecialPeriodBook } from '../periods/special-periods.ts';
 
-export function buildEvaluator(config: Config, assets: AssetModel, declared: DeclaredStatusBook, central?: CentralMode, overrides?: Config['rules']['overrides']): RuleEvaluator {
+export function buildEvaluator(config: Config, assets: AssetModel, declared: DeclaredStatusBook, central?: CentralMode, overrides?: Config['rules']['overrides'], periods?: SpecialPeriodBook): RuleEvaluator {
   try {
     return createEvaluator({
       packs: config.rules.packs,
@@ -22,6 +23,8 @@ export function buildEvaluator(config: Config, assets: AssetModel, declared: Dec
         declaredStatusAt: (e: string, ts: number) => declared.at(e, ts),
         // an edge's enterprises run on the time of their data: a dead link is not dead devices
         dataClockOnly: central ? (e: string) => central.registry.originOf(e) !== undefined : undefined,
+        // special periods tighten the thresholds between their dates (issue 17)
+        tightenAt: periods?.factorAt,
       },
     });
   } catch (err) {

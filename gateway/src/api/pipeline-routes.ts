@@ -1,10 +1,11 @@
 // The routes served from the processing core once it is open (Gateway.start()): inspection,
-// statistics and reports, notifications, scheduled report runs, shift handovers, hazards and
-// accidents. One place, so that main.ts only wires.
+// statistics and reports, notifications, scheduled report runs, shift handovers, hazards,
+// accidents and special periods. One place, so that main.ts only wires.
 import type { Config } from '../config/schema.ts';
 import type { AssetModel } from '../model/assets.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { accidentRoutes } from './accident-routes.ts';
+import { periodRoutes } from './period-routes.ts';
 import type { TokenAuth } from './auth.ts';
 import { handoverRoutes } from './handover-routes.ts';
 import { hazardRoutes } from './hazard-routes.ts';
@@ -21,5 +22,7 @@ export function pipelineRoutes(app: ReturnType<typeof buildApi>, p: () => Pipeli
   reportRunRoutes(app, () => p() && { scheduler: p()!.scheduler, store: p()!.records, schedules: config.reports.schedules, assets, auth });
   handoverRoutes(app, () => p() && { handovers: p()!.handovers, auth });
   hazardRoutes(app, () => p() && { hazards: p()!.hazards, alarms: p()!.alarms, auth }, { photoMaxBytes: config.hazards.photoMaxBytes });
-  accidentRoutes(app, () => p() && { accidents: p()!.accidents, auth, reported: () => void p()?.link.checkOverdue().catch(() => {}) });
+  const check = () => void p()?.link.checkOverdue().catch(() => {});
+  accidentRoutes(app, () => p() && { accidents: p()!.accidents, auth, reported: check });
+  periodRoutes(app, () => p() && { periods: p()!.periods, auth, changed: check });
 }

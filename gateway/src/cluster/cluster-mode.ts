@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel, DeclaredStatus } from '../model/assets.ts';
 import type { DeviceFrame, Frame, MirrorFrame } from '../model/types.ts';
 import type { CentralMode } from '../uplink/uplink-modes.ts';
+import type { SpecialPeriodBook } from '../periods/special-periods.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { createSink } from '../store/registry.ts';
 import { ClusterNode } from './cluster-node.ts';
@@ -58,6 +59,8 @@ export interface ClusterCore {
   onMirror: (f: MirrorFrame) => Promise<void>;
   /** the edges (auth.edges) uplinking to the cluster, if any */
   central?: CentralMode;
+  /** special periods: the partitions' engines tighten thresholds by them (issue 17) */
+  periods?: SpecialPeriodBook;
 }
 
 export interface ClusterView {
@@ -213,7 +216,7 @@ export class ClusterMode {
     const view = Object.create(assets, { enterprises: { value: new Map([...assets.enterprises].filter(([id]) => mine.has(id))) } }) as AssetModel;
     const declared = new DeclaredStatusBook(view, (await core.records.declarations.list()).filter((d) => mine.has(d.enterprise)));
     const overrides = config.rules.overrides.filter((o) => typeof o.enterprise !== 'string' || mine.has(o.enterprise));
-    const evaluator = buildEvaluator(config, view, declared, core.central, overrides);
+    const evaluator = buildEvaluator(config, view, declared, core.central, overrides, core.periods);
     return new PartitionRunner({
       partition,
       epoch,

@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import type { Condition } from '../model/vocabulary.ts';
 import type { HazardService } from './hazard-service.ts';
 import type { AccidentService } from '../accidents/accident-service.ts';
+import { FORBIDDEN_RULE, type SpecialPeriodBook } from '../periods/special-periods.ts';
 import { repeatedMajorConditions, REPEATED_MAJOR_RULE, REPEATED_MAJOR_WINDOW_MS } from './repeated-majors.ts';
 import type { Actor } from './types.ts';
 
@@ -17,6 +18,8 @@ const SYSTEM: Actor = { role: 'admin', id: 'system', name: 'system', enterprises
 export interface AlarmHazardLinkOptions {
   alarms: Pick<AlarmManager, 'handle' | 'openByKey' | 'linkHazard' | 'openAlarms'>;
   hazards: Pick<HazardService, 'create' | 'overdueConditions' | 'majorsSince'>;
+  /** special periods: the book reloaded (periods set on other instances) and production forbidden (periods/) */
+  periods?: { reload(): Promise<void>; book: Pick<SpecialPeriodBook, 'conditions'> };
   /** accident reports: their alarms are stated against the records with the others (accident-service.ts) */
   accidents?: Pick<AccidentService, 'conditions'>;
   /** the declared status of an enterprise now (a repeated-major finding says whether it still produces) */
@@ -64,6 +67,11 @@ export class AlarmHazardLink {
     const open = new Set(this.o.alarms.openAlarms().filter((a) => a.rule === REPEATED_MAJOR_RULE && !a.origin).map((a) => a.key));
     const majors = await this.o.hazards.majorsSince(now - 2 * REPEATED_MAJOR_WINDOW_MS);
     for (const c of repeatedMajorConditions(majors, now, open, this.o.statusOf ?? (() => 'producing'))) if (mine(c)) this.o.alarms.handle(c);
+    if (this.o.periods) {
+      await this.o.periods.reload();
+      const forbidden = new Set(this.o.alarms.openAlarms().filter((a) => a.rule === FORBIDDEN_RULE && !a.origin).map((a) => a.key));
+      for (const c of this.o.periods.book.conditions(now, this.o.statusOf ?? (() => 'producing'), forbidden)) if (mine(c)) this.o.alarms.handle(c);
+    }
     if (!this.o.accidents) return;
     const accidentKeys = new Set(this.o.alarms.openAlarms().filter((a) => a.rule.startsWith('accident.') && !a.origin).map((a) => a.key));
     for (const c of await this.o.accidents.conditions(now, accidentKeys)) if (mine(c)) this.o.alarms.handle(c);

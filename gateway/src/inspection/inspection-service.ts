@@ -44,7 +44,7 @@ export interface RuleGauges {
 }
 
 /** the anomaly queue: findings a regulator verifies on site (issue 6) */
-const ANOMALY_RULES = new Set(['power.secret-operation', 'power.fake-offline', 'belt.running-while-stopped', 'belt.over-capacity-day', 'belt.over-capacity-month', 'personnel.overcrowding', 'personnel.stopped-site', 'seal.opened-while-stopped', 'seal.tamper', 'data.flatline', 'data.counter-backwards', 'data.replay', 'hazard.overdue-rectification', 'hazard.repeated-major', 'accident.reported', 'accident.direct-report-overdue', 'video.unmonitored-work', 'uplink.edge-silent']);
+const ANOMALY_RULES = new Set(['power.secret-operation', 'power.fake-offline', 'belt.running-while-stopped', 'belt.over-capacity-day', 'belt.over-capacity-month', 'personnel.overcrowding', 'personnel.stopped-site', 'seal.opened-while-stopped', 'seal.tamper', 'data.flatline', 'data.counter-backwards', 'data.replay', 'hazard.overdue-rectification', 'hazard.repeated-major', 'accident.reported', 'accident.direct-report-overdue', 'period.production-forbidden', 'video.unmonitored-work', 'uplink.edge-silent']);
 const iso = (t: number) => new Date(t).toISOString();
 
 export class InspectionService {
@@ -250,6 +250,7 @@ function findingOf(a: Alarm): { zh: string; en: string } {
   if (a.rule === 'power.fake-offline') return { zh: '虚假离线', en: 'fake offline' };
   if (a.rule === 'seal.tamper') return { zh: '电子封条遭破坏', en: 'seal tampered with' };
   if (a.rule === 'hazard.repeated-major') return { zh: '重大隐患频发（建议提请关闭）', en: 'repeated major hazards (propose closure)' };
+  if (a.rule === 'period.production-forbidden') return { zh: '特殊时期违规生产', en: 'producing in a forbidding special period' };
   if (a.rule === 'accident.reported') return { zh: '生产安全事故', en: 'accident' };
   if (a.rule === 'accident.direct-report-overdue') return { zh: '亡人事故迟报', en: 'fatal accident reported late' };
   if (a.rule === 'video.unmonitored-work') return { zh: '无监控作业', en: 'work without monitoring' };

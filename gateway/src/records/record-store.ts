@@ -20,6 +20,7 @@ import { HazardRecords } from './hazard-records.ts';
 import { ClusterRecords } from './cluster-records.ts';
 import { EdgeLinkRecords } from './edge-link-records.ts';
 import { AccidentRecords } from './accident-records.ts';
+import { PeriodRecords } from './period-records.ts';
 import { LeaseRecords } from './lease-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
 import { RuleStateRecords } from './rule-state-records.ts';
@@ -62,6 +63,8 @@ export class RecordStore {
   readonly leases: LeaseRecords;
   /** accident reports and the regulator's receipts (issue 17) */
   readonly accidents: AccidentRecords;
+  /** special periods set by regulators (issue 17) */
+  readonly periods: PeriodRecords;
   /** cluster mode only (PostgreSQL): each edge's rows applied and its link */
   readonly edgeLinks: EdgeLinkRecords;
 
@@ -88,6 +91,7 @@ export class RecordStore {
     this.leases = new LeaseRecords(db);
     this.edgeLinks = new EdgeLinkRecords(db);
     this.accidents = new AccidentRecords(db);
+    this.periods = new PeriodRecords(db);
   }
 
   /**

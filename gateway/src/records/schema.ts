@@ -236,6 +236,14 @@ export interface AccidentsTable {
   doc: string;
 }
 
+export interface SpecialPeriodsTable {
+  id: string;
+  jurisdiction: string;
+  from_ts: number;
+  to_ts: number;
+  doc: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -256,4 +264,5 @@ export interface RecordsDb {
   cluster_partitions: ClusterPartitionsTable;
   edge_links: EdgeLinksTable;
   accidents: AccidentsTable;
+  special_periods: SpecialPeriodsTable;
 }

@@ -88,19 +88,25 @@ class ThresholdSink implements ReadingSink {
   private readonly qLo: number;
   private readonly qHi: number;
 
+  /** the levels in force: `base`, or `base` with its `above` values × the special period's factor */
+  private levels: Level[];
+  private factor = 1;
+
   constructor(
     private readonly armed: Armed<ThresholdSink>,
     private readonly em: Emitter,
-    private readonly levels: Level[],
+    private readonly base: Level[],
+    private readonly tightenAt: (enterprise: string, ts: number) => number,
     private readonly onMs: number,
     private readonly offMs: number,
     private readonly unit: string,
     private readonly decimals: number,
   ) {
     this.enterprise = em.subject.enterprise;
+    this.levels = base;
     let lo = -Infinity;
     let hi = Infinity;
-    for (const l of levels) {
+    for (const l of base) {
       if (l.above) hi = Math.min(hi, l.value);
       else lo = Math.max(lo, l.value);
     }
@@ -112,13 +118,26 @@ class ThresholdSink implements ReadingSink {
     if (late || ts < this.lastTs) return;
     this.lastTs = ts;
     this.last = v;
+    this.tighten(ts);
     // hot path: normal and idle (no active level, no pending raise) stays so
-    if (this.cur < 0 && v >= this.qLo && v < this.qHi && this.gate.upSince !== this.gate.upSince) return;
+    if (this.factor === 1 && this.cur < 0 && v >= this.qLo && v < this.qHi && this.gate.upSince !== this.gate.upSince) return;
     this.step(v, ts);
   }
 
+  /** A special period (issue 17) scales the `above` levels, value and clear alike, while it lasts. */
+  private tighten(ts: number): void {
+    const f = this.tightenAt(this.enterprise, ts);
+    if (f === this.factor) return;
+    this.factor = f;
+    const r = (x: number) => Math.round(x * f * 1e6) / 1e6;
+    this.levels = f === 1 ? this.base : this.base.map((l) => (l.above ? { ...l, value: r(l.value), clear: r(l.clear), peakStep: r(l.peakStep) } : l));
+  }
+
   advance(clock: number): boolean {
-    if (clock > this.lastTs && this.last === this.last) this.step(this.last, clock);
+    if (clock > this.lastTs && this.last === this.last) {
+      this.tighten(clock);
+      this.step(this.last, clock);
+    }
     return this.gate.pending;
   }
 
@@ -147,7 +166,8 @@ class ThresholdSink implements ReadingSink {
     const op = l.above ? '≥' : '<';
     const vs = `${fmt(v, this.decimals)} ${this.unit}`;
     const th = `${fmtTh(l.value)} ${this.unit}`;
-    this.em.raise(l.severity, ts, { zh: `${t.zh} ${vs} ${op} ${l.label.zh} ${th}`, en: `${t.en} ${vs} ${op} ${l.label.en} ${th}` }, v, l.value, { peak: this.peak });
+    const period = this.factor !== 1 && l.above ? { zh: '（特殊时期从严）', en: ' (special period, tightened)' } : { zh: '', en: '' };
+    this.em.raise(l.severity, ts, { zh: `${t.zh} ${vs} ${op} ${l.label.zh} ${th}${period.zh}`, en: `${t.en} ${vs} ${op} ${l.label.en} ${th}${period.en}` }, v, l.value, this.factor !== 1 ? { peak: this.peak, tightenedBy: this.factor } : { peak: this.peak });
   }
 
   save(): unknown {
@@ -181,7 +201,7 @@ function create(ctx: KindContext<ThresholdParams>): RuleRuntime {
       if (!levels) compiled.set(p, (levels = compileLevels(p)));
       const em = new Emitter(ctx.host, ctx.info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, metric);
       const unit = p.unit ?? METRIC_UNITS[metric] ?? '';
-      return table.get(em.key, () => new ThresholdSink(armed, em, levels!, p.onDelaySeconds * 1000, p.offDelaySeconds * 1000, unit, p.decimals));
+      return table.get(em.key, () => new ThresholdSink(armed, em, levels!, (e, ts) => ctx.host.tightenAt(e, ts), p.onDelaySeconds * 1000, p.offDelaySeconds * 1000, unit, p.decimals));
     },
     tick(clockOf) {
       armed.tick(clockOf);

@@ -18,6 +18,7 @@ import downlink from './0012-downlink.ts';
 import cluster from './0013-cluster.ts';
 import edgeLinks from './0014-edge-links.ts';
 import accidents from './0015-accidents.ts';
+import specialPeriods from './0016-special-periods.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -36,6 +37,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0013-cluster': cluster,
   '0014-edge-links': edgeLinks,
   '0015-accidents': accidents,
+  '0016-special-periods': specialPeriods,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
