@@ -34,6 +34,7 @@ import type { CentralMode, EdgeMode } from './uplink/uplink-modes.ts';
 import { mirrorFrame } from './uplink/priority-items.ts';
 import { AccidentService } from './accidents/accident-service.ts';
 import { PeriodService } from './periods/period-service.ts';
+import { ResumptionService } from './declarations/resumption-service.ts';
 import { SpecialPeriodBook } from './periods/special-periods.ts';
 import type { Wal } from './wal/wal.ts';
 import type { ClusterCore, ClusterMode } from './cluster/cluster-mode.ts';
@@ -65,6 +66,7 @@ export interface Pipeline {
   records: RecordStore;
   accidents: AccidentService;
   periods: PeriodService;
+  resumptions: ResumptionService;
   declared: DeclaredStatusBook;
   evaluator: RuleEvaluator;
   alarms: AlarmManager;
@@ -180,6 +182,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
     // cluster mode: the local WAL holds derived points only; the partitions are fed from the stream
     if (!d.cluster) await runner.start(d.wal.read(Number.MAX_SAFE_INTEGER));
     link.start();
+    // 复工复产: an officer's declaration of production while stopped waits for the regulator (issue 17)
+    const resumptions = new ResumptionService({ store: records, assets, clock, statusAt: (e, ts) => declared.at(e, ts), declare: (...a) => alarmRoutes.declare(...a), check: (e, s, from) => periods.checkDeclaration(e, s, from) });
     const alarmRoutes: AlarmRouteDeps = {
       alarms: am,
       disposals,
@@ -196,6 +200,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
         // central: an edge's enterprise — its edge runs the rules that read the declaration (issue 16)
         await central?.downlink.enqueue({ kind: 'declare', enterprise, status, from, reason, actor });
       },
+      resumptions,
       // central: an acknowledgement or a shelve of a mirrored alarm goes down to the edge that raised it (issue 16)
       downlink: central ? async (item) => void (await central.downlink.enqueue(item)) : undefined,
     };
@@ -205,7 +210,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       c('uplink').warn({ edge: f.edge, row: f.seq, message }, 'an edge record refused');
     });
     const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame, onMirror, central, periods: periodBook };
-    return { records, declared, evaluator, alarms: am, hazards, accidents, periods, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
+    return { records, declared, evaluator, alarms: am, hazards, accidents, periods, resumptions, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
     await sched?.stop().catch(() => {});

@@ -96,6 +96,9 @@ const ROUTES: Route[] = [
   { name: 'GET special-periods/:id', method: 'GET', url: () => '/api/v1/special-periods/sp-none', roles: VIEW, scoped: false },
   { name: 'POST special-periods', method: 'POST', url: () => '/api/v1/special-periods', body: () => ({}), roles: ['regulator', 'admin'], scoped: false },
   { name: 'POST special-periods/:id/end', method: 'POST', url: () => '/api/v1/special-periods/sp-none/end', roles: ['regulator', 'admin'], scoped: false },
+  { name: 'GET resumptions', method: 'GET', url: () => '/api/v1/resumptions', roles: ['officer', 'regulator', 'admin'], scoped: false },
+  { name: 'POST resumptions/:id/accept', method: 'POST', url: () => '/api/v1/resumptions/rs-none/accept', roles: ['regulator', 'admin'], scoped: false },
+  { name: 'POST resumptions/:id/reject', method: 'POST', url: () => '/api/v1/resumptions/rs-none/reject', body: () => ({ note: 'x' }), roles: ['regulator', 'admin'], scoped: false },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 

@@ -17,7 +17,9 @@ import { SEVERITIES, type Severity } from '../model/vocabulary.ts';
 import type { Identity, TokenAuth } from './auth.ts';
 import type { DownItem } from '../uplink/downlink.ts';
 import { badRequest, parseTime } from './time-params.ts';
-import { actorName, openDeps } from './route-deps.ts';
+import { actorName, actorOf, openDeps } from './route-deps.ts';
+import type { ResumptionService } from '../declarations/resumption-service.ts';
+import { resumptionJson } from './resumption-routes.ts';
 
 export interface AlarmRouteDeps {
   alarms: AlarmManager;
@@ -32,6 +34,8 @@ export interface AlarmRouteDeps {
   declare: (enterprise: string, status: DeclaredStatus, from: number, reason: string | null, actor: string) => Promise<void>;
   /** config `declarations`: how far `from` may be backdated (hours) or ahead (seconds) */
   declarationBounds: { maxBackdateHours: number; maxAheadSeconds: number };
+  /** 复工复产 (issue 17): an officer's declaration of production while stopped becomes a request the regulator accepts */
+  resumptions?: Pick<ResumptionService, 'request'>;
   /** central mode: an acknowledgement or shelve of a mirrored alarm, sent down to its edge (issue 16) */
   downlink?: (item: DownItem) => Promise<void>;
 }
@@ -174,7 +178,7 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     return { enterprise: ent.id, declaredStatus: ent.declaredStatus, declarations: list.map((x) => ({ status: x.status, from: new Date(x.from).toISOString(), reason: x.reason, actor: x.actor, at: new Date(x.at).toISOString() })).reverse() };
   });
 
-  app.put('/api/v1/enterprises/:id/declared-status', async (req: Req) => {
+  app.put('/api/v1/enterprises/:id/declared-status', async (req: Req, reply) => {
     const d = get();
     const id = d.auth.require(req.headers.authorization, ['officer', 'regulator', 'admin']);
     const ent = d.assets.enterprises.get(req.params.id);
@@ -190,6 +194,9 @@ export function alarmRoutes(app: ReturnType<typeof buildApi>, deps: () => AlarmR
     if (from < now - maxBackdateHours * 3_600_000) throw badRequest('from', `at most ${maxBackdateHours} h in the past (declarations.maxBackdateHours)`);
     if (from > now + maxAheadSeconds * 1000) throw badRequest('from', `at most ${maxAheadSeconds} s in the future (declarations.maxAheadSeconds)`);
     const reason = str(req.body, 'reason', false);
+    const pending = await d.resumptions?.request(ent.id, status, from, reason, actorOf(id));
+    // accepted (202), not yet declared: the regulator's acceptance makes the declaration
+    if (pending) return reply.status(202).send({ enterprise: ent.id, declaredStatus: pending.wasStatus, pending: resumptionJson(pending) });
     await d.declare(ent.id, status, from, reason, actorName(id));
     return { enterprise: ent.id, declaredStatus: status, from: new Date(from).toISOString(), reason };
   });

@@ -6,6 +6,7 @@ import type { AssetModel } from '../model/assets.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { accidentRoutes } from './accident-routes.ts';
 import { periodRoutes } from './period-routes.ts';
+import { resumptionRoutes } from './resumption-routes.ts';
 import type { TokenAuth } from './auth.ts';
 import { handoverRoutes } from './handover-routes.ts';
 import { hazardRoutes } from './hazard-routes.ts';
@@ -25,4 +26,5 @@ export function pipelineRoutes(app: ReturnType<typeof buildApi>, p: () => Pipeli
   const check = () => void p()?.link.checkOverdue().catch(() => {});
   accidentRoutes(app, () => p() && { accidents: p()!.accidents, auth, reported: check });
   periodRoutes(app, () => p() && { periods: p()!.periods, auth, changed: check });
+  resumptionRoutes(app, () => p() && { resumptions: p()!.resumptions, auth });
 }

@@ -21,6 +21,7 @@ import { ClusterRecords } from './cluster-records.ts';
 import { EdgeLinkRecords } from './edge-link-records.ts';
 import { AccidentRecords } from './accident-records.ts';
 import { PeriodRecords } from './period-records.ts';
+import { ResumptionRecords } from './resumption-records.ts';
 import { LeaseRecords } from './lease-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
 import { RuleStateRecords } from './rule-state-records.ts';
@@ -65,6 +66,8 @@ export class RecordStore {
   readonly accidents: AccidentRecords;
   /** special periods set by regulators (issue 17) */
   readonly periods: PeriodRecords;
+  /** resumption requests (复工复产) and the regulators' decisions (issue 17) */
+  readonly resumptions: ResumptionRecords;
   /** cluster mode only (PostgreSQL): each edge's rows applied and its link */
   readonly edgeLinks: EdgeLinkRecords;
 
@@ -92,6 +95,7 @@ export class RecordStore {
     this.edgeLinks = new EdgeLinkRecords(db);
     this.accidents = new AccidentRecords(db);
     this.periods = new PeriodRecords(db);
+    this.resumptions = new ResumptionRecords(db);
   }
 
   /**

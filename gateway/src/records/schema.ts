@@ -244,6 +244,14 @@ export interface SpecialPeriodsTable {
   doc: string;
 }
 
+export interface ResumptionsTable {
+  id: string;
+  enterprise: string;
+  state: string;
+  requested_at: number;
+  doc: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -265,4 +273,5 @@ export interface RecordsDb {
   edge_links: EdgeLinksTable;
   accidents: AccidentsTable;
   special_periods: SpecialPeriodsTable;
+  resumptions: ResumptionsTable;
 }

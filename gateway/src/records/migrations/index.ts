@@ -19,6 +19,7 @@ import cluster from './0013-cluster.ts';
 import edgeLinks from './0014-edge-links.ts';
 import accidents from './0015-accidents.ts';
 import specialPeriods from './0016-special-periods.ts';
+import resumptions from './0017-resumptions.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -38,6 +39,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0014-edge-links': edgeLinks,
   '0015-accidents': accidents,
   '0016-special-periods': specialPeriods,
+  '0017-resumptions': resumptions,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
