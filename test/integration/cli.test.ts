@@ -151,7 +151,9 @@ describe('hazardline CLI', () => {
     expect(lel[1]).toMatch(/^2026-11-20T10:02:50\+08:00 {2}clear /);
     // the other configured devices of ent-a have nothing stored: as live, they are offline
     expect(lines.filter((l) => / raise .* device\.offline /.test(l)).map((l) => l.split(/\s+/)[4].split('/').pop()).sort()).toEqual(['belt-main', 'gas-02', 'meter-main', 'uwb-1']);
-    expect(lines.at(-1)).toBe('5 alarm activation(s), 6 transition(s)');
+    // and the positioning system dark while the enterprise declares production is 无监控作业 (DOMAIN.md §10)
+    expect(lines.filter((l) => / raise .* video\.unmonitored-work /.test(l)).map((l) => l.split(/\s+/)[4].split('/').pop())).toEqual(['uwb-1']);
+    expect(lines.at(-1)).toBe('6 alarm activation(s), 7 transition(s)');
   });
 
   it('audit verify: an intact chain of alarm transitions, then an edited entry, exit 2 naming it', async () => {

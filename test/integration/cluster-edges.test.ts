@@ -137,10 +137,12 @@ describe('edges uplinking to a cluster', () => {
     }, 30_000, 'the gas.lel alarm cleared');
     const summary = alarms.map((a) => `${a.rule} ${a.device ?? '-'} ${a.raisedAt} ${a.clearedAt} ×${a.count} ${a.origin ?? 'cluster'}`).sort();
     const at = (s: number) => new Date(BASE + s * 1000).toISOString();
-    // raised at the edge, from its event time: the four devices that never report (150 s after the first data), and lel over the level
+    // raised at the edge, from its event time: the four devices that never report (150 s after the first data), lel over the level
     expect(summary).toEqual([
       ...['belt-main', 'gas-02', 'meter-main', 'uwb-1'].map((d) => `device.offline ${d} ${at(150)} null ×1 edge-a`),
       `gas.lel gas-01 ${at(1000)} ${at(1040)} ×1 edge-a`,
+      // the positioning system dark while ent-a declares production: 无监控作业 (DOMAIN.md §10)
+      `video.unmonitored-work uwb-1 ${at(150)} null ×1 edge-a`,
     ]);
 
     // the cluster's view of the edge: connected to the second instance, every row applied, no gap

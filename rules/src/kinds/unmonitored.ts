@@ -71,7 +71,8 @@ function create(ctx: KindContext<P>): RuleRuntime {
           const d = slot.dev;
           const base = slot.lastSeen > -Infinity ? slot.lastSeen : start;
           if (base !== base) continue;
-          const off = slot.statusOffline || clock >= base + w.p.factor * d.intervalSeconds * 1000;
+          const silentAt = base + w.p.factor * d.intervalSeconds * 1000;
+          const off = slot.statusOffline || clock >= silentAt;
           const persons = d.zone ? host.occupancy(ent, d.site, d.zone) : 0;
           const status = host.statusAt(ent, clock);
           const working = persons > 0 || w.p.statuses.includes(status);
@@ -81,7 +82,9 @@ function create(ctx: KindContext<P>): RuleRuntime {
             w.active = true;
             w.sev = high ? w.p.highRiskSeverity : w.p.severity;
             const why = persons > 0 ? { zh: `区域内有 ${persons} 人作业`, en: `${persons} persons in its zone` } : { zh: `企业申报${status === 'producing' ? '生产' : status}`, en: `enterprise declared ${status}` };
-            w.em.raise(w.sev, clock, { zh: `${info.title.zh}：${d.id} 离线，${why.zh}`, en: `${info.title.en}: ${d.id} offline, ${why.en}` }, persons, undefined, { persons, status, lastSeen: Number.isFinite(slot.lastSeen) ? slot.lastSeen : null });
+            // a standing declaration of production: from when the device went dark (event time, not the tick's)
+            const ts = persons === 0 && !slot.statusOffline ? Math.max(Math.min(clock, silentAt), start) : clock;
+            w.em.raise(w.sev, ts, { zh: `${info.title.zh}：${d.id} 离线，${why.zh}`, en: `${info.title.en}: ${d.id} offline, ${why.en}` }, persons, undefined, { persons, status, lastSeen: Number.isFinite(slot.lastSeen) ? slot.lastSeen : null });
           } else if (!on && w.active) {
             w.active = false;
             w.em.clear(w.sev, clock, w.em.cleared(off ? { zh: '区域无人且未申报生产', en: 'nobody in the zone, not declared producing' } : undefined));
