@@ -13,8 +13,9 @@ import { DECLARED, HAZARD_CATEGORY, HAZARD_LEVEL, L, REPORT_CHANNEL, ROLE, word,
 import { useLang } from './lang-switch.tsx';
 import { Overview } from './overview.tsx';
 import { useMe, useNames, type Names } from './names.ts';
+import { AccidentReport } from './field-desk.tsx';
 
-type Tab = 'ledger' | 'new' | 'status' | 'rewards' | 'overview';
+type Tab = 'ledger' | 'new' | 'status' | 'accident' | 'rewards' | 'overview';
 
 function NewReport({ token, lang, names, onCreated }: { token: string; lang: Lang; names: Names; onCreated: (id: string, code?: string) => void }) {
   const ents = names.tree;
@@ -106,10 +107,12 @@ function DeclaredStatus({ token, lang, names }: { token: string; lang: Lang; nam
     setError(null);
     setDone(null);
     try {
-      await fetch(`/api/v1/enterprises/${encodeURIComponent(id)}/declared-status`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: v.status, from: fromLocalInput(v.from), reason: v.reason || null }) }).then(async (r) => {
+      const pending = await fetch(`/api/v1/enterprises/${encodeURIComponent(id)}/declared-status`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: v.status, from: fromLocalInput(v.from), reason: v.reason || null }) }).then(async (r) => {
         if (!r.ok) throw new Error((await r.json()).error?.message ?? `HTTP ${r.status}`);
+        return r.status === 202;
       });
-      setDone(L(lang, '已申报', 'Declared'));
+      // 复工复产: production after a stop waits for the regulator's acceptance (issue 17)
+      setDone(pending ? L(lang, '已提交复工复产申请，待监管部门验收；验收前仍按停产研判', 'Resumption requested: the regulator must accept it; until then the enterprise counts as stopped') : L(lang, '已申报', 'Declared'));
       await load();
     } catch (err) {
       setError((err as Error).message);
@@ -179,7 +182,7 @@ function Workbench({ token, lang }: { token: string; lang: Lang }) {
         <span class={connected ? 'live' : 'down'} data-testid="connection">{connected ? L(lang, '实时', 'live') : L(lang, '重连中…', 'reconnecting…')}</span>
         {me && <span class="me" data-testid="me">{word(ROLE, me.role, lang)} {me.name}</span>}
         <nav class="tabs">
-          {([['ledger', L(lang, '隐患台账', 'Ledger')], ['new', L(lang, '登记隐患', 'Enter a hazard')], ['status', L(lang, '状态申报', 'Declared status')], ['rewards', L(lang, '奖励台账', 'Rewards')], ['overview', L(lang, '统计与报表', 'Figures & reports')]] as [Tab, string][]).map(([k, label]) => (
+          {([['ledger', L(lang, '隐患台账', 'Ledger')], ['new', L(lang, '登记隐患', 'Enter a hazard')], ['status', L(lang, '状态申报', 'Declared status')], ['accident', L(lang, '事故报告', 'Accident report')], ['rewards', L(lang, '奖励台账', 'Rewards')], ['overview', L(lang, '统计与报表', 'Figures & reports')]] as [Tab, string][]).map(([k, label]) => (
             <button key={k} data-tab={k} class={tab === k ? 'on' : ''} onClick={() => setTab(k)}>{label}</button>
           ))}
         </nav>
@@ -205,6 +208,7 @@ function Workbench({ token, lang }: { token: string; lang: Lang }) {
         />
       )}
       {tab === 'status' && <DeclaredStatus token={token} lang={lang} names={names} />}
+      {tab === 'accident' && <AccidentReport token={token} lang={lang} names={names} />}
       {tab === 'rewards' && <Rewards token={token} lang={lang} names={names} />}
       {tab === 'overview' && <Overview token={token} lang={lang} names={names} role="officer" />}
     </main>
