@@ -35,6 +35,7 @@ import { mirrorFrame } from './uplink/priority-items.ts';
 import { AccidentService } from './accidents/accident-service.ts';
 import { PeriodService } from './periods/period-service.ts';
 import { ResumptionService } from './declarations/resumption-service.ts';
+import { SanweiLedger } from './sanwei/sanwei-ledger.ts';
 import { SpecialPeriodBook } from './periods/special-periods.ts';
 import type { Wal } from './wal/wal.ts';
 import type { ClusterCore, ClusterMode } from './cluster/cluster-mode.ts';
@@ -67,6 +68,7 @@ export interface Pipeline {
   accidents: AccidentService;
   periods: PeriodService;
   resumptions: ResumptionService;
+  sanwei: SanweiLedger;
   declared: DeclaredStatusBook;
   evaluator: RuleEvaluator;
   alarms: AlarmManager;
@@ -210,7 +212,8 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       c('uplink').warn({ edge: f.edge, row: f.seq, message }, 'an edge record refused');
     });
     const clusterCore: ClusterCore = { records, alarms: am, onCondition, onOccupancy: (o) => d.occupancy.handle(o), onFrame, onMirror, central, periods: periodBook };
-    return { records, declared, evaluator, alarms: am, hazards, accidents, periods, resumptions, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
+    const sanwei = new SanweiLedger({ store: records, assets, clock, alarm: async (id) => am.get(id) ?? (await records.alarms.get(id)) });
+    return { records, declared, evaluator, alarms: am, hazards, accidents, periods, resumptions, sanwei, inspection, link, ruleRunner: runner, alarmRoutes, stats, reports, paging, handovers, scheduler, clusterCore };
   } catch (err) {
     await ruleRunner?.stop().catch(() => {});
     await sched?.stop().catch(() => {});

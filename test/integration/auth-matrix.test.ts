@@ -99,6 +99,8 @@ const ROUTES: Route[] = [
   { name: 'GET resumptions', method: 'GET', url: () => '/api/v1/resumptions', roles: ['officer', 'regulator', 'admin'], scoped: false },
   { name: 'POST resumptions/:id/accept', method: 'POST', url: () => '/api/v1/resumptions/rs-none/accept', roles: ['regulator', 'admin'], scoped: false },
   { name: 'POST resumptions/:id/reject', method: 'POST', url: () => '/api/v1/resumptions/rs-none/reject', body: () => ({ note: 'x' }), roles: ['regulator', 'admin'], scoped: false },
+  { name: 'GET sanwei', method: 'GET', url: () => '/api/v1/sanwei', roles: VIEW, scoped: false },
+  { name: 'POST sanwei', method: 'POST', url: () => '/api/v1/sanwei', body: (s) => ({ enterprise: ent(s), person: { name: '矩阵' }, description: 'matrix' }), roles: VIEW, scoped: true },
   { name: 'GET healthz', method: 'GET', url: () => '/healthz', scoped: false },
 ];
 

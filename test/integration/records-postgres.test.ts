@@ -53,7 +53,7 @@ describe('postgres records store', () => {
     const tables = await admin(async (c) =>
       (await c.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [other])).rows.map((r) => r.table_name),
     );
-    expect(tables).toEqual(['accidents', 'alarm_disposals', 'alarm_transitions', 'alarms', 'audit_log', 'cluster_instances', 'cluster_partitions', 'downlink', 'edge_links', 'hazard_history', 'hazards', 'kysely_migration', 'kysely_migration_lock', 'notifications', 'report_runs', 'reporters', 'resumptions', 'reward_ledger', 'rule_state', 'shift_handovers', 'special_periods', 'status_declarations', 'verifications']);
+    expect(tables).toEqual(['accidents', 'alarm_disposals', 'alarm_transitions', 'alarms', 'audit_log', 'cluster_instances', 'cluster_partitions', 'downlink', 'edge_links', 'hazard_history', 'hazards', 'kysely_migration', 'kysely_migration_lock', 'notifications', 'report_runs', 'reporters', 'resumptions', 'reward_ledger', 'rule_state', 'sanwei_records', 'shift_handovers', 'special_periods', 'status_declarations', 'verifications']);
   });
 
   it('fails on an unreachable server with a message naming storage.records and the host, never the password', async () => {

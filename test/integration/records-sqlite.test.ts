@@ -45,7 +45,7 @@ describe('sqlite records store', () => {
       expect(type('evidence')).toBe('TEXT');
       const idx = (db.prepare(`select name from sqlite_master where type = 'index' and name not like 'sqlite_%'`).all() as { name: string }[]).map((r) => r.name).sort();
       expect(idx).toEqual(
-        ['accidents_reported_at', 'alarm_transitions_alarm_id', 'audit_log_by_ref', 'alarm_transitions_ts', 'alarms_enterprise_raised_at', 'alarms_key', 'alarms_state', 'status_declarations_enterprise_from', 'hazards_enterprise_reported_at', 'hazards_state', 'hazard_history_hazard_id', 'reward_ledger_hazard_id', 'verifications_jurisdiction_created_at', 'alarms_origin_id', 'alarm_disposals_enterprise_raised_at', 'notifications_ref', 'notifications_queued_at', 'shift_handovers_created_at', 'report_runs_created_at'].sort(),
+        ['accidents_reported_at', 'sanwei_records_enterprise_occurred_at', 'alarm_transitions_alarm_id', 'audit_log_by_ref', 'alarm_transitions_ts', 'alarms_enterprise_raised_at', 'alarms_key', 'alarms_state', 'status_declarations_enterprise_from', 'hazards_enterprise_reported_at', 'hazards_state', 'hazard_history_hazard_id', 'reward_ledger_hazard_id', 'verifications_jurisdiction_created_at', 'alarms_origin_id', 'alarm_disposals_enterprise_raised_at', 'notifications_ref', 'notifications_queued_at', 'shift_handovers_created_at', 'report_runs_created_at'].sort(),
       );
     } finally {
       db.close();

@@ -7,6 +7,7 @@ import type { Pipeline } from '../pipeline.ts';
 import { accidentRoutes } from './accident-routes.ts';
 import { periodRoutes } from './period-routes.ts';
 import { resumptionRoutes } from './resumption-routes.ts';
+import { sanweiRoutes } from './sanwei-routes.ts';
 import type { TokenAuth } from './auth.ts';
 import { handoverRoutes } from './handover-routes.ts';
 import { hazardRoutes } from './hazard-routes.ts';
@@ -27,4 +28,5 @@ export function pipelineRoutes(app: ReturnType<typeof buildApi>, p: () => Pipeli
   accidentRoutes(app, () => p() && { accidents: p()!.accidents, auth, reported: check });
   periodRoutes(app, () => p() && { periods: p()!.periods, auth, changed: check });
   resumptionRoutes(app, () => p() && { resumptions: p()!.resumptions, auth });
+  sanweiRoutes(app, () => p() && { sanwei: p()!.sanwei, auth });
 }

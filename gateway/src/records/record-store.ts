@@ -22,6 +22,7 @@ import { EdgeLinkRecords } from './edge-link-records.ts';
 import { AccidentRecords } from './accident-records.ts';
 import { PeriodRecords } from './period-records.ts';
 import { ResumptionRecords } from './resumption-records.ts';
+import { SanweiRecords } from './sanwei-records.ts';
 import { LeaseRecords } from './lease-records.ts';
 import { recordsMigrationProvider } from './migrations/index.ts';
 import { RuleStateRecords } from './rule-state-records.ts';
@@ -68,6 +69,8 @@ export class RecordStore {
   readonly periods: PeriodRecords;
   /** resumption requests (复工复产) and the regulators' decisions (issue 17) */
   readonly resumptions: ResumptionRecords;
+  /** 三违 records per person (issue 17) */
+  readonly sanwei: SanweiRecords;
   /** cluster mode only (PostgreSQL): each edge's rows applied and its link */
   readonly edgeLinks: EdgeLinkRecords;
 
@@ -96,6 +99,7 @@ export class RecordStore {
     this.accidents = new AccidentRecords(db);
     this.periods = new PeriodRecords(db);
     this.resumptions = new ResumptionRecords(db);
+    this.sanwei = new SanweiRecords(db);
   }
 
   /**

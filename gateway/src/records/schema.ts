@@ -252,6 +252,13 @@ export interface ResumptionsTable {
   doc: string;
 }
 
+export interface SanweiTable {
+  id: string;
+  enterprise: string;
+  occurred_at: number;
+  doc: string;
+}
+
 export interface RecordsDb {
   alarms: AlarmsTable;
   alarm_transitions: AlarmTransitionsTable;
@@ -274,4 +281,5 @@ export interface RecordsDb {
   accidents: AccidentsTable;
   special_periods: SpecialPeriodsTable;
   resumptions: ResumptionsTable;
+  sanwei_records: SanweiTable;
 }

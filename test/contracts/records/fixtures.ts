@@ -11,7 +11,7 @@ export interface RecordsContext {
 
 /** 2026-11-02T01:00:00Z: an epoch ms past 2^32 seconds-as-ms and past 2^40, to catch int32/float truncation */
 export const BIG_MS = 1_793_581_200_000;
-export const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log', '0005-hazards', '0006-verifications', '0007-alarm-origin', '0008-alarm-disposals', '0009-notifications', '0010-shift-handovers', '0011-report-runs', '0012-downlink', '0013-cluster', '0014-edge-links', '0015-accidents', '0016-special-periods', '0017-resumptions'];
+export const MIGRATIONS = ['0001-alarms', '0002-rule-state', '0003-status-declarations', '0004-audit-log', '0005-hazards', '0006-verifications', '0007-alarm-origin', '0008-alarm-disposals', '0009-notifications', '0010-shift-handovers', '0011-report-runs', '0012-downlink', '0013-cluster', '0014-edge-links', '0015-accidents', '0016-special-periods', '0017-resumptions', '0018-sanwei'];
 
 export function fullAlarm(id: string, over: Partial<Alarm> = {}): Alarm {
   return {

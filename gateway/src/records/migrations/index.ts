@@ -20,6 +20,7 @@ import edgeLinks from './0014-edge-links.ts';
 import accidents from './0015-accidents.ts';
 import specialPeriods from './0016-special-periods.ts';
 import resumptions from './0017-resumptions.ts';
+import sanwei from './0018-sanwei.ts';
 import { sqlTypes, type RecordsMigration } from './sql-types.ts';
 
 export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
@@ -40,6 +41,7 @@ export const RECORDS_MIGRATIONS: Readonly<Record<string, RecordsMigration>> = {
   '0015-accidents': accidents,
   '0016-special-periods': specialPeriods,
   '0017-resumptions': resumptions,
+  '0018-sanwei': sanwei,
 };
 
 export function recordsMigrationProvider(flavor: Flavor): MigrationProvider {
