@@ -1,5 +1,7 @@
 // One catalog of stable error codes shared by the API, logs and the CLI
 // (the fastify FST_ERR_* habit, ARCHITECTURE.md).
+import type { z } from 'zod';
+import { describeIssue, formatPath } from './model/format-path.ts';
 
 export const ErrorCodes = {
   HL_ERR_CONFIG: 'invalid configuration',
@@ -110,4 +112,14 @@ export class RejectError extends Error {
     super(message);
     this.name = 'RejectError';
   }
+}
+
+/** A request body checked by `schema`; its first problem is a 400 naming the field (`person.name: required`). */
+export function parseBody<S extends z.ZodType>(schema: S, raw: unknown): z.infer<S> {
+  const r = schema.safeParse(raw ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = at.length ? formatPath(at) : 'body';
+  throw Object.assign(new HazardlineError('HL_ERR_BAD_REQUEST', `${field}: ${describeIssue(issue)}`, 400), { field });
 }

@@ -10,9 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { HazardlineError } from '../errors.ts';
+import { HazardlineError, parseBody } from '../errors.ts';
 import type { AssetModel } from '../model/assets.ts';
-import { describeIssue, formatPath } from '../model/format-path.ts';
 import type { Condition, Severity } from '../model/vocabulary.ts';
 import { AccidentAlreadyReceived, type AccidentDoc } from '../records/accident-records.ts';
 import type { RecordStore } from '../records/record-store.ts';
@@ -72,13 +71,7 @@ export class AccidentService {
   /** POST /api/v1/accidents */
   async report(raw: unknown, actor: Actor): Promise<Accident> {
     if (!REPORTERS.has(actor.role)) throw new HazardlineError('HL_ERR_FORBIDDEN', `role ${actor.role} may not report an accident`, 403);
-    const r = body.safeParse(raw ?? {});
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-      throw bad(at.length ? formatPath(at) : 'body', describeIssue(issue));
-    }
-    const b = r.data;
+    const b = parseBody(body, raw);
     const e = this.o.assets.enterprises.get(b.enterprise);
     const jurisdiction = e?.jurisdiction ?? '';
     // unknown and out of scope answer alike (CONTRACT §7), as for hazards

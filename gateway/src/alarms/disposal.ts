@@ -3,8 +3,7 @@
 // 当天完成处置; DOMAIN.md §0) means disposed before the alarm's `dueBy`, not merely acknowledged.
 // Pure: the causes a console offers per rule family, the body check, and the same-day figures.
 import { z } from 'zod';
-import { describeIssue, formatPath } from '../model/format-path.ts';
-import { HazardlineError } from '../errors.ts';
+import { HazardlineError, parseBody } from '../errors.ts';
 import type { AlarmDisposal } from '../records/disposal-records.ts';
 
 export interface Cause {
@@ -55,14 +54,7 @@ export type DisposeBody = z.infer<typeof disposeSchema>;
 
 /** A POST /alarms/{id}/dispose body, checked; the cause rendered as the rule's words (zh) plus any free text. */
 export function parseDisposal(body: unknown, rule: string): { cause: string; measures: string; result: string; responsible?: string; note: string | null } {
-  const r = disposeSchema.safeParse(body ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-    const field = at.length ? formatPath(at) : 'body';
-    throw Object.assign(new HazardlineError('HL_ERR_BAD_REQUEST', `${field}: ${describeIssue(issue)}`, 400), { field });
-  }
-  const b = r.data;
+  const b = parseBody(disposeSchema, body);
   const known = causesFor(rule).find((x) => x.id === b.cause);
   if (known?.id === 'other' && !b.causeText) throw Object.assign(new HazardlineError('HL_ERR_BAD_REQUEST', 'causeText: required when the cause is other', 400), { field: 'causeText' });
   const cause = known ? (known.id === 'other' ? b.causeText! : b.causeText ? `${known.zh}：${b.causeText}` : known.zh) : b.causeText ? `${b.cause}：${b.causeText}` : b.cause;

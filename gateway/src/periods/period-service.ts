@@ -4,10 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { HazardlineError } from '../errors.ts';
+import { HazardlineError, parseBody } from '../errors.ts';
 import type { Actor } from '../hazards/types.ts';
 import type { AssetModel } from '../model/assets.ts';
-import { describeIssue, formatPath } from '../model/format-path.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import { PERIOD_KINDS, type SpecialPeriod, type SpecialPeriodBook } from './special-periods.ts';
 
@@ -54,13 +53,7 @@ export class PeriodService {
 
   async set(raw: unknown, actor: Actor): Promise<SpecialPeriod> {
     if (actor.role !== 'regulator' && actor.role !== 'admin') throw new HazardlineError('HL_ERR_FORBIDDEN', `role ${actor.role} may not set a special period`, 403);
-    const r = body.safeParse(raw ?? {});
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-      throw bad(at.length ? formatPath(at) : 'body', describeIssue(issue));
-    }
-    const b = r.data;
+    const b = parseBody(body, raw);
     const jurisdiction = b.jurisdiction ?? (actor.jurisdictions.length === 1 ? actor.jurisdictions[0] : undefined);
     if (!jurisdiction) throw bad('jurisdiction', 'required (you regulate several)');
     if (actor.role !== 'admin' && !actor.jurisdictions.includes(jurisdiction)) throw bad('jurisdiction', `not yours: ${jurisdiction}`);

@@ -8,10 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
-import { HazardlineError } from '../errors.ts';
+import { HazardlineError, parseBody } from '../errors.ts';
 import type { Actor } from '../hazards/types.ts';
 import type { AssetModel } from '../model/assets.ts';
-import { describeIssue, formatPath } from '../model/format-path.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { SanweiDoc } from '../records/sanwei-records.ts';
 import type { Alarm } from '../alarms/types.ts';
@@ -62,13 +61,7 @@ export class SanweiLedger {
 
   async record(raw: unknown, actor: Actor): Promise<SanweiRecord> {
     if (!['officer', 'dispatcher', 'regulator', 'admin'].includes(actor.role)) throw new HazardlineError('HL_ERR_FORBIDDEN', `role ${actor.role} may not record a violation`, 403);
-    const r = body.safeParse(raw ?? {});
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-      throw bad(at.length ? formatPath(at) : 'body', describeIssue(issue));
-    }
-    const b = r.data;
+    const b = parseBody(body, raw);
     const alarm = b.alarmId ? await this.o.alarm(b.alarmId) : undefined;
     if (b.alarmId && !alarm) throw new HazardlineError('HL_ERR_NOT_FOUND', 'alarm not found', 404);
     const enterprise = alarm?.enterprise ?? b.enterprise;
