@@ -58,6 +58,21 @@ describe('scenario run over the other transports', () => {
     }
   });
 
+  it('Sparkplug B: the video-violations scenario (issue 17) — violations as Event/{type} metrics — raises exactly its alarms', async () => {
+    const video = loadScenario('video-violations');
+    const { enterprises, auth } = scenarioGatewayConfig(video, 'pw-sim');
+    const g = await startTestGateway({ enterprises, auth: { devices: auth.devices, tokens: [{ token: TEST_TOKENS.admin, role: 'admin' }] } });
+    try {
+      await runScenario(video, { brokerUrl: g.mqttUrl, speed: Infinity, password: 'pw-sim', transport: 'sparkplug' });
+      const summary = async () => (await g.gw.api.inject({ method: 'GET', url: '/api/v1/alarms?state=all&rule=video.violation', headers: { authorization: `Bearer ${TEST_TOKENS.admin}` } })).json().alarms.map((a: any) => `${a.device} ${a.severity} ${Math.round((Date.parse(a.raisedAt) - video.startMs) / 60_000)}m ×${a.count}`).sort();
+      // helmet_missing at 10 min (three times: one alarm) and again at 70 min (re-activated: ×2)
+      const want = ['cam-loading-1 orange 20m ×1', 'cam-loading-1 yellow 50m ×1', 'cam-tank-1 red 40m ×1', 'cam-tank-1 yellow 10m ×2'];
+      await waitFor(async () => JSON.stringify(await summary()) === JSON.stringify(want), 20_000, 'the video alarms').catch(async () => expect(await summary()).toEqual(want));
+    } finally {
+      await g.stop();
+    }
+  });
+
   it('OPC UA: the simulator serves the scenario, waits for the gateway to subscribe, and every sample is sampled', async () => {
     const port = await freePort();
     const cfg = scenarioRunConfig(scenario, { password: 'pw-sim', transport: 'opcua', opcuaPort: port }) as Record<string, any>;

@@ -1,6 +1,7 @@
 // The simulators' Sparkplug B transport against a real gateway (CONTRACT §3.4): a site-level
 // credential becomes an edge node; DBIRTH with aliases, DDATA by alias, is_null for bad
-// quality, no seq gaps, and stop() (DDEATH + NDEATH) marks the devices offline.
+// quality, device events as Event/{type} metrics, no seq gaps, and stop() (DDEATH + NDEATH)
+// marks the devices offline.
 import { afterAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import spPayload from 'sparkplug-payload';
@@ -50,7 +51,8 @@ describe('SparkplugTransport (simulators) → gateway', () => {
     await tr.send(gas01, { ts: ts + 2000, values: { lel: 13 }, bad: ['co'] }); // co is_null
     await tr.send(gas02, { ts, values: { lel: 1 } });
     await tr.send(gas01, { ts: ts + 3000, values: { lel: 14, co: 5, h2s: 0.5 } }); // new metric → DBIRTH again
-    await tr.send(gas01, { ts: ts + 4000, values: { h2s: 0.75 }, events: [{ type: 'ignored' }] });
+    // a device event goes as a String metric Event/{type} with the detail as JSON (issue 17)
+    await tr.send(gas01, { ts: ts + 4000, values: { h2s: 0.75 }, events: [{ type: 'sensor_fault', detail: { code: 7 } }] });
     // a position sample has no Sparkplug form: skipped, not an error
     await tr.send({ enterprise: 'ent-a', site: 's1', id: 'uwb-1', kind: 'positioning' }, { ts, values: {}, tags: [] } as never);
 
@@ -59,6 +61,8 @@ describe('SparkplugTransport (simulators) → gateway', () => {
     expect(await pointsN(t, 'gas-01', 'h2s', 2)).toEqual([[ts + 3000, 0.5], [ts + 4000, 0.75]]);
     expect(await pointsN(t, 'gas-02', 'lel', 1)).toEqual([[ts, 1]]);
 
+    await waitFor(() => durable.some((e) => e.frame.type === 'event'), 10_000, 'the event in the WAL');
+    expect(durable.flatMap((e) => (e.frame.type === 'event' ? [[e.frame.device, e.frame.ts, e.frame.eventType, e.frame.detail]] : []))).toEqual([['gas-01', ts + 4000, 'sensor_fault', { code: 7 }]]);
     const readings = durable.flatMap((e) => (e.frame.type === 'readings' ? e.frame.readings : []));
     expect(readings.filter((r) => r.device === 'gas-01' && r.metric === 'co' && r.ts === ts + 2000)).toMatchObject([{ value: null, quality: 'bad' }]);
     expect(await seqGaps(t)).toBe(0);

@@ -43,6 +43,24 @@ function rejected(fn: () => unknown): RejectReason {
 }
 
 describe('SparkplugDecoder', () => {
+  it('device events (issue 17): DATA metrics named Event/{type} — a JSON string as the detail, a flag when true — are events, not readings; a BIRTH value is no event', () => {
+    const d = new SparkplugDecoder();
+    nbirth(d, 1);
+    const birth = dbirth(d, 'cam-1', 1, [m('online', 'Int32', 1, { alias: 1 }), m('Event/helmet_missing', 'String', '', { alias: 2 }), m('Event/fire_smoke', 'Boolean', false, { alias: 3 })]);
+    expect(birth.frames.filter((f) => f.type === 'event')).toEqual([]);
+    expect(readingsOf(birth.frames).map((r) => r.metric)).toEqual(['online']);
+    const dd = d.decode(topic('DDATA', 'cam-1'), enc({ timestamp: T0 + 1000, seq: 2, metrics: [m(undefined, 'String', JSON.stringify({ snapshot: 'https://nvr.example/1.jpg', score: 0.93 }), { alias: 2 }), m(undefined, 'Boolean', true, { alias: 3, timestamp: T0 + 900 }), m('Event/climbing', 'String', 'tank T-3'), m(undefined, 'Int32', 1, { alias: 1 })] }), ARRIVAL);
+    expect(dd.frames.filter((f) => f.type === 'event')).toEqual([
+      { type: 'event', transport: 'sparkplug', ts: T0 + 1000, enterprise: G, site: N, device: 'cam-1', eventType: 'helmet_missing', detail: { snapshot: 'https://nvr.example/1.jpg', score: 0.93 } },
+      { type: 'event', transport: 'sparkplug', ts: T0 + 900, enterprise: G, site: N, device: 'cam-1', eventType: 'fire_smoke', detail: {} },
+      { type: 'event', transport: 'sparkplug', ts: T0 + 1000, enterprise: G, site: N, device: 'cam-1', eventType: 'climbing', detail: { value: 'tank T-3' } },
+    ]);
+    expect(readingsOf(dd.frames).map((r) => r.metric)).toEqual(['online']);
+    // the flag going back is nothing
+    const back = d.decode(topic('DDATA', 'cam-1'), enc({ timestamp: T0 + 2000, seq: 3, metrics: [m(undefined, 'Boolean', false, { alias: 3 })] }), ARRIVAL);
+    expect(back.frames).toEqual([]);
+  });
+
   it('births with aliases, then resolves DATA sent by alias only [tck-id-payloads-alias-data-cmd-requirement]', () => {
     const d = new SparkplugDecoder();
     const nb = nbirth(d, 7, [m('kw', 'Double', 55.5, { alias: 100 })]);

@@ -66,7 +66,17 @@ const has = (o: object, k: string): boolean => Object.hasOwn(o, k);
 const u64 = (v: U64): number => (typeof v === 'number' ? v : v.toUnsigned().toNumber());
 /** Metadata, not measurements: the session number and the rebirth/reboot command metrics. */
 const isMetadata = (name: string): boolean =>
-  name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/') || name.startsWith('Properties/');
+  name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/') || name.startsWith('Properties/') || isEvent(name);
+
+/**
+ * Device events over Sparkplug (issue 17; CONTRACT §3.3 has them on the JSON event topic): a DATA
+ * metric named `Event/{type}` — a String holding the event's detail as JSON (or any text, kept as
+ * `detail.value`), or a Boolean / number that fires when true or non-zero. Not readings; a BIRTH's
+ * values are the initial state, not events.
+ */
+const EVENT_PREFIX = 'event/';
+const isEvent = (name: string): boolean => name.length > EVENT_PREFIX.length && name.slice(0, EVENT_PREFIX.length).toLowerCase() === EVENT_PREFIX;
+const STRING_TYPES = new Set([12, 14, 15]); // String, Text, UUID
 
 /** `spBv1.0/{group}/{type}/{edge_node}[/{device}]` → parts, or null when it is not a topic we ingest. */
 export function parseSparkplugTopic(topic: string): SparkplugTopic | null {
@@ -161,7 +171,7 @@ export class SparkplugDecoder {
     // Node-level metrics (NBIRTH/NDATA) belong to device id = edge_node: the edge node is the
     // site-level publisher, so its own metrics are filed as a device named after it.
     const readings = toReadings(t, t.device ?? t.node, p, dev, arrival);
-    return withGap({ ...t, frames: readingsFrame(readings) }, seqGap);
+    return withGap({ ...t, frames: [...readingsFrame(readings), ...toEvents(t, t.device ?? t.node, p, dev, arrival)] }, seqGap);
   }
 
   private ndeath(t: SparkplugTopic, key: string, p: RawPayload, arrival: number): SparkplugDecoded {
@@ -265,6 +275,34 @@ function toReadings(t: SparkplugTopic, device: string, p: RawPayload, dev: Devic
     readings.push({ ts, enterprise: t.group, site: t.node, device, kind: 'generic', metric: def.name, value, quality: value === null ? 'bad' : 'good' });
   }
   return readings;
+}
+
+function toEvents(t: SparkplugTopic, device: string, p: RawPayload, dev: DeviceState, arrival: number): DeviceFrame[] {
+  const payloadTs = has(p, 'timestamp') ? u64(p.timestamp!) : arrival;
+  const out: DeviceFrame[] = [];
+  for (const m of p.metrics) {
+    const def = resolve(dev, m);
+    if (!def || !isEvent(def.name) || m.isNull) continue;
+    const datatype = m.datatype || def.datatype;
+    let detail: Record<string, unknown>;
+    if (STRING_TYPES.has(datatype) && m.value === 'stringValue') {
+      const text = m.stringValue!.slice(0, 64 * 1024);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      detail = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: text };
+    } else {
+      const v = numericValue(m, datatype, def.name);
+      if (!v) continue; // false or 0: the flag went back, nothing happened
+      detail = {};
+    }
+    const ts = has(m, 'timestamp') ? u64(m.timestamp!) : payloadTs;
+    out.push({ type: 'event', transport: 'sparkplug', ts, enterprise: t.group, site: t.node, device, eventType: def.name.slice(EVENT_PREFIX.length).slice(0, 100), detail });
+  }
+  return out;
 }
 
 /** The metric's definition by name, else by alias [tck-id-payloads-alias-data-cmd-requirement]. */

@@ -90,8 +90,10 @@ function create(ctx: KindContext<P>): RuleRuntime {
       const em = emitterOf(origin);
       const st = table.get(em.key, () => new ViolationState(d.enterprise, em, origin));
       const window = p.windowSeconds * 1000;
-      // a repeat within the window of the last one is the same alarm; after it, a new activation
-      if (!st.active || f.ts > st.until) {
+      // past the window of the last one: that activation ended at its window (cleared first, even
+      // when no tick came between — a fast replay), and this one starts a new activation
+      if (st.active && f.ts > st.until) st.advance(f.ts);
+      if (!st.active) {
         st.active = true;
         st.count = 0;
         st.snapshots = [];

@@ -13,9 +13,9 @@
 //
 // Simulator choices, deviating from the spec where it says QoS 0 for BIRTH/DATA: everything
 // is published at QoS 1, because send() must resolve only once the gateway has the message
-// durably (the gateway acks QoS 1 after its WAL). Not expressible here and skipped: device
-// events (sample.events, CONTRACT §3.3 has no Sparkplug mapping) and position samples
-// (samples with `tags`: a tag list is not a flat numeric metric). stop() publishes DDEATH for
+// durably (the gateway acks QoS 1 after its WAL). Device events (sample.events) go as DDATA
+// String metrics `Event/{type}` with the detail as JSON (the gateway's mapping, issue 17). Not
+// expressible here and skipped: position samples (a tag list is not a flat numeric metric). stop() publishes DDEATH for
 // every born device, then NDEATH explicitly (a clean disconnect does not fire the Will).
 import mqtt, { type MqttClient } from 'mqtt';
 import spPayload from 'sparkplug-payload';
@@ -102,7 +102,7 @@ export class SparkplugTransport implements Transport {
   }
 
   async send(device: { enterprise: string; site: string; id: string; kind: string }, sample: Sample): Promise<void> {
-    // Position samples (with `tags`) have no Sparkplug mapping here; events are skipped too.
+    // Position samples (with `tags`) have no Sparkplug mapping here.
     if ('tags' in sample) return;
     const node = this.nodes.get(`${device.enterprise}/${device.site}`);
     if (!node) throw new Error(`no site-level (Sparkplug edge node) credential for ${device.enterprise}/${device.site} in auth.devices`);
@@ -111,18 +111,22 @@ export class SparkplugTransport implements Transport {
     const bad = new Set(sample.bad ?? []);
     const values = new Map<string, number | null>(Object.entries(sample.values));
     for (const name of bad) values.set(name, null);
-    if (values.size === 0) return;
-    let grown = false;
-    for (const name of values.keys()) {
-      if (!dev.aliases.has(name)) {
-        dev.aliases.set(name, dev.aliases.size + 1);
-        grown = true;
+    if (values.size > 0) {
+      let grown = false;
+      for (const name of values.keys()) {
+        if (!dev.aliases.has(name)) {
+          dev.aliases.set(name, dev.aliases.size + 1);
+          grown = true;
+        }
       }
+      for (const [name, value] of values) dev.last.set(name, { value, ts: sample.ts });
+      if (!dev.born || grown) await this.dbirth(node, device.id, dev, sample.ts);
+      else await this.publish(node, 'DDATA', device.id, { timestamp: sample.ts, metrics: [...values].map(([name, value]) => ({ alias: dev.aliases.get(name)!, type: 'Double', value }) as UMetric) });
     }
-    for (const [name, value] of values) dev.last.set(name, { value, ts: sample.ts });
-    if (!dev.born || grown) return this.dbirth(node, device.id, dev, sample.ts);
-    const metrics: UMetric[] = [...values].map(([name, value]) => ({ alias: dev.aliases.get(name)!, type: 'Double', value }));
-    await this.publish(node, 'DDATA', device.id, { timestamp: sample.ts, metrics });
+    // device events (issue 17): String metrics `Event/{type}` holding the detail as JSON, once the device is born
+    if (sample.events?.length && dev.born) {
+      await this.publish(node, 'DDATA', device.id, { timestamp: sample.ts, metrics: sample.events.map((e) => ({ name: `Event/${e.type}`, type: 'String', value: JSON.stringify(e.detail ?? {}) }) as UMetric) });
+    }
   }
 
   async stop(): Promise<void> {
