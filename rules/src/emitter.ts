@@ -117,3 +117,23 @@ export class Armed<T extends { enterprise: string; advance(clock: number): boole
     for (const x of this.set) if (!x.advance(clockOf(x.enterprise))) this.set.delete(x);
   }
 }
+
+/**
+ * After a restart, the subjects whose saved state is active (index 0) are armed again, so that
+ * their conditions still end on time even if no frame of theirs comes: `origin` reads what rebuilds
+ * a subject from its saved state (its emitter's key must be the saved key), `make` rebuilds it.
+ */
+export function rearm<T extends { enterprise: string; advance(clock: number): boolean; save(): unknown; load(s: unknown): void }, O>(
+  s: Record<string, unknown>,
+  table: StateTable<T>,
+  armed: Armed<T>,
+  origin: (saved: unknown[]) => O | undefined,
+  make: (o: O) => { em: Emitter; create: () => T },
+): void {
+  for (const [key, v] of Object.entries((s ?? {}) as Record<string, unknown[]>)) {
+    const o = v?.[0] ? origin(v) : undefined;
+    if (o === undefined) continue;
+    const m = make(o);
+    if (m.em.key === key) armed.add(table.get(key, m.create));
+  }
+}

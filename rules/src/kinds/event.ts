@@ -4,7 +4,7 @@
 // such event (event time), so the alarm manager keeps the alarm until it is acknowledged.
 import { z } from 'zod';
 import type { Frame } from '../../../gateway/src/model/types.ts';
-import { Armed, Emitter, StateTable } from '../emitter.ts';
+import { Armed, Emitter, rearm, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, RuleRuntime } from '../kind.ts';
 import type { Subject } from '../types.ts';
 import { matches } from '../kind.ts';
@@ -77,13 +77,10 @@ function create(ctx: KindContext<P>): RuleRuntime {
     importState: (s) => {
       table.import(s);
       // open conditions must clear `holdSeconds` after their event even if no event comes again
-      for (const [key, v] of Object.entries((s ?? {}) as Record<string, unknown[]>)) {
-        const origin = v?.[3] as Origin | undefined;
-        if (!v?.[0] || !origin) continue;
-        const em = new Emitter(host, info, def, origin.subject, undefined, origin.part);
-        if (em.key !== key) continue;
-        armed.add(table.get(key, () => new EventState(origin.subject.enterprise, em, origin.label, origin)));
-      }
+      rearm(s, table, armed, (v) => v[3] as Origin | undefined, (o) => {
+        const em = new Emitter(host, info, def, o.subject, undefined, o.part);
+        return { em, create: () => new EventState(o.subject.enterprise, em, o.label, o) };
+      });
     },
   };
 }

@@ -7,7 +7,7 @@
 // one (event time); the alarm stays until it is acknowledged.
 import { z } from 'zod';
 import type { Frame } from '../../../gateway/src/model/types.ts';
-import { Armed, Emitter, StateTable } from '../emitter.ts';
+import { Armed, Emitter, rearm, StateTable } from '../emitter.ts';
 import type { DeviceSlot, KindContext, KindModule, RuleRuntime } from '../kind.ts';
 import { matches } from '../kind.ts';
 import { seconds, severity } from '../schema-common.ts';
@@ -123,13 +123,10 @@ function create(ctx: KindContext<P>): RuleRuntime {
     importState: (s) => {
       table.import(s);
       // open conditions must clear `windowSeconds` after their last event even if none comes again
-      for (const [key, v] of Object.entries((s ?? {}) as Record<string, unknown[]>)) {
-        const origin = v?.[5] as Origin | undefined;
-        if (!v?.[0] || !origin) continue;
-        const em = emitterOf(origin);
-        if (em.key !== key) continue;
-        armed.add(table.get(key, () => new ViolationState(origin.subject.enterprise, em, origin)));
-      }
+      rearm(s, table, armed, (v) => v[5] as Origin | undefined, (o) => {
+        const em = emitterOf(o);
+        return { em, create: () => new ViolationState(o.subject.enterprise, em, o) };
+      });
     },
   };
 }
