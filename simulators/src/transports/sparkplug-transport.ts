@@ -111,6 +111,10 @@ export class SparkplugTransport implements Transport {
     const bad = new Set(sample.bad ?? []);
     const values = new Map<string, number | null>(Object.entries(sample.values));
     for (const name of bad) values.set(name, null);
+    // published in the order called, then awaited together: the runner does not wait for one
+    // sample's PUBACK before it sends the next, so awaiting between them would put the events of a
+    // sample on the wire after the readings of later samples
+    const sends: Promise<void>[] = [];
     if (values.size > 0) {
       let grown = false;
       for (const name of values.keys()) {
@@ -120,13 +124,14 @@ export class SparkplugTransport implements Transport {
         }
       }
       for (const [name, value] of values) dev.last.set(name, { value, ts: sample.ts });
-      if (!dev.born || grown) await this.dbirth(node, device.id, dev, sample.ts);
-      else await this.publish(node, 'DDATA', device.id, { timestamp: sample.ts, metrics: [...values].map(([name, value]) => ({ alias: dev.aliases.get(name)!, type: 'Double', value }) as UMetric) });
+      if (!dev.born || grown) sends.push(this.dbirth(node, device.id, dev, sample.ts));
+      else sends.push(this.publish(node, 'DDATA', device.id, { timestamp: sample.ts, metrics: [...values].map(([name, value]) => ({ alias: dev.aliases.get(name)!, type: 'Double', value }) as UMetric) }));
     }
     // device events (issue 17): String metrics `Event/{type}` holding the detail as JSON, once the device is born
     if (sample.events?.length && dev.born) {
-      await this.publish(node, 'DDATA', device.id, { timestamp: sample.ts, metrics: sample.events.map((e) => ({ name: `Event/${e.type}`, type: 'String', value: JSON.stringify(e.detail ?? {}) }) as UMetric) });
+      sends.push(this.publish(node, 'DDATA', device.id, { timestamp: sample.ts, metrics: sample.events.map((e) => ({ name: `Event/${e.type}`, type: 'String', value: JSON.stringify(e.detail ?? {}) }) as UMetric) }));
     }
+    await Promise.all(sends);
   }
 
   async stop(): Promise<void> {
