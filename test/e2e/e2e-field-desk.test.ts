@@ -43,6 +43,8 @@ describe('accidents, resumption and special periods in the consoles (Chromium)',
     await form.locator('textarea[name="description"]').fill('顶板冒落，1人死亡，2人受伤');
     await form.locator('button[data-action="report-accident"]').click();
     await expect.poll(() => officer.getByTestId('accident-done').textContent()).toContain('已直报监管部门，须于');
+    await officer.locator('table.accidents tbody tr').first().waitFor({ timeout: 10_000 });
+    await officer.screenshot({ path: join(SHOTS, 'officer-accident-report.png'), fullPage: true });
 
     // a resumption request of the stopped enterprise (made through the API, as the officer's page would)
     expect((await call('PUT', '/api/v1/enterprises/ent-a/declared-status', T.regulator, { status: 'stopped', reason: '停产整顿' })).status).toBe(200);

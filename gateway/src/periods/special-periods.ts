@@ -31,24 +31,18 @@ export interface SpecialPeriod extends PeriodDoc {
 export const FORBIDDEN_RULE = 'period.production-forbidden';
 
 export class SpecialPeriodBook {
-  private periods: SpecialPeriod[] = [];
   /** per enterprise, the periods that apply to it (recomputed on load) */
   private byEnterprise = new Map<string, SpecialPeriod[]>();
 
   constructor(private readonly assets: AssetModel) {}
 
   load(list: readonly SpecialPeriod[]): void {
-    this.periods = [...list];
     const by = new Map<string, SpecialPeriod[]>();
     for (const e of this.assets.enterprises.values()) {
-      const mine = this.periods.filter((p) => p.jurisdiction === e.jurisdiction && (p.sectors.length === 0 || p.sectors.includes(e.sector)));
+      const mine = list.filter((p) => p.jurisdiction === e.jurisdiction && (p.sectors.length === 0 || p.sectors.includes(e.sector)));
       if (mine.length) by.set(e.id, mine);
     }
     this.byEnterprise = by;
-  }
-
-  all(): readonly SpecialPeriod[] {
-    return this.periods;
   }
 
   /** The periods of an enterprise in force at event time ts. */
