@@ -10,7 +10,7 @@ import { freePort, waitFor } from '../helpers/ports.ts';
 
 const devices: OpcuaDevice[] = [
   { enterprise: 'ent-a', site: 's1', id: 'gas-01', kind: 'gas', metrics: ['lel', 'co'] },
-  { enterprise: 'ent-a', site: 's1', id: 'belt-main', kind: 'belt', metrics: ['tph', 'total_t'] },
+  { enterprise: 'ent-a', site: 's1', id: 'belt-main', kind: 'belt', metrics: ['tph', 'total_t'], events: true },
 ];
 const pki = tempDir('hl-opcua-sim-');
 let transport: OpcuaServerTransport;
@@ -69,7 +69,10 @@ describe('OpcuaServerTransport', () => {
 
   describe('through a real gateway', () => {
     let t: TestGateway;
+    // written before the gateway subscribes: the variable's value then is a state, not news
+    const stale = Date.UTC(2026, 10, 22, 0, 30, 0);
     beforeAll(async () => {
+      await transport.send(devices[1], { ts: stale, values: {}, events: [{ type: 'belt_slip' }] });
       t = await startTestGateway({ opcua: [{ endpoint: transport.endpoint, site: 's1', samplingIntervalMs: 50, nodes: opcuaNodesFor(devices) }] });
     });
     afterAll(async () => {
@@ -103,6 +106,18 @@ describe('OpcuaServerTransport', () => {
       }, 20_000, 'co bad quality');
       const co = await readings('gas-01', 'co');
       expect(co.some((p) => p[1] === 777 || p[0] === ts2)).toBe(false);
+    });
+
+    it('device events (issue 17): each write of the Event variable is one event at its source timestamp; the value found at subscription is none', async () => {
+      await waitFor(() => t.gw.health().find((c) => c.name.startsWith('opcua:'))?.ok, 30_000, 'opcua session');
+      const ts = Date.UTC(2026, 10, 22, 2, 0, 0);
+      await transport.send(devices[1], { ts, values: { tph: 0 }, events: [{ type: 'belt_tear', detail: { position_m: 412 } }] });
+      const alarms = async () =>
+        (await t.gw.api.inject({ method: 'GET', url: '/api/v1/alarms?state=all&device=belt-main', headers: { authorization: `Bearer ${TEST_TOKENS.admin}` } })).json().alarms as { rule: string; key?: string; raisedAt: string; message: string }[];
+      await waitFor(async () => (await alarms()).some((a) => a.rule === 'belt.protection'), 20_000, 'the belt tear alarm');
+      const got = (await alarms()).filter((a) => a.rule === 'belt.protection');
+      expect(got.map((a) => Date.parse(a.raisedAt))).toEqual([ts]);
+      expect(got[0].message).toContain('纵向撕裂');
     });
   });
 });

@@ -36,7 +36,7 @@ const BULK_VARS: TestVariable[] = Array.from({ length: BULK }, (_, i) => ({ node
 const BULK_NODES = Array.from({ length: BULK }, (_, i) => ({ nodeId: bulkId(i), device: 'bulk', metric: `m${i}` }));
 
 /** Config objects with every default filled, as the gateway builds them. */
-function buildConfig(endpoint: string, nodes: { nodeId: string; device: string; metric: string }[], chunkSize = 500) {
+function buildConfig(endpoint: string, nodes: OpcuaConfig['nodes'], chunkSize = 500) {
   return configSchema.parse({
     enterprises: [
       {

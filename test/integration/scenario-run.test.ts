@@ -73,6 +73,30 @@ describe('scenario run over the other transports', () => {
     }
   });
 
+  it('OPC UA: the first 45 minutes of video-violations (issue 17) — violations written to each camera\'s Event variable — raise exactly their alarms', async () => {
+    const video = loadScenario('video-violations');
+    const part = { ...video, endMs: video.startMs + 45 * 60_000 };
+    const port = await freePort();
+    const cfg = scenarioRunConfig(video, { password: 'pw-sim', transport: 'opcua', opcuaPort: port }) as Record<string, any>;
+    expect(cfg.opcua[0].nodes).toContainEqual({ nodeId: 'ns=1;s=p1.cam-tank-1.Event', device: 'cam-tank-1', event: '*' });
+    const run = runScenario(part, { brokerUrl: '', speed: opcuaSpeed(video), transport: 'opcua', opcuaPort: port, lingerMs: 2000 });
+    const g = await startTestGateway({ enterprises: cfg.enterprises, opcua: cfg.opcua, auth: { devices: [], tokens: [{ token: TEST_TOKENS.admin, role: 'admin' }] } });
+    try {
+      await run;
+      // the run's end stops the server: its devices go offline then, at 45 min, not before
+      const summary = async () =>
+        (await g.gw.api.inject({ method: 'GET', url: '/api/v1/alarms?state=all', headers: { authorization: `Bearer ${TEST_TOKENS.admin}` } })).json().alarms
+          .filter((a: any) => Date.parse(a.raisedAt) < part.endMs)
+          .map((a: any) => `${a.rule} ${a.device} ${a.severity} ${Math.round((Date.parse(a.raisedAt) - video.startMs) / 60_000)}m v${a.value}`)
+          .sort();
+      // helmet_missing three times in four minutes: one alarm, its value the count
+      const want = ['video.violation cam-loading-1 orange 20m v1', 'video.violation cam-tank-1 red 40m v1', 'video.violation cam-tank-1 yellow 10m v3'];
+      await waitFor(async () => JSON.stringify(await summary()) === JSON.stringify(want), 20_000, 'the video alarms').catch(async () => expect(await summary()).toEqual(want));
+    } finally {
+      await g.stop();
+    }
+  });
+
   it('OPC UA: the simulator serves the scenario, waits for the gateway to subscribe, and every sample is sampled', async () => {
     const port = await freePort();
     const cfg = scenarioRunConfig(scenario, { password: 'pw-sim', transport: 'opcua', opcuaPort: port }) as Record<string, any>;

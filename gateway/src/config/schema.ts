@@ -58,7 +58,14 @@ const enterprise = z.strictObject({
   sites: z.array(site).default([]),
 });
 
-const opcuaNode = z.strictObject({ nodeId: str, device: id, metric: str });
+/**
+ * A node is a metric (its value a reading) or an event source (issue 17): `event: TYPE` makes a
+ * flag (true / non-zero) or a text (JSON detail) an event of that type; `event: '*'` takes the
+ * type from a JSON text `{"type": ..., "detail": {...}}` (CONTRACT §4).
+ */
+const opcuaNode = z
+  .strictObject({ nodeId: str, device: id, metric: str.optional(), event: z.string().regex(/^(\*|[A-Za-z0-9_.:-]{1,100})$/, { error: 'expected an event type id or *' }).optional() })
+  .refine((n) => (n.metric === undefined) !== (n.event === undefined), { error: 'expected exactly one of metric or event' });
 const opcua = z.strictObject({
   endpoint: z.string().regex(/^opc\.tcp:\/\//, { error: 'expected an opc.tcp:// URL' }),
   enterprise: id.optional(),

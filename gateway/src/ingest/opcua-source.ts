@@ -1,7 +1,8 @@
 // OPC UA ingest (CONTRACT §4): one client session per `opcua[]` entry, one subscription with a
 // monitored item per configured node; each data change becomes a Reading of (device, metric).
 // OPC UA is pull, so there is nothing to acknowledge: readings are simply handed to `emit`.
-import { AttributeIds, ClientMonitoredItemGroup, DataChangeFilter, DataChangeTrigger, DataType, DeadbandType, OPCUACertificateManager, OPCUAClient, TimestampsToReturn, UserTokenType, VariantArrayType } from 'node-opcua';
+// A node bound to `event` instead of `metric` is an event source (issue 17, see opcua-events.ts).
+import { AttributeIds, ClientMonitoredItemGroup, DataChangeFilter, DataChangeTrigger, DataType, DeadbandType, OPCUACertificateManager, OPCUAClient, StatusCodes, TimestampsToReturn, UserTokenType, VariantArrayType } from 'node-opcua';
 import type { ClientSession, ClientSubscription, DataValue, UserIdentityInfo, Variant } from 'node-opcua';
 import { Backoff, WakeableSleep } from '../backoff.ts';
 import type { Clock } from '../clock.ts';
@@ -10,6 +11,7 @@ import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { AssetModel } from '../model/assets.ts';
 import type { DeviceKind, DeviceFrame, Quality, Reading } from '../model/types.ts';
+import { eventOf, type EventItem } from './opcua-events.ts';
 import type { Emit, Source, SourceHealth } from './source.ts';
 
 export interface OpcuaSourceOptions {
@@ -26,7 +28,8 @@ export interface OpcuaSourceOptions {
   backoff?: { initialDelayMs: number; maxDelayMs: number };
 }
 
-type Binding = { device: string; metric: string; kind: DeviceKind; zone?: string };
+type Binding = { device: string; kind: DeviceKind; zone?: string } & ({ metric: string; event?: undefined } | { event: string; metric?: undefined });
+type Pending = Reading | EventItem;
 
 const LOST = 'opcua connection lost';
 const UNREACHABLE = 'opcua endpoint unreachable';
@@ -47,6 +50,9 @@ export class OpcuaSource implements Source {
   private readonly bindings: (Binding | undefined)[];
   private readonly devices: string[];
   private readonly last: (Reading | undefined)[] = [];
+  /** event nodes: the last value taken (`ts|text`), and whether the item's first notification since it was created has come */
+  private readonly lastEvent: (string | undefined)[] = [];
+  private readonly primed: boolean[] = [];
   private emitFn?: Emit;
   private client?: OPCUAClient;
   private session?: ClientSession;
@@ -60,7 +66,7 @@ export class OpcuaSource implements Source {
   private rebuilding = false;
   /** only the newest connect loop runs (a rebuild may start one while an older one is still sleeping) */
   private loopId = 0;
-  private pending: Reading[] = [];
+  private pending: Pending[] = [];
   private flushScheduled = false;
   private readonly inFlight = new Set<Promise<void>>();
   /** ends the back-off sleep early (stop) */
@@ -79,7 +85,8 @@ export class OpcuaSource implements Source {
         this.log.warn({ nodeId: n.nodeId, device: n.device, reason: found.reason }, 'opcua node names an unknown device; ignored');
         return undefined;
       }
-      return { device: n.device, metric: n.metric, kind: found.device.kind, ...(found.device.zone ? { zone: found.device.zone } : {}) };
+      const at = { device: n.device, kind: found.device.kind, ...(found.device.zone ? { zone: found.device.zone } : {}) };
+      return n.event !== undefined ? { ...at, event: n.event } : { ...at, metric: n.metric! };
     });
     this.devices = [...new Set(this.bindings.flatMap((b) => (b ? [b.device] : [])))];
   }
@@ -202,6 +209,7 @@ export class OpcuaSource implements Source {
     const filter = new DataChangeFilter({ trigger: DataChangeTrigger.StatusValueTimestamp, deadbandType: DeadbandType.None });
     const params = { samplingInterval: this.cfg.samplingIntervalMs, queueSize: 10, discardOldest: true, filter };
     let ok = 0;
+    this.primed.length = 0; // new items deliver the server's current values first
     for (let start = 0; start < this.cfg.nodes.length; start += this.cfg.chunkSize) {
       const slice = this.cfg.nodes.slice(start, start + this.cfg.chunkSize);
       const items = slice.map((n) => ({ nodeId: n.nodeId, attributeId: AttributeIds.Value }));
@@ -225,6 +233,10 @@ export class OpcuaSource implements Source {
   private onChange(index: number, dv: DataValue): void {
     const b = this.bindings[index];
     if (!b) return;
+    if (b.event !== undefined) return this.onEventChange(index, b, dv);
+    // "no value yet" (the server has not polled its field device since it started) is no reading:
+    // its timestamp is the server's clock, not the device's, and would run event time ahead
+    if (dv.statusCode.value === StatusCodes.BadWaitingForInitialData.value) return;
     const { value, quality } = toValue(dv);
     const src = dv.sourceTimestamp?.getTime() ?? dv.serverTimestamp?.getTime();
     const ts = src !== undefined && Number.isFinite(src) && src > 0 ? src : this.opts.clock.now();
@@ -234,7 +246,34 @@ export class OpcuaSource implements Source {
     const prev = this.last[index];
     if (prev && prev.ts === r.ts && prev.value === r.value && prev.quality === r.quality) return;
     this.last[index] = r;
-    this.pending.push(r);
+    this.enqueue(r);
+  }
+
+  /**
+   * An event node's value. The first notification of a new monitored item is the server's current
+   * value: after a gateway start it is old news and only the baseline; after a reconnect it is an
+   * event that came during the break, unless it is the value already taken.
+   */
+  private onEventChange(index: number, b: Binding & { event: string }, dv: DataValue): void {
+    const first = !this.primed[index];
+    this.primed[index] = true;
+    const src = dv.sourceTimestamp?.getTime() ?? dv.serverTimestamp?.getTime();
+    const ts = src !== undefined && Number.isFinite(src) && src > 0 ? src : this.opts.clock.now();
+    const e = eventOf(b.event, dv);
+    const key = e ? `${ts}|${e.key}` : undefined;
+    const seen = this.lastEvent[index];
+    this.lastEvent[index] = key ?? seen;
+    if (!e || key === seen || (first && seen === undefined)) return;
+    if (e.rejected !== undefined) {
+      this.opts.metrics.rejected.inc({ reason: 'invalid_payload' });
+      return this.warn.warn('event-rejected', { nodeId: this.cfg.nodes[index].nodeId, reason: e.rejected }, 'opcua event node value is no event');
+    }
+    const { enterprise } = this.opts;
+    this.enqueue({ type: 'event', transport: 'opcua', ts, enterprise, site: this.cfg.site, device: b.device, eventType: e.type, detail: e.detail });
+  }
+
+  private enqueue(item: Pending): void {
+    this.pending.push(item);
     if (this.pending.length > MAX_PENDING) {
       const dropped = this.pending.splice(0, this.pending.length - MAX_PENDING).length;
       this.warn.warn('overflow', { dropped }, 'opcua readings dropped: the WAL is not keeping up');
@@ -254,7 +293,7 @@ export class OpcuaSource implements Source {
 
   private flush(all: boolean): void {
     while (this.pending.length > 0 && (all || this.inFlight.size < MAX_IN_FLIGHT)) {
-      this.send([{ type: 'readings', transport: 'opcua', readings: this.pending.splice(0, MAX_BATCH) }]);
+      this.send(toFrames(this.pending.splice(0, MAX_BATCH)));
     }
   }
 
@@ -329,6 +368,20 @@ export class OpcuaSource implements Source {
   private assertCurrent(client: OPCUAClient): void {
     if (this.stopping || client !== this.client) throw new Error('opcua source stopped');
   }
+}
+
+/** Readings and events in arrival order: each run of readings one frame, each event its own. */
+function toFrames(items: Pending[]): DeviceFrame[] {
+  const frames: DeviceFrame[] = [];
+  let run: Reading[] | undefined;
+  for (const it of items) {
+    if ('type' in it) {
+      frames.push(it);
+      run = undefined;
+    } else if (run) run.push(it);
+    else frames.push({ type: 'readings', transport: 'opcua', readings: (run = [it]) });
+  }
+  return frames;
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -45,10 +45,17 @@ export function metricsOf(d: FleetDevice): string[] {
       return ['running', 'tph', 'total_t'];
     case 'power':
       return ['kw', 'kwh'];
+    case 'camera':
+      return ['online', 'streams'];
+    case 'seal':
+      return ['closed'];
     default:
       return []; // positioning reports positions, not metrics
   }
 }
+
+/** device kinds whose models report events (CONTRACT §3.3): over OPC UA they get an `Event` variable */
+const EVENT_KINDS = new Set(['belt', 'camera', 'seal']);
 
 /** wall time between two updates of one OPC UA variable that the gateway's sampling (queue of 10 per item) always follows */
 const OPCUA_MIN_UPDATE_MS = 200;
@@ -64,7 +71,9 @@ export function opcuaSpeed(s: Scenario): number {
 }
 
 function opcuaDevices(fleet: FleetDevice[]): OpcuaDevice[] {
-  return fleet.map((d) => ({ enterprise: d.enterprise, site: d.site, id: d.model.id, kind: d.kind, metrics: metricsOf(d) })).filter((d) => d.metrics.length > 0);
+  return fleet
+    .map((d) => ({ enterprise: d.enterprise, site: d.site, id: d.model.id, kind: d.kind, metrics: metricsOf(d), events: EVENT_KINDS.has(d.kind) }))
+    .filter((d) => d.metrics.length > 0 || d.events);
 }
 
 /**

@@ -7,6 +7,8 @@ export interface OpcuaDevice {
   kind: string;
   /** metric names (CONTRACT §3.1), one variable each */
   metrics: string[];
+  /** the device reports events (CONTRACT §3.3): one String variable `Event` holding the last as JSON `{type, detail}` */
+  events?: boolean;
 }
 
 /** The node id of a metric's variable, e.g. `ns=1;s=s1.gas-01.lel`. */
@@ -14,8 +16,18 @@ export function opcuaNodeId(site: string, device: string, metric: string): strin
   return `ns=1;s=${site}.${device}.${metric}`;
 }
 
+/** The node id of a device's event variable, e.g. `ns=1;s=p1.cam-1.Event`. */
+export function opcuaEventNodeId(site: string, device: string): string {
+  return `ns=1;s=${site}.${device}.Event`;
+}
+
+type NodeBinding = { nodeId: string; device: string } & ({ metric: string } | { event: '*' });
+
 /** The `nodes` array of the gateway's `opcua[]` entry for these devices. */
-export function opcuaNodesFor(devices: Pick<OpcuaDevice, 'site' | 'id' | 'metrics'>[]): { nodeId: string; device: string; metric: string }[] {
-  return devices.flatMap((d) => d.metrics.map((metric) => ({ nodeId: opcuaNodeId(d.site, d.id, metric), device: d.id, metric })));
+export function opcuaNodesFor(devices: Pick<OpcuaDevice, 'site' | 'id' | 'metrics' | 'events'>[]): NodeBinding[] {
+  return devices.flatMap((d): NodeBinding[] => [
+    ...d.metrics.map((metric) => ({ nodeId: opcuaNodeId(d.site, d.id, metric), device: d.id, metric })),
+    ...(d.events ? [{ nodeId: opcuaEventNodeId(d.site, d.id), device: d.id, event: '*' as const }] : []),
+  ]);
 }
 

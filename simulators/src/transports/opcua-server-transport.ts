@@ -9,8 +9,10 @@
 // timestamp = sample.ts, Good, or BadSensorFailure for metrics in sample.bad) and resolves at
 // once; it does NOT wait for the gateway to sample or acknowledge the change. Samples arriving
 // faster than the gateway's sampling interval may therefore be coalesced (last value wins).
-// Not mapped: position samples (CONTRACT §3.2) and device events (§3.3) have no OPC UA
-// representation here and are ignored, as are metrics not declared up front.
+// Device events (§3.3) of a device declared with `events` go to its String variable `Event` as
+// JSON `{type, detail}` (the gateway binds it with `event: '*'`), one write per event with its
+// event time as source timestamp. Not mapped: position samples (§3.2), which have no OPC UA
+// representation here, and metrics not declared up front.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +29,7 @@ import {
 import type { Sample } from '../models/model.ts';
 import type { Transport } from './transport.ts';
 
-import { opcuaNodeId, type OpcuaDevice } from './opcua-nodes.ts';
+import { opcuaEventNodeId, opcuaNodeId, type OpcuaDevice } from './opcua-nodes.ts';
 
 export interface OpcuaServerTransportOptions {
   port: number;
@@ -37,7 +39,7 @@ export interface OpcuaServerTransportOptions {
   pkiDir?: string;
 }
 
-export { opcuaNodeId, opcuaNodesFor, type OpcuaDevice } from './opcua-nodes.ts';
+export { opcuaEventNodeId, opcuaNodeId, opcuaNodesFor, type OpcuaDevice } from './opcua-nodes.ts';
 
 // UN/CEFACT Rec. 20 common codes (the OPC UA convention for EUInformation.unitId)
 const UNITS: Record<string, { eu: EUInformation; range: [number, number] }> = {
@@ -106,6 +108,8 @@ export class OpcuaServerTransport implements Transport {
       const value = sample.values[metric] ?? (v.readValue().value.value as number | null) ?? 0;
       v.setValueFromSource({ dataType: DataType.Double, value }, StatusCodes.BadSensorFailure, ts);
     }
+    const ev = this.variables.get(opcuaEventNodeId(device.site, device.id));
+    for (const e of ev ? (sample.events ?? []) : []) ev!.setValueFromSource({ dataType: DataType.String, value: JSON.stringify({ type: e.type, detail: e.detail ?? {} }) }, StatusCodes.Good, ts);
   }
 
   /** Monitored items of all client subscriptions (a gateway monitors one item per node). */
@@ -167,6 +171,12 @@ export class OpcuaServerTransport implements Transport {
         });
         // no value yet: a subscriber sees BadWaitingForInitialData until the first send()
         v.setValueFromSource({ dataType: DataType.Double, value: 0 }, StatusCodes.BadWaitingForInitialData, new Date());
+        this.variables.set(nodeId, v);
+      }
+      if (d.events) {
+        const nodeId = opcuaEventNodeId(d.site, d.id);
+        const v = ns.addVariable({ componentOf: dev, browseName: 'Event', displayName: 'Event', description: 'the last device event, JSON {type, detail}', nodeId: nodeId.replace(/^ns=1;/, ''), dataType: 'String', minimumSamplingInterval: 0 });
+        v.setValueFromSource({ dataType: DataType.String, value: '' }, StatusCodes.BadWaitingForInitialData, new Date());
         this.variables.set(nodeId, v);
       }
     }
