@@ -139,6 +139,9 @@ class Engine implements RuleEvaluator, Host {
   tightenAt(enterprise: string, ts: number): number {
     return this.env.tightenAt?.(enterprise, ts) ?? 1;
   }
+  delayAt(enterprise: string, ts: number): number {
+    return this.env.delayAt?.(enterprise, ts) ?? 1;
+  }
   tags(enterprise: string) {
     return this.ent(enterprise).presence.tags;
   }

@@ -83,6 +83,8 @@ export interface Host {
   enterpriseIds(): Iterable<string>;
   /** special periods: the factor on the enterprise's `above` thresholds at event time ts (1: none) */
   tightenAt(enterprise: string, ts: number): number;
+  /** special periods: the factor on raise delays (`onDelay…`) at event time ts (1: none, 0: at once) */
+  delayAt(enterprise: string, ts: number): number;
 }
 
 export interface RuleRuntime {

@@ -44,6 +44,9 @@ export interface RuleEnv {
    * time `ts` — below 1 raises earlier (a tightened threshold); 1 (or absent) outside any period.
    */
   tightenAt?: (enterprise: string, ts: number) => number;
+  /** Special periods: the factor on raise delays (`onDelay…` of the threshold, occupancy,
+   * running-while-stopped and fake-offline kinds) at event time `ts`; 1 (or absent) outside any period. */
+  delayAt?: (enterprise: string, ts: number) => number;
 }
 
 export interface Evaluator {

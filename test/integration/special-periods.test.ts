@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe('special periods', () => {
   it('a regulator sets 春节 for the jurisdiction, 10:00–12:00; an officer may not; nonsense is refused with its field', async () => {
-    const body = { name: '春节', kind: 'holiday', from: '2026-12-05T10:00:00+08:00', to: '2026-12-05T12:00:00+08:00', reason: '两禁止、一严控', sectors: ['metal-nonmetal-mine'], thresholdFactor: 0.8, redRules: ['gas.co'], forbidProduction: true };
+    const body = { name: '春节', kind: 'holiday', from: '2026-12-05T10:00:00+08:00', to: '2026-12-05T12:00:00+08:00', reason: '两禁止、一严控', sectors: ['metal-nonmetal-mine'], thresholdFactor: 0.8, delayFactor: 0.5, redRules: ['gas.co'], forbidProduction: true };
     expect((await call('POST', '/api/v1/special-periods', T.officer, body)).status).toBe(403);
     const wrong = await call('POST', '/api/v1/special-periods', T.regulator, { ...body, redRules: ['gas.nonsense'] });
     expect([wrong.status, wrong.body.error.field]).toEqual([400, 'redRules']);
@@ -50,7 +50,10 @@ describe('special periods', () => {
     const r = await call('POST', '/api/v1/special-periods', T.regulator, body);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     period = r.body.period;
-    expect(period).toMatchObject({ jurisdiction: 'taian', from: '2026-12-05T02:00:00.000Z', to: '2026-12-05T04:00:00.000Z', createdByName: '泰安应急局孙科长', thresholdFactor: 0.8 });
+    expect(period).toMatchObject({ jurisdiction: 'taian', from: '2026-12-05T02:00:00.000Z', to: '2026-12-05T04:00:00.000Z', createdByName: '泰安应急局孙科长', thresholdFactor: 0.8, delayFactor: 0.5 });
+    // the engine's view: the raise delays halved between its dates only (event time)
+    const book = gw.pipeline!.periods.book;
+    expect([at('09:59:59'), at('10:00:00'), at('11:59:59'), at('12:00:00')].map((ts) => [book.factorAt('ent-a', ts), book.delayAt('ent-a', ts)])).toEqual([[1, 1], [0.8, 0.5], [0.8, 0.5], [1, 1]]);
     expect((await call('GET', '/api/v1/special-periods', T.officer)).body.periods.map((p: any) => p.id)).toEqual([period.id]);
     expect((await call('GET', '/api/v1/special-periods', T.otherReg)).body.periods).toEqual([]);
   });

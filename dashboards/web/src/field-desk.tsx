@@ -44,6 +44,7 @@ interface Period {
   reason: string;
   sectors: string[];
   thresholdFactor: number;
+  delayFactor?: number;
   redRules: string[];
   forbidProduction: boolean;
   createdByName: string | null;
@@ -148,14 +149,14 @@ function Periods({ token, lang, refresh, onChanged }: { token: string; lang: Lan
   const [list, setList] = useState<Period[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const day = 86_400_000;
-  const [v, setV] = useState({ name: '', kind: 'holiday', from: localInput(Date.now()), to: localInput(Date.now() + 7 * day), reason: '', factor: '0.8', redRules: '', forbid: false, sectors: '' });
+  const [v, setV] = useState({ name: '', kind: 'holiday', from: localInput(Date.now()), to: localInput(Date.now() + 7 * day), reason: '', factor: '0.8', delay: '1', redRules: '', forbid: false, sectors: '' });
   useEffect(() => void get<{ periods: Period[] }>('/api/v1/special-periods', token).then((r) => setList(r.periods), (e: Error) => setError(e.message)), [token, refresh]);
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
     const split = (s: string) => s.split(/[,，\s]+/).filter(Boolean);
     try {
-      await post('/api/v1/special-periods', token, { name: v.name, kind: v.kind, from: fromLocalInput(v.from), to: fromLocalInput(v.to), reason: v.reason, thresholdFactor: Number(v.factor), redRules: split(v.redRules), forbidProduction: v.forbid, sectors: split(v.sectors) });
+      await post('/api/v1/special-periods', token, { name: v.name, kind: v.kind, from: fromLocalInput(v.from), to: fromLocalInput(v.to), reason: v.reason, thresholdFactor: Number(v.factor), delayFactor: Number(v.delay), redRules: split(v.redRules), forbidProduction: v.forbid, sectors: split(v.sectors) });
       setV({ ...v, name: '', reason: '' });
       onChanged();
     } catch (err) {
@@ -186,6 +187,7 @@ function Periods({ token, lang, refresh, onChanged }: { token: string; lang: Lan
                 <td>{fmtTime(p.from, lang)} — {fmtTime(p.to, lang)}</td>
                 <td>
                   {p.thresholdFactor < 1 && <div>{L(lang, `报警阈值 ×${p.thresholdFactor}`, `thresholds ×${p.thresholdFactor}`)}</div>}
+                  {(p.delayFactor ?? 1) < 1 && <div>{L(lang, `报警延时 ×${p.delayFactor}`, `raise delays ×${p.delayFactor}`)}</div>}
                   {p.redRules.length > 0 && <div>{L(lang, '升为红色：', 'red: ')}{p.redRules.join('、')}</div>}
                   {p.forbidProduction && <div>{L(lang, '禁止生产', 'production forbidden')}{p.sectors.length ? `（${p.sectors.join('、')}）` : ''}</div>}
                 </td>
@@ -203,6 +205,7 @@ function Periods({ token, lang, refresh, onChanged }: { token: string; lang: Lan
         <label>{L(lang, '开始', 'From')} <input name="from" type="datetime-local" value={v.from} onInput={set('from')} /></label>
         <label>{L(lang, '结束', 'To')} <input name="to" type="datetime-local" value={v.to} onInput={set('to')} /></label>
         <label>{L(lang, '阈值系数', 'Threshold factor')} <input name="factor" type="number" min="0.5" max="1" step="0.05" value={v.factor} onInput={set('factor')} /></label>
+        <label>{L(lang, '延时系数', 'Delay factor')} <input name="delay" type="number" min="0" max="1" step="0.1" value={v.delay} onInput={set('delay')} /></label>
         <label>{L(lang, '升为红色的规则', 'Rules raised red')} <input name="redRules" value={v.redRules} placeholder="gas.co, video.violation" onInput={set('redRules')} /></label>
         <label>{L(lang, '适用行业', 'Sectors')} <input name="sectors" value={v.sectors} placeholder={L(lang, '空：全部', 'empty: all')} onInput={set('sectors')} /></label>
         <label><input name="forbid" type="checkbox" checked={v.forbid} onChange={set('forbid')} /> {L(lang, '禁止生产', 'Forbid production')}</label>

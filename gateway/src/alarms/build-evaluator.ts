@@ -25,6 +25,7 @@ export function buildEvaluator(config: Config, assets: AssetModel, declared: Dec
         dataClockOnly: central ? (e: string) => central.registry.originOf(e) !== undefined : undefined,
         // special periods tighten the thresholds between their dates (issue 17)
         tightenAt: periods?.factorAt,
+        delayAt: periods?.delayAt,
       },
     });
   } catch (err) {

@@ -21,6 +21,7 @@ const body = z.strictObject({
   reason: z.string().trim().min(1).max(2000),
   sectors: z.array(z.string().min(1).max(100)).max(50).default([]),
   thresholdFactor: z.number().min(0.5).max(1).default(1),
+  delayFactor: z.number().min(0).max(1).default(1),
   redRules: z.array(z.string().min(1).max(200)).max(200).default([]),
   forbidProduction: z.boolean().default(false),
 });
@@ -64,9 +65,9 @@ export class PeriodService {
     const known = new Set(this.o.rules());
     const unknown = b.redRules.find((x) => !known.has(x));
     if (unknown) throw bad('redRules', `unknown rule ${unknown}`);
-    if (b.thresholdFactor === 1 && b.redRules.length === 0 && !b.forbidProduction) throw bad('body', 'a period must tighten thresholds, make rules red or forbid production');
+    if (b.thresholdFactor === 1 && b.delayFactor === 1 && b.redRules.length === 0 && !b.forbidProduction) throw bad('body', 'a period must tighten thresholds or delays, make rules red or forbid production');
     const now = this.o.clock.now();
-    const p: SpecialPeriod = { id: `sp-${randomUUID()}`, jurisdiction, name: b.name, kind: b.kind, from, to, reason: b.reason, sectors: b.sectors, thresholdFactor: b.thresholdFactor, redRules: b.redRules, forbidProduction: b.forbidProduction, createdBy: actor.id, createdByName: actor.name ?? null, createdAt: now };
+    const p: SpecialPeriod = { id: `sp-${randomUUID()}`, jurisdiction, name: b.name, kind: b.kind, from, to, reason: b.reason, sectors: b.sectors, thresholdFactor: b.thresholdFactor, delayFactor: b.delayFactor, redRules: b.redRules, forbidProduction: b.forbidProduction, createdBy: actor.id, createdByName: actor.name ?? null, createdAt: now };
     await this.o.store.periods.add(p);
     await this.reload();
     return p;

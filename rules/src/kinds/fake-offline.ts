@@ -43,7 +43,7 @@ class Watch {
     }
     const on = total > 0 && f >= this.p.minLevel && off.length / total >= this.p.minOfflineShare;
     const g = this.gate;
-    if (g.update(on ? this.p.severity : null, ts, this.p.onDelayMinutes * 60_000, this.p.offDelayMinutes * 60_000)) {
+    if (g.update(on ? this.p.severity : null, ts, this.p.onDelayMinutes * 60_000 * this.host.delayAt(this.enterprise, ts), this.p.offDelayMinutes * 60_000)) {
       const t = this.em.info.title;
       if (g.sev === null) this.em.clear(this.p.severity, g.changedAt, this.em.cleared());
       else

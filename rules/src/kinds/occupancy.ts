@@ -82,7 +82,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       why = { zh: `${n} 人进入限制区域 ${name}`, en: `${n} persons in restricted zone ${name}` };
     }
     const g = st.gate;
-    if (g.update(target, ts, p.onDelaySeconds * 1000, p.offDelaySeconds * 1000)) {
+    if (g.update(target, ts, p.onDelaySeconds * 1000 * host.delayAt(ent, ts), p.offDelaySeconds * 1000)) {
       if (g.sev === null) em.clear(p.severity, g.changedAt, em.cleared({ zh: `${name} 人数 ${n}`, en: `${name}: ${n} persons` }), n);
       else {
         st.peak = n;

@@ -53,6 +53,26 @@ describe('running-while-stopped (belt.running-while-stopped) [DOMAIN.md §5]', (
     ]);
   });
 
+  it('a special period (RuleEnv.delayAt, issue 17) shortens the on-delay between its dates only: 0.5 raises after 30 s, 0 at the first reading', () => {
+    const assets = testAssets();
+    const period = (ts: number) => (ts >= T0 + 10 * MIN && ts < T0 + 20 * MIN ? 0.5 : ts >= T0 + 20 * MIN ? 0 : 1);
+    const ev = createEvaluator({ packs: ['belt'], env: { assets, timezone: 'Asia/Shanghai', declaredStatusAt: () => 'stopped', delayAt: (_e, ts) => period(ts) } });
+    const out: Condition[] = [];
+    ev.onCondition((c) => out.push(c));
+    const read = (ts: number, running: number) => ev.ingest({ type: 'readings', transport: 'mqtt', readings: [{ ts, enterprise: 'ent-a', site: 's1', device: 'belt-1', kind: 'belt', metric: 'running', value: running, quality: 'good' }] }, ts);
+    // three 30 s runs (0:00–0:30, 10:00–10:30, 20:00): 30 s of running is under the 60 s delay, not under 30 s
+    for (const start of [0, 10 * MIN, 20 * MIN]) {
+      read(T0 + start, 1);
+      read(T0 + start + 30 * S, 1);
+      read(T0 + start + 60 * S, 0);
+      ev.tick(T0 + start + 7 * MIN);
+    }
+    expect(brief(out).filter((c) => c.active)).toEqual([
+      { rule: RULE, severity: 'red', active: true, ts: T0 + 10 * MIN + 30 * S },
+      { rule: RULE, severity: 'red', active: true, ts: T0 + 20 * MIN },
+    ]);
+  });
+
   // running and tph of one sample are judged together: a belt seen running for 30 s is not 60 s of running
   it('a belt that runs for two readings (30 s) and is still at the third does not raise', () => {
     const r = rig({ packs: ['belt'] });

@@ -30,7 +30,7 @@ class Belt {
     const moving = this.running >= 1 || this.tph > this.p.tphMin;
     const on = moving && this.p.statuses.includes(status);
     const g = this.gate;
-    if (g.update(on ? this.p.severity : null, ts, this.p.onDelaySeconds * 1000, this.p.offDelaySeconds * 1000)) {
+    if (g.update(on ? this.p.severity : null, ts, this.p.onDelaySeconds * 1000 * this.host.delayAt(this.enterprise, ts), this.p.offDelaySeconds * 1000)) {
       const t = this.em.info.title;
       const st = `running = ${Number.isNaN(this.running) ? '-' : this.running}, tph = ${Number.isNaN(this.tph) ? '-' : fmt(this.tph)} t/h`;
       if (g.sev === null) this.em.clear(this.p.severity, g.changedAt, this.em.cleared({ zh: st, en: st }));

@@ -91,12 +91,14 @@ class ThresholdSink implements ReadingSink {
   /** the levels in force: `base`, or `base` with its `above` values × the special period's factor */
   private levels: Level[];
   private factor = 1;
+  /** the raise delay in force: `onMs` × the special period's delay factor */
+  private delayMs: number;
 
   constructor(
     private readonly armed: Armed<ThresholdSink>,
     private readonly em: Emitter,
     private readonly base: Level[],
-    private readonly tightenAt: (enterprise: string, ts: number) => number,
+    private readonly host: { tightenAt(enterprise: string, ts: number): number; delayAt(enterprise: string, ts: number): number },
     private readonly onMs: number,
     private readonly offMs: number,
     private readonly unit: string,
@@ -104,6 +106,7 @@ class ThresholdSink implements ReadingSink {
   ) {
     this.enterprise = em.subject.enterprise;
     this.levels = base;
+    this.delayMs = onMs;
     let lo = -Infinity;
     let hi = Infinity;
     for (const l of base) {
@@ -124,9 +127,10 @@ class ThresholdSink implements ReadingSink {
     this.step(v, ts);
   }
 
-  /** A special period (issue 17) scales the `above` levels, value and clear alike, while it lasts. */
+  /** A special period (issue 17) scales the `above` levels, value and clear alike, and the raise delay, while it lasts. */
   private tighten(ts: number): void {
-    const f = this.tightenAt(this.enterprise, ts);
+    if (this.onMs > 0) this.delayMs = this.onMs * this.host.delayAt(this.enterprise, ts);
+    const f = this.host.tightenAt(this.enterprise, ts);
     if (f === this.factor) return;
     this.factor = f;
     const r = (x: number) => Math.round(x * f * 1e6) / 1e6;
@@ -144,7 +148,7 @@ class ThresholdSink implements ReadingSink {
   private step(v: number, ts: number): void {
     const t = targetLevel(this.levels, this.cur, v);
     const g = this.gate;
-    if (g.update(t < 0 ? null : this.levels[t].severity, ts, this.onMs, this.offMs)) {
+    if (g.update(t < 0 ? null : this.levels[t].severity, ts, this.delayMs, this.offMs)) {
       this.cur = t;
       this.peak = v;
       if (t < 0) this.em.clear(this.levels[0].severity, g.changedAt, this.em.cleared({ zh: `${fmt(v, this.decimals)} ${this.unit}`, en: `${fmt(v, this.decimals)} ${this.unit}` }), v);
@@ -201,7 +205,7 @@ function create(ctx: KindContext<ThresholdParams>): RuleRuntime {
       if (!levels) compiled.set(p, (levels = compileLevels(p)));
       const em = new Emitter(ctx.host, ctx.info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, metric);
       const unit = p.unit ?? METRIC_UNITS[metric] ?? '';
-      return table.get(em.key, () => new ThresholdSink(armed, em, levels!, (e, ts) => ctx.host.tightenAt(e, ts), p.onDelaySeconds * 1000, p.offDelaySeconds * 1000, unit, p.decimals));
+      return table.get(em.key, () => new ThresholdSink(armed, em, levels!, ctx.host, p.onDelaySeconds * 1000, p.offDelaySeconds * 1000, unit, p.decimals));
     },
     tick(clockOf) {
       armed.tick(clockOf);
