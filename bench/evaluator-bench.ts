@@ -2,9 +2,13 @@
 // 30 s) in one process, readings fed as the WAL would (one frame per sample), on one core.
 // Reports gas readings per second through the evaluator alone (threshold rules + flat-line,
 // replay and offline bookkeeping on every reading). Run: node bin/run-ts.mjs bench/evaluator-bench.ts
+// PERIODS=none (default: no special-period book wired) | other (a book whose only period is another
+// jurisdiction's) | active (a period in force for the enterprise: thresholds × 0.9, delays × 0.5),
+// to measure what the special periods of issue 17 cost on the hot path.
 import { cpus, totalmem } from 'node:os';
 import { AssetModel } from '../gateway/src/model/assets.ts';
 import type { Frame, Reading } from '../gateway/src/model/types.ts';
+import { SpecialPeriodBook, type SpecialPeriod } from '../gateway/src/periods/special-periods.ts';
 import { createEvaluator } from '../rules/src/index.ts';
 
 const DEVICES = Number(process.env.DEVICES ?? 10_000);
@@ -25,7 +29,13 @@ function main(): void {
   console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${DEVICES} gas devices × ${METRICS.length} metrics, ${SECONDS} s run, one core`);
   const model = assets();
   const disabled = (process.env.DISABLE ?? '').split(',').filter(Boolean).map((rule) => ({ rule, enabled: false }));
-  const ev = createEvaluator({ env: { assets: model, timezone: 'Asia/Shanghai', declaredStatusAt: () => 'producing' }, overrides: disabled });
+  const periods = process.env.PERIODS ?? 'none';
+  const book = new SpecialPeriodBook(model);
+  const period = (jurisdiction: string): SpecialPeriod => ({ id: 'sp-1', jurisdiction, name: '春节', kind: 'holiday', from: 0, to: 8.64e15, reason: 'bench', sectors: [], thresholdFactor: 0.9, delayFactor: 0.5, redRules: [], forbidProduction: false, createdBy: 'bench', createdByName: null, createdAt: 0 });
+  if (periods !== 'none') book.load([period(periods === 'active' ? 'taian' : 'jinan')]);
+  const tightening = periods === 'none' ? {} : { tightenAt: book.factorAt, delayAt: book.delayAt };
+  console.log(`special periods: ${periods}`);
+  const ev = createEvaluator({ env: { assets: model, timezone: 'Asia/Shanghai', declaredStatusAt: () => 'producing', ...tightening }, overrides: disabled });
   let conditions = 0;
   ev.onCondition(() => conditions++);
   console.log(`rules loaded: ${ev.rules.length} (${ev.rules.map((r) => r.id).join(', ')})`);
@@ -73,7 +83,7 @@ function main(): void {
   const { readings, secs } = run(SECONDS);
   n += readings;
   const rate = readings / secs;
-  console.log(JSON.stringify({ bench: 'evaluator', devices: DEVICES, readings, seconds: Math.round(secs * 100) / 100, readingsPerSecond: Math.round(rate), conditions, late: ev.stats().late, heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }));
+  console.log(JSON.stringify({ bench: 'evaluator', periods, devices: DEVICES, readings, seconds: Math.round(secs * 100) / 100, readingsPerSecond: Math.round(rate), conditions, late: ev.stats().late, heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) }));
   void n;
 }
 

@@ -85,8 +85,8 @@ class ThresholdSink implements ReadingSink {
   peak = NaN;
   readonly enterprise: string;
   /** the quiet band [qLo, qHi): no level can start there, so an idle sink has nothing to do */
-  private readonly qLo: number;
-  private readonly qHi: number;
+  private qLo = -Infinity;
+  private qHi = Infinity;
 
   /** the levels in force: `base`, or `base` with its `above` values × the special period's factor */
   private levels: Level[];
@@ -107,9 +107,13 @@ class ThresholdSink implements ReadingSink {
     this.enterprise = em.subject.enterprise;
     this.levels = base;
     this.delayMs = onMs;
+    this.quietBand();
+  }
+
+  private quietBand(): void {
     let lo = -Infinity;
     let hi = Infinity;
-    for (const l of base) {
+    for (const l of this.levels) {
       if (l.above) hi = Math.min(hi, l.value);
       else lo = Math.max(lo, l.value);
     }
@@ -123,7 +127,7 @@ class ThresholdSink implements ReadingSink {
     this.last = v;
     this.tighten(ts);
     // hot path: normal and idle (no active level, no pending raise) stays so
-    if (this.factor === 1 && this.cur < 0 && v >= this.qLo && v < this.qHi && this.gate.upSince !== this.gate.upSince) return;
+    if (this.cur < 0 && v >= this.qLo && v < this.qHi && this.gate.upSince !== this.gate.upSince) return;
     this.step(v, ts);
   }
 
@@ -135,6 +139,7 @@ class ThresholdSink implements ReadingSink {
     this.factor = f;
     const r = (x: number) => Math.round(x * f * 1e6) / 1e6;
     this.levels = f === 1 ? this.base : this.base.map((l) => (l.above ? { ...l, value: r(l.value), clear: r(l.clear), peakStep: r(l.peakStep) } : l));
+    this.quietBand();
   }
 
   advance(clock: number): boolean {
