@@ -19,6 +19,7 @@ let t: TestGateway;
 let nvr: Server;
 let nvrUrl: string;
 let browser: Browser;
+const OFFICER = 'tk-e2e-officer';
 
 /** what a video box's snapshot looks like: the scene, the detection box and its label, the time */
 const snapshotSvg = (n: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360" viewBox="0 0 640 360">
@@ -46,7 +47,7 @@ beforeAll(async () => {
   t = await startTestGateway({
     gateway: { ...base.gateway, http: { ...base.gateway.http, mediaOrigins: [nvrUrl] } },
     enterprises: base.enterprises,
-    auth: { ...base.auth, devices: [...base.auth.devices, { username: 'cam-tank-1', password: 'pw-cam-tank-1', enterprise: 'ent-a', site: 's1', device: 'cam-tank-1' }] },
+    auth: { ...base.auth, tokens: [...base.auth.tokens, { token: OFFICER, role: 'officer', enterprises: ['ent-a'], name: '甲矿安全员张工' }], devices: [...base.auth.devices, { username: 'cam-tank-1', password: 'pw-cam-tank-1', enterprise: 'ent-a', site: 's1', device: 'cam-tank-1' }] },
   }, dir);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking'] });
 }, 30_000);
@@ -90,6 +91,43 @@ describe('video analytics on the dispatcher board (Chromium)', () => {
     // English switch: the same panel in English
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => panel.locator('h3').textContent()).toBe('Snapshot No hard hat · seen 3 times in this alarm');
+    expect(cspViolations()).toEqual([]);
+  }, 60_000);
+
+  it('三违台账: the officer records the worker of the video alarm by name in the browser; the regulator sees 刘* and no badge', async () => {
+    const page = watchCsp(await browser.newPage({ viewport: { width: 1500, height: 900 } }));
+    await page.goto(`http://127.0.0.1:${t.gw.httpPort}/officer?token=${OFFICER}`);
+    await page.locator('button[data-tab="sanwei"]').click();
+    const form = page.getByTestId('sanwei-form');
+    const pick = form.locator('select[name="alarmId"]');
+    await expect.poll(() => pick.locator('option').count()).toBeGreaterThan(1);
+    const option = pick.locator('option').filter({ hasText: '未戴安全帽' });
+    expect(await option.textContent()).toContain('罐区1号摄像机');
+    await pick.selectOption((await option.getAttribute('value'))!);
+    await form.locator('input[name="name"]').fill('刘大海');
+    await form.locator('input[name="badge"]').fill('A-017');
+    await form.locator('textarea[name="description"]').fill('成品罐区未戴安全帽作业，经视频识别3次');
+    await form.locator('input[name="penalty"]').fill('罚款100元，安全培训2学时');
+    await form.locator('button[data-action="record-sanwei"]').click();
+    const row = page.locator('table.sanwei-list tbody tr').first();
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('刘大海 A-017');
+    expect(await row.textContent()).toContain('成品罐区');
+    expect(await row.textContent()).toContain('AI视频');
+    expect(await row.textContent()).toContain('甲矿安全员张工');
+    expect(await page.getByTestId('sanwei-by-person').textContent()).toContain('刘大海（A-017） ×1');
+    await page.screenshot({ path: join(SHOTS, 'officer-sanwei.png'), fullPage: true });
+
+    const reg = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await reg.goto(`http://127.0.0.1:${t.gw.httpPort}/regulator?token=${TEST_TOKENS.regulator}`);
+    await reg.locator('button[data-tab="sanwei"]').click();
+    const seen = reg.locator('table.sanwei-list tbody tr').first();
+    await seen.waitFor({ timeout: 10_000 });
+    expect(await seen.locator('td').nth(2).textContent()).toBe('刘*');
+    expect(await reg.content()).not.toContain('刘大海');
+    expect(await reg.content()).not.toContain('A-017');
+    await reg.screenshot({ path: join(SHOTS, 'regulator-sanwei.png'), fullPage: true });
+    await reg.close();
     expect(cspViolations()).toEqual([]);
   }, 60_000);
 

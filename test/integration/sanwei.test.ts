@@ -44,13 +44,17 @@ describe('三违 records', () => {
     expect((await call('POST', '/api/v1/sanwei', T.officer, { enterprise: 'ent-a', kind: 'discipline', person: { name: '刘大海', badge: 'A-017' }, description: '班中睡岗' })).body.record.source).toBe('officer');
     expect((await call('POST', '/api/v1/sanwei', T.regulator, { enterprise: 'ent-a', kind: 'command', person: { name: '王强' }, description: '带班矿长违章指挥冒险作业' })).body.record).toMatchObject({ source: 'inspection', person: { name: '王*', badge: null } });
 
+    // another worker of the same family name: a person of their own, to regulators as well
+    expect((await call('POST', '/api/v1/sanwei', T.officer, { enterprise: 'ent-a', kind: 'discipline', person: { name: '刘小明', badge: 'B-002' }, description: '班中玩手机' })).status).toBe(201);
     const officer = (await call('GET', '/api/v1/sanwei', T.officer)).body;
-    expect(officer.records).toHaveLength(3);
-    expect(officer.byPerson.map((p: any) => [p.person.name, p.person.badge, p.count])).toEqual([['刘大海', 'A-017', 2], ['王强', null, 1]]);
+    expect(officer.records).toHaveLength(4);
+    expect(officer.byPerson.map((p: any) => [p.person.name, p.person.badge, p.count])).toEqual([['刘大海', 'A-017', 2], ['刘小明', 'B-002', 1], ['王强', null, 1]]);
     for (const token of [T.dispatcher, T.regulator]) {
       const seen = (await call('GET', '/api/v1/sanwei', token)).body;
-      expect(seen.records.map((r: any) => r.person)).toEqual([{ name: '王*', badge: null }, { name: '刘*', badge: null }, { name: '刘*', badge: null }]);
+      expect(seen.records.map((r: any) => r.person)).toEqual([{ name: '刘*', badge: null }, { name: '王*', badge: null }, { name: '刘*', badge: null }, { name: '刘*', badge: null }]);
+      expect(seen.byPerson.map((p: any) => [p.person.name, p.count])).toEqual([['刘*', 2], ['刘*', 1], ['王*', 1]]);
       expect(JSON.stringify(seen)).not.toContain('刘大海');
+      expect(JSON.stringify(seen)).not.toContain('B-002');
       expect(JSON.stringify(seen)).not.toContain('A-017');
     }
     const audit = await gw.records!.audit.entries(0, 1000, { kind: 'sanwei', ref: fromVideo.body.record.id });

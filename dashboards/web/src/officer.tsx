@@ -14,8 +14,9 @@ import { useLang } from './lang-switch.tsx';
 import { Overview } from './overview.tsx';
 import { useMe, useNames, type Names } from './names.ts';
 import { AccidentReport } from './field-desk.tsx';
+import { SanweiDesk } from './sanwei-desk.tsx';
 
-type Tab = 'ledger' | 'new' | 'status' | 'accident' | 'rewards' | 'overview';
+type Tab = 'ledger' | 'new' | 'status' | 'accident' | 'sanwei' | 'rewards' | 'overview';
 
 function NewReport({ token, lang, names, onCreated }: { token: string; lang: Lang; names: Names; onCreated: (id: string, code?: string) => void }) {
   const ents = names.tree;
@@ -182,7 +183,7 @@ function Workbench({ token, lang }: { token: string; lang: Lang }) {
         <span class={connected ? 'live' : 'down'} data-testid="connection">{connected ? L(lang, '实时', 'live') : L(lang, '重连中…', 'reconnecting…')}</span>
         {me && <span class="me" data-testid="me">{word(ROLE, me.role, lang)} {me.name}</span>}
         <nav class="tabs">
-          {([['ledger', L(lang, '隐患台账', 'Ledger')], ['new', L(lang, '登记隐患', 'Enter a hazard')], ['status', L(lang, '状态申报', 'Declared status')], ['accident', L(lang, '事故报告', 'Accident report')], ['rewards', L(lang, '奖励台账', 'Rewards')], ['overview', L(lang, '统计与报表', 'Figures & reports')]] as [Tab, string][]).map(([k, label]) => (
+          {([['ledger', L(lang, '隐患台账', 'Ledger')], ['new', L(lang, '登记隐患', 'Enter a hazard')], ['status', L(lang, '状态申报', 'Declared status')], ['accident', L(lang, '事故报告', 'Accident report')], ['sanwei', L(lang, '三违台账', '三违 ledger')], ['rewards', L(lang, '奖励台账', 'Rewards')], ['overview', L(lang, '统计与报表', 'Figures & reports')]] as [Tab, string][]).map(([k, label]) => (
             <button key={k} data-tab={k} class={tab === k ? 'on' : ''} onClick={() => setTab(k)}>{label}</button>
           ))}
         </nav>
@@ -209,6 +210,7 @@ function Workbench({ token, lang }: { token: string; lang: Lang }) {
       )}
       {tab === 'status' && <DeclaredStatus token={token} lang={lang} names={names} />}
       {tab === 'accident' && <AccidentReport token={token} lang={lang} names={names} />}
+      {tab === 'sanwei' && <SanweiDesk token={token} lang={lang} names={names} canRecord />}
       {tab === 'rewards' && <Rewards token={token} lang={lang} names={names} />}
       {tab === 'overview' && <Overview token={token} lang={lang} names={names} role="officer" />}
     </main>

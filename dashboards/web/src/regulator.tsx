@@ -17,6 +17,7 @@ import { useMe, useNames, type Names } from './names.ts';
 import { Trend } from './trend.tsx';
 import { Overview } from './overview.tsx';
 import { FieldDesk } from './field-desk.tsx';
+import { SanweiDesk } from './sanwei-desk.tsx';
 
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${Math.round(r * 1000) / 10}%`);
 
@@ -211,7 +212,7 @@ function Ledger({ token, lang, names }: { token: string; lang: Lang; names: Name
 function Console({ token, lang }: { token: string; lang: Lang }) {
   const names = useNames(token);
   const me = useMe(token);
-  const [tab, setTab] = useState<'board' | 'overview' | 'ledger' | 'field'>('board');
+  const [tab, setTab] = useState<'board' | 'overview' | 'ledger' | 'field' | 'sanwei'>('board');
   const [connected, setConnected] = useState(false);
   return (
     <main class="regulator workbench">
@@ -224,6 +225,7 @@ function Console({ token, lang }: { token: string; lang: Lang }) {
           <button data-tab="overview" class={tab === 'overview' ? 'on' : ''} onClick={() => setTab('overview')}>{L(lang, '统计与通报', 'Figures & bulletin')}</button>
           <button data-tab="ledger" class={tab === 'ledger' ? 'on' : ''} onClick={() => setTab('ledger')}>{L(lang, '隐患台账', 'Hazard ledger')}</button>
           <button data-tab="field" class={tab === 'field' ? 'on' : ''} onClick={() => setTab('field')}>{L(lang, '事故·复工·特殊时期', 'Accidents · resumption · periods')}</button>
+          <button data-tab="sanwei" class={tab === 'sanwei' ? 'on' : ''} onClick={() => setTab('sanwei')}>{L(lang, '三违', '三违')}</button>
         </nav>
       </header>
       {/* the board stays mounted (its stream and polling) while the ledger is shown */}
@@ -231,6 +233,7 @@ function Console({ token, lang }: { token: string; lang: Lang }) {
       {tab === 'overview' && <Overview token={token} lang={lang} names={names} role="regulator" />}
       {tab === 'ledger' && <Ledger token={token} lang={lang} names={names} />}
       {tab === 'field' && <FieldDesk token={token} lang={lang} names={names} />}
+      {tab === 'sanwei' && <SanweiDesk token={token} lang={lang} names={names} canRecord />}
     </main>
   );
 }

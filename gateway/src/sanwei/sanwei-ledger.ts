@@ -103,14 +103,16 @@ export class SanweiLedger {
   async list(actor: Actor, f: { enterprise?: string; since?: number } = {}) {
     const ents = actor.role === 'admin' ? undefined : actor.role === 'regulator' ? [...this.o.assets.enterprises.values()].filter((e) => actor.jurisdictions.includes(e.jurisdiction)).map((e) => e.id) : actor.enterprises;
     const scoped = f.enterprise ? (ents && !ents.includes(f.enterprise) ? [] : [f.enterprise]) : ents;
-    const list = (await this.o.store.sanwei.list<SanweiRecord>({ enterprises: scoped, since: f.since, limit: 2000 })).map((r) => this.view(r, actor));
+    const raw = await this.o.store.sanwei.list<SanweiRecord>({ enterprises: scoped, since: f.since, limit: 2000 });
+    // counted by the person as recorded (badge, else name), shown as the caller may see them: two
+    // workers named 刘 are two people to a regulator too, each 刘*
     const per = new Map<string, { enterprise: string; person: SanweiRecord['person']; count: number }>();
-    for (const r of list) {
+    for (const r of raw) {
       const k = `${r.enterprise}|${r.person.badge ?? r.person.name}`;
-      const x = per.get(k) ?? { enterprise: r.enterprise, person: r.person, count: 0 };
+      const x = per.get(k) ?? { enterprise: r.enterprise, person: this.view(r, actor).person, count: 0 };
       x.count++;
       per.set(k, x);
     }
-    return { records: list, byPerson: [...per.values()].sort((a, b) => b.count - a.count) };
+    return { records: raw.map((r) => this.view(r, actor)), byPerson: [...per.values()].sort((a, b) => b.count - a.count) };
   }
 }
