@@ -29,7 +29,7 @@ export function demoBanner(config: Config, httpPort: number, mqttPort: number, i
     const firstOf = (family: ScriptedIncident['family']) => incidents.find((i) => i.family === family);
     const rel = (i: ScriptedIncident | undefined) => (i ? `+${Math.round((i.at - Date.now()) / 1000)} s` : '');
     lines.push('incidents it raises by itself (then again every few minutes):');
-    for (const f of ['gas', 'personnel', 'belt', 'power'] as const) {
+    for (const f of ['gas', 'personnel', 'belt', 'power', 'seal', 'video'] as const) {
       const i = firstOf(f);
       if (i) lines.push(`  ${rel(i).padEnd(8)} ${i.zh} (${i.device})`);
     }

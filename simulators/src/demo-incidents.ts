@@ -5,11 +5,16 @@
 //   · an overcrowded stope (12 people for a limit of 9, DOMAIN.md §3),
 //   · a belt tear (MT 872 protection trip, DOMAIN.md §5),
 //   · a secret run at the enterprise declared stopped (明停暗开, DOMAIN.md §6): its meter at
-//     production load — flagged on the regulator's board at once, alarmed after 30 minutes.
+//     production load — flagged on the regulator's board at once, alarmed after 30 minutes — and
+//     its electronic seal opened for it (DOMAIN.md §10, red at once),
+//   · a worker without a hard hat in the stope's AI camera, twice in 30 s (one alarm counting both; its
+//     snapshot is a picture the consoles serve, /demo/snapshot-helmet.svg).
 // An enterprise declared stopped runs idle (applyDeclaredStatus) outside its secret runs.
 import type { Config } from '../../gateway/src/config/schema.ts';
 import type { FleetDevice } from './fleet.ts';
 import type { BeltModel } from './models/belt-model.ts';
+import type { CameraModel } from './models/camera-model.ts';
+import type { SealModel } from './models/seal-model.ts';
 import type { GasModel } from './models/gas-model.ts';
 import type { PositioningModel } from './models/positioning-model.ts';
 import type { PowerModel } from './models/power-model.ts';
@@ -25,7 +30,7 @@ export interface DemoIncidentOptions {
 
 export interface ScriptedIncident {
   at: number;
-  family: 'gas' | 'personnel' | 'belt' | 'power';
+  family: 'gas' | 'personnel' | 'belt' | 'power' | 'video' | 'seal';
   device: string;
   zh: string;
 }
@@ -47,6 +52,11 @@ export function scriptDemoIncidents(config: Config, fleet: readonly FleetDevice[
   const crowd = byKind('positioning', false)[0];
   const belt = byKind('belt', false)[0];
   const meters = fleet.filter((d) => d.kind === 'power' && isStopped(config, d.enterprise));
+  const seals = fleet.filter((d) => d.kind === 'seal' && isStopped(config, d.enterprise));
+  const camera = byKind('camera', false)[0];
+  // the consoles serve the demo's snapshot themselves (img-src 'self'): the gateway's own origin
+  const { host, port } = config.gateway.http;
+  const snapshot = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/demo/snapshot-helmet.svg`;
 
   const crowdZone = crowd ? config.enterprises.find((e) => e.id === crowd.enterprise)?.sites.find((s) => s.id === crowd.site)?.zones.find((z) => z.maxPersons !== undefined) : undefined;
 
@@ -66,11 +76,20 @@ export function scriptDemoIncidents(config: Config, fleet: readonly FleetDevice[
       (belt.model as BeltModel).protection({ at, type: 'belt_tear', stopMs: 10 * MIN });
       out.push({ at, family: 'belt', device: belt.model.id, zh: '皮带纵向撕裂保护动作' });
     }
-    // a secret run of 45 minutes every 2 hours at the enterprise declared stopped
+    if (camera) {
+      const at = base + every / 2;
+      (camera.model as CameraModel).violation({ at, type: 'helmet_missing', times: 2, everyMs: 30_000, detail: { snapshot, clip: null, score: 0.93 } });
+      out.push({ at, family: 'video', device: camera.model.id, zh: 'AI视频识别：人员未戴安全帽（30 秒内 2 次）' });
+    }
+    // a secret run of 45 minutes every 2 hours at the enterprise declared stopped, its seal opened for it
     if (r % Math.max(1, Math.round((2 * 60 * MIN) / (3 * every))) === 0) {
       for (const m of meters) {
         (m.model as PowerModel).secretRun({ from: base, to: base + 45 * MIN, level: 1 });
         out.push({ at: base, family: 'power', device: m.model.id, zh: '申报停产企业主电表达到生产负荷（明停暗开）' });
+      }
+      for (const s of seals) {
+        (s.model as SealModel).open({ at: base + MIN, to: base + 44 * MIN });
+        out.push({ at: base + MIN, family: 'seal', device: s.model.id, zh: '申报停产企业电子封条被打开（明停暗开）' });
       }
     }
   }

@@ -1,7 +1,8 @@
 // The demo shows the product (issue 14): `hazardline demo`'s gateway, simulators and story — the
 // simulators playing the demo's first 36 minutes in event time as fast as they go (the demo itself
 // plays them in real time) — raise by themselves a gas leak that clears, an overcrowded stope, a belt tear and the
-// 明停暗开 run of the enterprise declared stopped — the exact set of rules below and nothing else —
+// 明停暗开 run of the enterprise declared stopped with its seal opened, a worker without a hard hat
+// in the stope's camera — the exact set of rules below and nothing else —
 // while the worker's report is taken through the loop to the public notice. The banner names every
 // console with its token. Screenshots of the dispatcher and the regulator at 1920×1080.
 import { cspViolations, watchCsp } from '../helpers/csp.ts';
@@ -54,13 +55,15 @@ describe('hazardline demo raises its incidents by itself (issue 14)', () => {
     // every family within its first minutes, then again
     const first = new Map<string, number>();
     for (const i of sim.incidents) if (!first.has(i.family)) first.set(i.family, i.at - sim.incidents[0].at);
-    expect([...first.keys()].sort()).toEqual(['belt', 'gas', 'personnel', 'power']);
+    expect(text).toMatch(/未戴安全帽.*cam-301/);
+    expect(text).toMatch(/电子封条被打开.*seal-p1/);
+    expect([...first.keys()].sort()).toEqual(['belt', 'gas', 'personnel', 'power', 'seal', 'video']);
     expect(Math.max(...first.values())).toBeLessThanOrEqual(5 * 60_000);
     expect(sim.incidents.filter((i) => i.family === 'gas').length).toBeGreaterThan(1);
   });
 
   it('gas leak (clears), overcrowding, belt tear and 明停暗开 are raised — exactly these rules — and the report reaches the public notice', async () => {
-    const want = ['belt.protection', 'gas.lel', 'personnel.overcrowding', 'power.secret-operation'];
+    const want = ['belt.protection', 'gas.lel', 'personnel.overcrowding', 'power.secret-operation', 'seal.opened-while-stopped', 'video.violation'];
     const rules = async () => {
       await gw.alarms!.flush();
       return [...new Set((await gw.records!.alarms.list({ limit: 10_000 })).map((a) => a.rule))].sort();
@@ -78,6 +81,10 @@ describe('hazardline demo raises its incidents by itself (issue 14)', () => {
     expect(gas[0].count).toBeGreaterThan(1);
     expect(gas[0].clearedAt).not.toBeNull();
     expect(all.find((a) => a.rule === 'power.secret-operation')).toMatchObject({ enterprise: 'ent-b', severity: 'red', evidence: { status: 'stopped' } });
+    expect(all.find((a) => a.rule === 'seal.opened-while-stopped')).toMatchObject({ enterprise: 'ent-b', device: 'seal-p1', severity: 'red' });
+    // the camera's two sightings 30 s apart are one alarm counting both, with the demo's own snapshot
+    const video = all.filter((a) => a.rule === 'video.violation');
+    expect(video[0]).toMatchObject({ device: 'cam-301', zone: 'z-stope-301', severity: 'yellow', value: 2, evidence: { snapshot: `http://127.0.0.1:${gw.httpPort}/demo/snapshot-helmet.svg` } });
 
     // the overcrowded high-risk stope (>= 10 persons) opens a major hazard, described in Chinese
     const auto = (await gw.records!.hazards.list<Hazard>({ enterprises: ['ent-a'], limit: 100 })).find((x) => x.source === 'alarm')!;
@@ -103,6 +110,9 @@ describe('hazardline demo raises its incidents by itself (issue 14)', () => {
     const disp = watchCsp(await browser.newPage({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' }));
     await disp.goto(`${base}/?token=demo-dispatcher`);
     await disp.locator('tr[data-alarm]').first().waitFor();
+    // the demo's snapshot is served by the gateway itself: it loads under the consoles' CSP
+    const thumb = disp.locator('tr[data-alarm]').filter({ hasText: '未戴安全帽' }).getByTestId('thumb');
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(640);
     await disp.screenshot({ path: join(SHOTS, 'demo-dispatcher.png') });
     await disp.close();
   }, 150_000);

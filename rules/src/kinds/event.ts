@@ -68,7 +68,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
         st.active = true;
         st.until = until;
         const who = p.keyBy && p.keyBy !== 'type' ? ` ${part}` : '';
-        em.raise(p.severity, f.ts, { zh: `${info.title.zh}：${label.zh}${who}（${d.id}）`, en: `${info.title.en}: ${label.en}${who} (${d.id})` }, undefined, undefined, { type: f.eventType, detail: f.detail });
+        em.raise(p.severity, f.ts, { zh: `${info.title.zh}：${label.zh}${who}（${d.name ?? d.id}）`, en: `${info.title.en}: ${label.en}${who} (${d.name ?? d.id})` }, undefined, undefined, { type: f.eventType, detail: f.detail });
       } else if (until > st.until) st.until = until;
       armed.add(st);
     },

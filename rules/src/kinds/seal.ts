@@ -38,7 +38,8 @@ class Seal {
   tampers = 0;
   sev: Severity = 'red';
   lastTs = -Infinity;
-  constructor(readonly enterprise: string, private readonly host: Host, private readonly em: Emitter, private readonly p: P) {}
+  /** `label`: the seal as the consoles name it (its name, else its id) */
+  constructor(readonly enterprise: string, private readonly host: Host, private readonly em: Emitter, private readonly p: P, private readonly label: string) {}
 
   private stopped(ts: number): string | undefined {
     const s = this.host.statusAt(this.enterprise, ts);
@@ -54,7 +55,7 @@ class Seal {
     const status = this.stopped(ts);
     const on = this.open && status !== undefined;
     const t = this.em.info.title;
-    const dev = this.em.subject.device;
+    const dev = this.label;
     if (on && !this.active) {
       this.active = true;
       this.sev = this.p.severity;
@@ -78,7 +79,7 @@ class Seal {
       this.tampers = 1;
       this.sev = sev;
       const t = this.em.info.title;
-      const dev = this.em.subject.device;
+      const dev = this.label;
       const why = status ? { zh: `（企业申报停产）`, en: ` (enterprise declared ${status})` } : { zh: '', en: '' };
       this.em.raise(sev, ts, { zh: `${t.zh}：电子封条 ${dev} 遭破坏或拆除${why.zh}`, en: `${t.en}: seal ${dev} tampered with${why.en}` }, undefined, undefined, this.evidence(ts));
     }
@@ -120,7 +121,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     if (!p) return undefined;
     const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
     if (p.check === 'opened') em.evidenceFrom(correlated(d.enterprise));
-    return { s: table.get(em.key, () => new Seal(d.enterprise, host, em, p)), p };
+    return { s: table.get(em.key, () => new Seal(d.enterprise, host, em, p, d.name ?? d.id)), p };
   };
   const state = (x: { s: Seal; p: P }, open: boolean, ts: number) => {
     if (open && !x.s.open) x.s.openedAt = ts;

@@ -84,7 +84,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
             const why = persons > 0 ? { zh: `区域内有 ${persons} 人作业`, en: `${persons} persons in its zone` } : { zh: `企业申报${status === 'producing' ? '生产' : status}`, en: `enterprise declared ${status}` };
             // a standing declaration of production: from when the device went dark (event time, not the tick's)
             const ts = persons === 0 && !slot.statusOffline ? Math.max(Math.min(clock, silentAt), start) : clock;
-            w.em.raise(w.sev, ts, { zh: `${info.title.zh}：${d.id} 离线，${why.zh}`, en: `${info.title.en}: ${d.id} offline, ${why.en}` }, persons, undefined, { persons, status, lastSeen: Number.isFinite(slot.lastSeen) ? slot.lastSeen : null });
+            w.em.raise(w.sev, ts, { zh: `${info.title.zh}：${d.name ?? d.id} 离线，${why.zh}`, en: `${info.title.en}: ${d.name ?? d.id} offline, ${why.en}` }, persons, undefined, { persons, status, lastSeen: Number.isFinite(slot.lastSeen) ? slot.lastSeen : null });
           } else if (!on && w.active) {
             w.active = false;
             w.em.clear(w.sev, clock, w.em.cleared(off ? { zh: '区域无人且未申报生产', en: 'nobody in the zone, not declared producing' } : undefined));
