@@ -71,9 +71,14 @@ beforeAll(async () => {
         { id: 'wang', name: '王值班', email: 'wang@example.com', phone: '13800000001' },
         { id: 'li', name: '李值班', phone: '13800000002' },
         { id: 'boss', name: '张矿长', email: 'boss@example.com', phone: '13900000003' },
+        { id: 'sun', name: '孙科长', email: 'sun@example.gov.cn', phone: '13900000009' },
       ],
       rosters: [{ enterprise: 'ent-a', shifts: [{ name: '白班', from: '08:00', to: '20:00', persons: ['wang'] }, { name: '夜班', from: '20:00', to: '08:00', persons: ['li'] }] }],
-      escalations: [{ name: 'red-chain', severities: ['red'], steps: [{ afterMinutes: 0, to: ['on-duty'], via: ['sms', 'email'] }, { afterMinutes: 5, to: ['boss'], via: ['voice', 'sms'] }] }],
+      escalations: [
+        { name: 'red-chain', severities: ['red'], steps: [{ afterMinutes: 0, to: ['on-duty'], via: ['sms', 'email'] }, { afterMinutes: 5, to: ['boss'], via: ['voice', 'sms'] }] },
+        // issue 17: a fatal accident's direct report to the regulator's contact, again while nobody signed for it
+        { name: 'accident-direct-report', severities: ['red', 'orange'], rules: ['accident'], steps: [{ afterMinutes: 0, to: ['sun'], via: ['email'] }, { afterMinutes: 10, to: ['sun'], via: ['sms'] }] },
+      ],
       hazardNotices: [{ name: 'major-direct', actions: ['direct-report'], levels: ['major'], to: ['boss'], via: ['email'] }],
       deliveries: { queueSize: 100, maxAttempts: 2 },
     },
@@ -173,6 +178,26 @@ describe('notifications to persons', () => {
     expect(all).not.toContain('刘欢');
     expect(all).not.toContain('13812345678');
     expect(all).not.toContain(created.reportCode);
+  });
+
+  it('a fatal accident is reported directly to the regulator\'s contact (事故直报); signed for in time, nobody is called again', async () => {
+    clock.set(at('2026-12-04T23:00:00'));
+    const { accident } = await post('/api/v1/accidents', T.officer, { enterprise: 'ent-a', place: '-240 中段 301 采场', occurredAt: at('2026-12-04T22:50:00'), deaths: 1, injuries: 2, description: '顶板冒落' });
+    const alarm = () => gw.alarms!.openAlarms().find((a) => a.rule === 'accident.reported' && (a.evidence as { accidentId?: string } | null)?.accidentId === accident.id)!;
+    await waitFor(() => alarm(), 10_000, 'the accident alarm');
+    const direct = async () => (await log(alarm().id)).filter((n) => n.policy === 'accident-direct-report');
+    await waitFor(async () => (await direct()).some((n) => n.status === 'delivered'), 15_000, 'the direct report mailed');
+    expect((await direct()).map((n) => [n.personName, n.channel, n.step])).toEqual([['孙科长', 'email', 0]]);
+    const mail = smtp.mails.find((m) => m.to.includes('sun@example.gov.cn'))!;
+    expect(mail.parsed.subject).toMatch(/^【事故直报】示例矿业 .*生产安全事故（亡人）直报：-240 中段 301 采场，死亡 1 人、受伤 2 人（发生于 12-04 22:50）/);
+    expect(mail.parsed.text).toContain('签收');
+    // signed for at 23:05: no further step of any chain for it (the red chain's 5-minute step neither)
+    clock.set(at('2026-12-04T23:05:00'));
+    await post(`/api/v1/accidents/${accident.id}/receive`, T.regulator, {});
+    await waitFor(() => !alarm().active, 10_000, 'cleared when signed for');
+    clock.set(at('2026-12-04T23:20:00'));
+    await gw.pipeline!.paging.pager.tick(clock.now());
+    expect((await log(alarm().id)).map((n) => n.step)).toEqual([0, 0, 0]);
   });
 
   it('scope: another enterprise\'s alarm is 404; a dispatcher may not read a hazard\'s; alarm= or hazard= is required', async () => {

@@ -20,6 +20,12 @@ import { randomBytes } from 'node:crypto';
 /** states in which nobody has acknowledged the alarm yet */
 const UNACKED: readonly AlarmState[] = ['active_unacked', 'cleared_unacked'];
 
+/**
+ * Whether the alarm still waits for a person. An accident report's alarms clear when a regulator
+ * signs for the report (issue 17): that is the person's answer, and the chain ends with it.
+ */
+const waiting = (a: Pick<Alarm, 'state' | 'rule' | 'active'>): boolean => UNACKED.includes(a.state) && (a.active || !a.rule.startsWith('accident.'));
+
 export interface PagerOptions {
   persons: Person[];
   rosters: RosterConfig[];
@@ -68,7 +74,7 @@ export class Pager {
   /** Rebuilds the escalations of the open unacknowledged alarms, and queues again what was not delivered. */
   async start(open: Alarm[]): Promise<void> {
     for (const a of open) {
-      if (!UNACKED.includes(a.state)) continue;
+      if (!waiting(a)) continue;
       const sent = await this.o.store.notifications.byRef('alarm', a.id);
       for (const policy of this.o.escalations.filter((p) => matches(p, a))) {
         const mine = sent.filter((n) => n.policy === policy.name);
@@ -87,7 +93,7 @@ export class Pager {
     const a = ev.alarm;
     const action = ev.transition.action;
     // a raise, or an escalation to a severity a policy covers (yellow → red), starts the chain
-    if ((action === 'raise' || action === 'escalate') && UNACKED.includes(a.state)) {
+    if ((action === 'raise' || action === 'escalate') && waiting(a)) {
       const now = this.o.clock.now();
       for (const policy of this.o.escalations.filter((p) => matches(p, a))) {
         const key = `${a.id}|${policy.name}`;
@@ -95,7 +101,7 @@ export class Pager {
         this.pending.set(key, { alarmId: a.id, policy, since: now, sent: new Set() });
       }
       void this.tick(now).catch((err) => this.o.log.error({ err }, 'paging failed'));
-    } else if (!UNACKED.includes(a.state)) {
+    } else if (!waiting(a)) {
       for (const [k, p] of this.pending) if (p.alarmId === a.id) this.pending.delete(k);
     }
   }
@@ -116,7 +122,7 @@ export class Pager {
   async tick(now: number): Promise<void> {
     for (const [key, p] of [...this.pending]) {
       const a = this.o.alarm(p.alarmId);
-      if (!a || !UNACKED.includes(a.state)) {
+      if (!a || !waiting(a)) {
         this.pending.delete(key);
         continue;
       }
