@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig, loadConfigFile } from './config/load.ts';
-import { DEMO_CONFIG_FILE, demoConfig } from './config/demo.ts';
+import { checkConfig, parseConfig, loadConfigFile, readConfigFile } from './config/load.ts';
+import { demoConfig } from './config/demo.ts';
 import { formatTransitions, replayFrames, storedFeed } from './alarms/replay.ts';
 import { openRecordStore } from './records/record-store.ts';
 import type { DeclaredStatus } from './model/assets.ts';
@@ -25,22 +25,10 @@ import { applyTimeline, listScenarios, loadScenario, scenarioGatewayConfig } fro
 import { TRANSPORTS, opcuaSpeed, runScenario, scenarioRunConfig, type TransportName } from '../../simulators/src/scenario/run-scenario.ts';
 import { ScaleSimulator, scaleGatewayConfig } from '../../simulators/src/scale.ts';
 import { stringify as toYaml } from 'yaml';
+import { USAGE } from '../../bin/cli-help.mjs';
 
 
-const USAGE = `usage: hazardline <command> [options]
 
-  start [-c FILE]                      run the gateway (default ./hazardline.yaml, else the demo config)
-  demo [--port N] [--mqtt-port N]      gateway + embedded broker + simulators, SQLite under ./.hazardline/
-  simulate --scenario NAME [--broker URL] [--speed X|max] [--password P]
-           [--transport mqtt-json|sparkplug|opcua] [--opcua-port N] [--print-config] | --list
-  simulate --devices N [--rate MSG/S] [--duration S] [--connections K] [--broker URL] [--print-config]
-  replay --scenario NAME [-c FILE]     the alarms a scenario's readings would raise (rules from FILE if given)
-  replay [-c FILE] --from T --to T     the alarms the stored readings of [T, T] would raise
-  audit verify [-c FILE]               check the tamper-evident audit chain of the records database
-  check-config [-c FILE]               validate a config, print every error with its path (and warnings)
-  hash-secret [--sha256] [SECRET]      the config form of a token (--sha256) or password (scrypt); reads stdin without SECRET
-
-environment: HAZARDLINE_CONFIG (config file), LOG_LEVEL (pino level)`;
 
 class UsageError extends Error {}
 
@@ -49,11 +37,26 @@ function fail(code: number, message: string): never {
   process.exit(code);
 }
 
-function configFile(opt: string | undefined): string | undefined {
+/**
+ * The config file: -c, else $HAZARDLINE_CONFIG, else ./hazardline.yaml. None found is one line
+ * naming where it looked (issue 18: starting in the wrong directory used to run the demo config
+ * with its published tokens); `optional` for `replay --scenario`, whose config only adds rules.
+ */
+function configFile(opt: string | undefined, optional = false): string | undefined {
   const f = opt ?? process.env.HAZARDLINE_CONFIG ?? './hazardline.yaml';
   if (existsSync(f)) return f;
   if (opt || process.env.HAZARDLINE_CONFIG) throw new ConfigError([`(file): ${f} does not exist`]);
-  return undefined;
+  if (optional) return undefined;
+  throw new ConfigError([`(file): no config file: looked for ./hazardline.yaml in ${process.cwd()} (give -c FILE or set HAZARDLINE_CONFIG; \`hazardline demo\` runs the demo)`]);
+}
+
+/** The rules' problems (packs, files, overrides against the assets); none to say when the config is too broken to ask. */
+function rulesOf(c: Config): string[] {
+  try {
+    return validateRules({ ...c.rules, assets: AssetModel.fromConfig(c) });
+  } catch {
+    return [];
+  }
 }
 
 function portArg(name: string, v: string | undefined): number | undefined {
@@ -181,8 +184,7 @@ async function audit(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub !== 'verify') throw new UsageError('audit: expected "audit verify [-c FILE]"');
   const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
-  const file = configFile(values.config);
-  const config = file ? loadConfigFile(file) : demoConfig();
+  const config = loadConfigFile(configFile(values.config)!);
   const store = await openRecordStore(config.storage.records, { dataDir: resolve(config.gateway.dataDir) });
   try {
     const r = await store.audit.verify();
@@ -218,7 +220,7 @@ async function hashSecretCommand(args: string[]): Promise<void> {
 
 async function replay(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { scenario: { type: 'string' }, config: { type: 'string', short: 'c' }, from: { type: 'string' }, to: { type: 'string' } } });
-  const file = configFile(values.config);
+  const file = configFile(values.config, values.scenario !== undefined);
   const base = file ? loadConfigFile(file) : undefined;
   if (values.scenario) {
     const s = loadScenario(values.scenario);
@@ -237,7 +239,7 @@ async function replay(args: string[]): Promise<void> {
   const from = Date.parse(values.from);
   const to = Date.parse(values.to);
   if (!Number.isFinite(from) || !Number.isFinite(to) || from > to) throw new UsageError('--from/--to: expected RFC 3339 times, from <= to');
-  const config = base ?? demoConfig();
+  const config = base!;
   process.stderr.write('replay: stored readings only (positions and device events are not in the telemetry store)\n');
   process.stdout.write(formatTransitions(await replayFrames(config, await storedFeed(config, from, to)), config.gateway.timezone));
 }
@@ -247,8 +249,7 @@ export async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
-      const file = configFile(values.config);
-      return runGateway(file ? loadConfigFile(file) : demoConfig(), false);
+      return runGateway(loadConfigFile(configFile(values.config)!), false);
     }
     case 'demo': {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string' }, 'mqtt-port': { type: 'string' } } });
@@ -262,10 +263,12 @@ export async function main(argv: string[]): Promise<void> {
       return audit(rest);
     case 'check-config': {
       const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
-      const file = configFile(values.config) ?? DEMO_CONFIG_FILE;
-      const cfg = loadConfigFile(file);
-      const ruleProblems = validateRules({ ...cfg.rules, assets: AssetModel.fromConfig(cfg) });
-      if (ruleProblems.length) throw new ConfigError(ruleProblems);
+      const file = configFile(values.config)!;
+      // every problem at once (issue 18): schema, cross-references and the rules, even when the schema refused part of it
+      const { config, problems, partial } = checkConfig(readConfigFile(file));
+      const ruleProblems = rulesOf(config ?? (partial as Config));
+      if (problems.length || ruleProblems.length) throw new ConfigError([...problems, ...ruleProblems]);
+      const cfg = config!;
       const devices = cfg.enterprises.reduce((n, e) => n + e.sites.reduce((m, s) => m + s.devices.length, 0), 0);
       for (const w of configWarnings(cfg)) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(`${file}: ok (${cfg.enterprises.length} enterprises, ${devices} devices, telemetry store ${cfg.storage.telemetry.type})\n`);

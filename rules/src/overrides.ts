@@ -39,6 +39,13 @@ export function checkOverrides(raw: unknown[], defs: Map<string, RuleDef>, kinds
       problems.push(`${at}.rule: unknown rule "${o.rule}"`);
       return;
     }
+    if (assets && !o.enterprise && (o.site || o.zone || o.device)) {
+      // no enterprise named: the site, zone or device must exist in one of them (issue 18)
+      const sites = [...assets.enterprises.values()].flatMap((e) => [...e.sites.values()]).filter((s) => !o.site || s.id === o.site);
+      if (o.site && sites.length === 0) problems.push(`${at}.site: unknown site "${o.site}"`);
+      else if (o.device && !sites.some((s) => s.devices.has(o.device!))) problems.push(`${at}.device: unknown device "${o.device}"`);
+      else if (o.zone && !sites.some((s) => s.zones.has(o.zone!))) problems.push(`${at}.zone: unknown zone "${o.zone}"`);
+    }
     if (assets && o.enterprise) {
       const e = assets.enterprises.get(o.enterprise);
       if (!e) problems.push(`${at}.enterprise: unknown enterprise "${o.enterprise}"`);

@@ -47,6 +47,77 @@ describe('hazardline CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('check-config names every fault at once (issue 18): schema, ${ENV}, time zone, references, tokens, overrides and OPC UA nodes', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'ten.yaml');
+    writeFileSync(file, `gateway: { timezone: Asia/Shanghia, http: { port: "\${NOPE_PORT}" } }
+auth:
+  tokens:
+    - { token: sha256:${'0'.repeat(64)}, role: officer, name: 张工, enterprises: [ent-x] }
+  devices:
+    - { username: d1, password: "scrypt:x", enterprise: ent-a, site: s9 }
+enterprises:
+  - id: ent-a
+    sites:
+      - id: s1
+        zones: [{ id: z1, maxPersons: 0 }]
+        devices:
+          - { id: gas-01, kind: gas, zone: z-nowhere }
+          - { id: gas-01, kind: gas }
+          - { id: las-1, kind: laser }
+opcua:
+  - { endpoint: "opc.tcp://plc:4840", site: s1, nodes: [{ nodeId: "ns=1;s=x", device: ghost-plc, metric: lel }] }
+rules:
+  overrides:
+    - { rule: gas.lel, device: ghost-detector, enabled: false }
+notify:
+  persons: [{ id: wang, name: 王值班, phone: "13800000001" }]
+  escalations: [{ name: red, steps: [{ afterMinutes: 0, to: [nobody], via: [sms] }] }]
+`);
+    const r = await run(['check-config', '-c', file]);
+    expect(r.code).toBe(1);
+    const want = [
+      'enterprises[0].sites[0].zones[0].maxPersons: expected integer >= 1',
+      'enterprises[0].sites[0].devices[2].kind: expected one of',
+      'gateway.http.port: environment variable NOPE_PORT is not set',
+      'gateway.timezone: unknown time zone "Asia/Shanghia"',
+      'enterprises[0].sites[0].devices[0].zone: unknown zone "z-nowhere"',
+      'enterprises[0].sites[0].devices[1].id: duplicate device id "gas-01"',
+      'auth.devices[0].site: unknown site "ent-a/s9"',
+      'auth.tokens[0].enterprises[0]: unknown enterprise "ent-x"',
+      'opcua[0].nodes[0].device: unknown device "ghost-plc" at site "s1"',
+      'rules.overrides[0].device: unknown device "ghost-detector"',
+      'notify.escalations[0].steps[0].to[0]: unknown person "nobody"',
+    ];
+    for (const w of want) expect(r.stderr).toContain(w);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an empty config file is refused; start and check-config with no config file refuse with one line naming where they looked (issue 18)', async () => {
+    const dir = tempDir();
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, '# nothing yet\n');
+    const e = await run(['check-config', '-c', empty]);
+    expect([e.code, e.stderr.trim()]).toEqual([1, '(file): the config is empty (expected at least enterprises; docs/config.md)']);
+    for (const cmd of ['start', 'check-config']) {
+      const r = await run([cmd], {}, dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`looked for ./hazardline.yaml in ${dir}`);
+      expect(r.stderr).toContain('hazardline demo');
+    }
+  });
+
+  it('--help, --version and every command\'s --help answer with exit 0 (issue 18)', async () => {
+    expect((await run(['--help'])).stdout).toContain('usage: hazardline <command>');
+    expect((await run(['--version'])).stdout).toMatch(/^hazardline \d+\.\d+\.\d+ \(node v\d+/);
+    for (const cmd of ['start', 'demo', 'simulate', 'replay', 'audit', 'check-config', 'hash-secret']) {
+      const r = await run([cmd, '--help']);
+      expect([cmd, r.code]).toEqual([cmd, 0]);
+      expect(r.stdout).toContain(`usage: hazardline ${cmd}`);
+    }
+  });
+
   it('a missing or unreadable config file, an unusable dataDir and an unknown command exit 1', async () => {
     expect((await run(['check-config', '-c', '/nonexistent.yaml'])).code).toBe(1);
     const dirAsFile = await run(['check-config', '-c', tempDir()]);

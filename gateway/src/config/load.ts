@@ -29,27 +29,60 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: Prop
 }
 
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Config {
-  const problems: string[] = [];
-  const substituted = substituteEnv(raw ?? {}, env, [], problems);
-  const result = configSchema.safeParse(substituted);
-  if (!result.success) {
-    for (const issue of result.error.issues) problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)}`);
-  }
-  if (problems.length) throw new ConfigError(problems);
-  return result.data!;
+  const { config, problems } = checkConfig(raw, env);
+  if (!config) throw new ConfigError(problems);
+  return config;
 }
 
+/** The value the cross-checks ran on: defaults filled in, values the schema refused as given. */
+let partial: unknown;
+const capturing = configSchema.superRefine((c) => void (partial = c), { when: () => true });
+
+/**
+ * Every problem of a config at once (issue 18): ${ENV} references, the schema, and the
+ * cross-references, which run on the partly parsed config even when the schema refused some of
+ * it. A cross-reference problem at or under a path the schema already refused is not repeated.
+ * `partial` is what the checks saw, for further checks (the rules) on a refused config.
+ */
+export function checkConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): { config?: Config; problems: string[]; partial: unknown } {
+  const problems: string[] = [];
+  const substituted = substituteEnv(raw ?? {}, env, [], problems);
+  partial = undefined;
+  const result = capturing.safeParse(substituted);
+  if (!result.success) {
+    const refused = result.error.issues.filter((i) => !isCrossCheck(i)).map((i) => i.path.join('\u0000'));
+    const under = (i: { path: PropertyKey[] }) => refused.some((p) => { const q = i.path.join('\u0000'); return q === p || q.startsWith(`${p}\u0000`); });
+    for (const issue of result.error.issues) if (!isCrossCheck(issue) || !under(issue)) problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)}`);
+  }
+  const seen = partial;
+  return problems.length ? { problems: [...new Set(problems)], partial: seen } : { config: result.data!, problems, partial: seen };
+}
+
+const isCrossCheck = (i: { code: string; params?: Record<string, unknown> }) => i.code === 'custom' && i.params?.crossCheck === true;
+
 export function parseConfigText(text: string, env: NodeJS.ProcessEnv = process.env): Config {
+  return parseConfig(readYaml(text), env);
+}
+
+/** The YAML document of a config file; an empty one is an error, not a config of defaults. */
+export function readYaml(text: string): unknown {
   let raw: unknown;
   try {
     raw = parseYaml(text);
   } catch (err) {
     throw new ConfigError([`(yaml): ${(err as Error).message.split('\n')[0]}`]);
   }
-  return parseConfig(raw, env);
+  if (raw === null || raw === undefined || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0)) throw new ConfigError(['(file): the config is empty (expected at least enterprises; docs/config.md)']);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(['(file): expected a YAML mapping of sections (gateway, mqtt, enterprises, …)']);
+  return raw;
 }
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  return parseConfig(readConfigFile(file), env);
+}
+
+/** The raw YAML document of a config file (file and YAML errors as ConfigError). */
+export function readConfigFile(file: string): unknown {
   if (!existsSync(file)) throw new ConfigError([`(file): ${file} does not exist`]);
   let text: string;
   try {
@@ -57,5 +90,5 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (err) {
     throw new ConfigError([`(file): cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
   }
-  return parseConfigText(text, env);
+  return readYaml(text);
 }

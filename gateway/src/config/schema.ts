@@ -347,7 +347,7 @@ export const configSchema = z
       })
       .default({ packs: ['builtin'], files: [], overrides: [], stateSnapshotSeconds: 300 }),
   })
-  .superRefine(crossCheck);
+  .superRefine(crossCheck, { when: () => true });
 
 export type Config = z.infer<typeof configSchema>;
 export type EnterpriseConfig = z.infer<typeof enterprise>;
@@ -364,13 +364,24 @@ type Raw = Omit<Config, never>;
 
 /** References between sections: ids unique, zones, credentials and OPC UA nodes point at real things. */
 function crossCheck(c: Raw, ctx: Ctx): void {
-  const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  if (c.mqtt.embedded && c.mqtt.url) add(['mqtt'], 'expected either embedded or url, not both');
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: c.gateway.timezone });
-  } catch {
-    add(['gateway', 'timezone'], `unknown time zone "${c.gateway.timezone}" (expected an IANA name like Asia/Shanghai)`);
-  }
+  const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, params: { crossCheck: true } });
+  // run on the partly parsed config too (issue 18: every error at once): a section that is
+  // malformed makes its own checks throw, and its schema errors already say why
+  const guard = (check: () => void) => {
+    try {
+      check();
+    } catch {
+      // nothing more to say about a section the schema has refused
+    }
+  };
+  guard(() => {
+    if (c.mqtt.embedded && c.mqtt.url) add(['mqtt'], 'expected either embedded or url, not both');
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: c.gateway.timezone });
+    } catch {
+      add(['gateway', 'timezone'], `unknown time zone "${c.gateway.timezone}" (expected an IANA name like Asia/Shanghai)`);
+    }
+  });
   const dup = <T>(list: T[], key: (x: T) => string, path: string, field: string, what: string) => {
     const seen = new Set<string>();
     list.forEach((x, i) => {
@@ -378,102 +389,119 @@ function crossCheck(c: Raw, ctx: Ctx): void {
       seen.add(key(x));
     });
   };
-  dup(c.auth.tokens, (t) => tokenDigest(t.token).toString('hex'), 'auth.tokens', 'token', 'token');
-  // one person, one actor id: two unnamed officers must never count as the same "officer" (CONTRACT §11)
-  const ids = actorIds(c.auth.tokens);
-  c.auth.tokens.forEach((t, i) => {
-    if (ids.indexOf(ids[i]) !== i) add(['auth', 'tokens', i, t.id !== undefined ? 'id' : 'name'], `duplicate actor "${ids[i]}": every token entry is one person or station (give each its own id or name)`);
-    const p = secretProblem(t.token, false);
-    if (p) add(['auth', 'tokens', i, 'token'], p);
-  });
-  // issue 15: schedules, rosters and escalations name real enterprises
-  const enterpriseIds = new Set(c.enterprises.map((e) => e.id));
-  const jurisdictionIds = new Set(c.enterprises.map((e) => e.jurisdiction));
-  c.reports.schedules.forEach((s, i) => {
-    if (s.enterprise && !enterpriseIds.has(s.enterprise)) add(['reports', 'schedules', i, 'enterprise'], `unknown enterprise "${s.enterprise}"`);
-    if (s.jurisdiction && !jurisdictionIds.has(s.jurisdiction)) add(['reports', 'schedules', i, 'jurisdiction'], `no enterprise in jurisdiction "${s.jurisdiction}"`);
-    if (s.email.length > 0 && !c.notify.email) add(['reports', 'schedules', i, 'email'], 'mailing reports needs notify.email (the mail server)');
-  });
-  c.notify.rosters.forEach((r, i) => enterpriseIds.has(r.enterprise) || add(['notify', 'rosters', i, 'enterprise'], `unknown enterprise "${r.enterprise}"`));
-  [['escalations', c.notify.escalations], ['hazardNotices', c.notify.hazardNotices]].forEach(([key, list]) =>
-    (list as { enterprises?: string[] }[]).forEach((p, i) => p.enterprises?.forEach((e, j) => enterpriseIds.has(e) || add(['notify', key as string, i, 'enterprises', j], `unknown enterprise "${e}"`))),
-  );
-  if (c.auth.anonymous && !c.auth.allowAnonymous) add(['auth', 'anonymous'], 'only with auth.allowAnonymous: true');
-  if (c.auth.anonymous) {
-    const a = c.auth.anonymous;
-    const s = c.enterprises.find((e) => e.id === a.enterprise)?.sites.find((x) => x.id === a.site);
-    if (!s) add(['auth', 'anonymous', 'site'], `unknown site "${a.enterprise}/${a.site}"`);
-    else if (a.device && !s.devices.some((d) => d.id === a.device)) add(['auth', 'anonymous', 'device'], `unknown device "${a.device}"`);
-  }
-  c.auth.devices.forEach((d, i) => {
-    const p = secretProblem(d.password, true);
-    if (p) add(['auth', 'devices', i, 'password'], p);
-  });
-  c.auth.edges.forEach((d, i) => {
-    const p = secretProblem(d.password, true);
-    if (p) add(['auth', 'edges', i, 'password'], p);
-  });
-  dup(c.auth.devices, (d) => d.username, 'auth.devices', 'username', 'username');
-  dup(c.auth.edges, (d) => d.username, 'auth.edges', 'username', 'username');
-  if (c.wal.maxBytes < 4 * c.wal.segmentBytes) add(['wal', 'maxBytes'], `expected at least 4 × wal.segmentBytes (${4 * c.wal.segmentBytes})`);
-  if (c.gateway.mode === 'edge' && !c.uplink) add(['uplink'], 'required when gateway.mode is edge');
-  if (c.gateway.mode !== 'edge' && c.uplink) add(['uplink'], 'only for gateway.mode edge');
-  if (c.gateway.mode === 'central' && c.mqtt.url) add(['mqtt', 'url'], 'a central gateway takes its edges on the embedded broker: use mqtt.embedded');
-  if (c.gateway.mode !== 'central' && c.gateway.mode !== 'cluster' && c.auth.edges.length > 0) add(['auth', 'edges'], 'only for gateway.mode central or cluster');
-  if (c.gateway.mode === 'cluster') {
-    if (!c.cluster) add(['cluster'], 'required when gateway.mode is cluster (cluster.nats.servers at least)');
-    if (c.storage.records === 'sqlite') add(['storage', 'records'], 'cluster mode shares its records between instances: a postgres:// URL, not sqlite');
-    if (c.storage.telemetry.type === 'sqlite') add(['storage', 'telemetry', 'type'], 'cluster mode shares its telemetry between instances: influxdb-v1 or influxdb-v2, not sqlite');
-    if (c.mqtt.url) add(['mqtt', 'url'], 'cluster instances take devices and edges on their embedded broker: use mqtt.embedded');
-    if (c.cluster && c.cluster.heartbeatSeconds * 3 > c.cluster.leaseSeconds) add(['cluster', 'heartbeatSeconds'], `at most a third of cluster.leaseSeconds (${c.cluster.leaseSeconds}): a lease must survive two missed renewals`);
-  } else if (c.cluster) add(['cluster'], 'only for gateway.mode cluster');
-  if (c.mqtt.embedded?.tls && c.mqtt.embedded.tls.port === c.mqtt.embedded.port && c.mqtt.embedded.port !== 0) add(['mqtt', 'embedded', 'tls', 'port'], 'must differ from mqtt.embedded.port');
-  const edgeUsers = new Set(c.auth.edges.map((e) => e.username));
-  c.auth.devices.forEach((d, i) => {
-    if (edgeUsers.has(d.username)) add(['auth', 'devices', i, 'username'], `"${d.username}" is also an edge username (auth.edges)`);
-  });
-  c.auth.edges.forEach((e, i) => {
-    e.enterprises.forEach((ent, j) => {
-      if (!c.enterprises.some((x) => x.id === ent)) add(['auth', 'edges', i, 'enterprises', j], `unknown enterprise "${ent}"`);
-    });
-    e.sites?.forEach((es, j) => {
-      const [ent, site] = es.split('/');
-      if (!e.enterprises.includes(ent)) add(['auth', 'edges', i, 'sites', j], `enterprise "${ent}" is not in this edge's enterprises`);
-      else if (!c.enterprises.find((x) => x.id === ent)?.sites.some((s) => s.id === site)) add(['auth', 'edges', i, 'sites', j], `unknown site "${es}"`);
+  guard(() => {
+    dup(c.auth.tokens, (t) => tokenDigest(t.token).toString('hex'), 'auth.tokens', 'token', 'token');
+    // one person, one actor id: two unnamed officers must never count as the same "officer" (CONTRACT §11)
+    const ids = actorIds(c.auth.tokens);
+    c.auth.tokens.forEach((t, i) => {
+      if (ids.indexOf(ids[i]) !== i) add(['auth', 'tokens', i, t.id !== undefined ? 'id' : 'name'], `duplicate actor "${ids[i]}": every token entry is one person or station (give each its own id or name)`);
+      const p = secretProblem(t.token, false);
+      if (p) add(['auth', 'tokens', i, 'token'], p);
     });
   });
-  const sites = new Map<string, Set<string>>();
-  const entIds = new Set<string>();
-  c.enterprises.forEach((e, ei) => {
-    if (entIds.has(e.id)) add(['enterprises', ei, 'id'], `duplicate enterprise id "${e.id}"`);
-    entIds.add(e.id);
-    const siteIds = new Set<string>();
-    e.sites.forEach((s, si) => {
-      if (siteIds.has(s.id)) add(['enterprises', ei, 'sites', si, 'id'], `duplicate site id "${s.id}"`);
-      siteIds.add(s.id);
-      const zones = new Set(s.zones.map((z) => z.id));
-      if (zones.size !== s.zones.length) add(['enterprises', ei, 'sites', si, 'zones'], 'duplicate zone id');
-      const devs = new Set<string>();
-      s.devices.forEach((d, di) => {
-        if (devs.has(d.id)) add(['enterprises', ei, 'sites', si, 'devices', di, 'id'], `duplicate device id "${d.id}"`);
-        devs.add(d.id);
-        if (d.zone && !zones.has(d.zone)) add(['enterprises', ei, 'sites', si, 'devices', di, 'zone'], `unknown zone "${d.zone}"`);
+  guard(() => {
+    // a token's scope names real enterprises (issue 18): a typo would leave its holder seeing nothing
+    const known = new Set(c.enterprises.map((e) => e.id));
+    c.auth.tokens.forEach((t, i) => t.enterprises.forEach((e, j) => known.has(e) || add(['auth', 'tokens', i, 'enterprises', j], `unknown enterprise "${e}"`)));
+  });
+  guard(() => {
+    // issue 15: schedules, rosters and escalations name real enterprises
+    const enterpriseIds = new Set(c.enterprises.map((e) => e.id));
+    const jurisdictionIds = new Set(c.enterprises.map((e) => e.jurisdiction));
+    c.reports.schedules.forEach((s, i) => {
+      if (s.enterprise && !enterpriseIds.has(s.enterprise)) add(['reports', 'schedules', i, 'enterprise'], `unknown enterprise "${s.enterprise}"`);
+      if (s.jurisdiction && !jurisdictionIds.has(s.jurisdiction)) add(['reports', 'schedules', i, 'jurisdiction'], `no enterprise in jurisdiction "${s.jurisdiction}"`);
+      if (s.email.length > 0 && !c.notify.email) add(['reports', 'schedules', i, 'email'], 'mailing reports needs notify.email (the mail server)');
+    });
+    c.notify.rosters.forEach((r, i) => enterpriseIds.has(r.enterprise) || add(['notify', 'rosters', i, 'enterprise'], `unknown enterprise "${r.enterprise}"`));
+    [['escalations', c.notify.escalations], ['hazardNotices', c.notify.hazardNotices]].forEach(([key, list]) =>
+      (list as { enterprises?: string[] }[]).forEach((p, i) => p.enterprises?.forEach((e, j) => enterpriseIds.has(e) || add(['notify', key as string, i, 'enterprises', j], `unknown enterprise "${e}"`))),
+    );
+  });
+  guard(() => {
+    if (c.auth.anonymous && !c.auth.allowAnonymous) add(['auth', 'anonymous'], 'only with auth.allowAnonymous: true');
+    if (c.auth.anonymous) {
+      const a = c.auth.anonymous;
+      const s = c.enterprises.find((e) => e.id === a.enterprise)?.sites.find((x) => x.id === a.site);
+      if (!s) add(['auth', 'anonymous', 'site'], `unknown site "${a.enterprise}/${a.site}"`);
+      else if (a.device && !s.devices.some((d) => d.id === a.device)) add(['auth', 'anonymous', 'device'], `unknown device "${a.device}"`);
+    }
+    c.auth.devices.forEach((d, i) => {
+      const p = secretProblem(d.password, true);
+      if (p) add(['auth', 'devices', i, 'password'], p);
+    });
+    c.auth.edges.forEach((d, i) => {
+      const p = secretProblem(d.password, true);
+      if (p) add(['auth', 'edges', i, 'password'], p);
+    });
+    dup(c.auth.devices, (d) => d.username, 'auth.devices', 'username', 'username');
+    dup(c.auth.edges, (d) => d.username, 'auth.edges', 'username', 'username');
+  });
+  guard(() => {
+    if (c.wal.maxBytes < 4 * c.wal.segmentBytes) add(['wal', 'maxBytes'], `expected at least 4 × wal.segmentBytes (${4 * c.wal.segmentBytes})`);
+    if (c.gateway.mode === 'edge' && !c.uplink) add(['uplink'], 'required when gateway.mode is edge');
+    if (c.gateway.mode !== 'edge' && c.uplink) add(['uplink'], 'only for gateway.mode edge');
+    if (c.gateway.mode === 'central' && c.mqtt.url) add(['mqtt', 'url'], 'a central gateway takes its edges on the embedded broker: use mqtt.embedded');
+    if (c.gateway.mode !== 'central' && c.gateway.mode !== 'cluster' && c.auth.edges.length > 0) add(['auth', 'edges'], 'only for gateway.mode central or cluster');
+    if (c.gateway.mode === 'cluster') {
+      if (!c.cluster) add(['cluster'], 'required when gateway.mode is cluster (cluster.nats.servers at least)');
+      if (c.storage.records === 'sqlite') add(['storage', 'records'], 'cluster mode shares its records between instances: a postgres:// URL, not sqlite');
+      if (c.storage.telemetry.type === 'sqlite') add(['storage', 'telemetry', 'type'], 'cluster mode shares its telemetry between instances: influxdb-v1 or influxdb-v2, not sqlite');
+      if (c.mqtt.url) add(['mqtt', 'url'], 'cluster instances take devices and edges on their embedded broker: use mqtt.embedded');
+      if (c.cluster && c.cluster.heartbeatSeconds * 3 > c.cluster.leaseSeconds) add(['cluster', 'heartbeatSeconds'], `at most a third of cluster.leaseSeconds (${c.cluster.leaseSeconds}): a lease must survive two missed renewals`);
+    } else if (c.cluster) add(['cluster'], 'only for gateway.mode cluster');
+    if (c.mqtt.embedded?.tls && c.mqtt.embedded.tls.port === c.mqtt.embedded.port && c.mqtt.embedded.port !== 0) add(['mqtt', 'embedded', 'tls', 'port'], 'must differ from mqtt.embedded.port');
+  });
+  guard(() => {
+    const edgeUsers = new Set(c.auth.edges.map((e) => e.username));
+    c.auth.devices.forEach((d, i) => {
+      if (edgeUsers.has(d.username)) add(['auth', 'devices', i, 'username'], `"${d.username}" is also an edge username (auth.edges)`);
+    });
+    c.auth.edges.forEach((e, i) => {
+      e.enterprises.forEach((ent, j) => {
+        if (!c.enterprises.some((x) => x.id === ent)) add(['auth', 'edges', i, 'enterprises', j], `unknown enterprise "${ent}"`);
       });
-      sites.set(`${e.id}/${s.id}`, devs);
+      e.sites?.forEach((es, j) => {
+        const [ent, site] = es.split('/');
+        if (!e.enterprises.includes(ent)) add(['auth', 'edges', i, 'sites', j], `enterprise "${ent}" is not in this edge's enterprises`);
+        else if (!c.enterprises.find((x) => x.id === ent)?.sites.some((s) => s.id === site)) add(['auth', 'edges', i, 'sites', j], `unknown site "${es}"`);
+      });
     });
   });
-  c.auth.devices.forEach((d, i) => {
-    const devs = sites.get(`${d.enterprise}/${d.site}`);
-    if (!devs) add(['auth', 'devices', i, 'site'], `unknown site "${d.enterprise}/${d.site}"`);
-    else if (d.device && !devs.has(d.device)) add(['auth', 'devices', i, 'device'], `unknown device "${d.device}"`);
-  });
-  c.opcua.forEach((o, i) => {
-    const matches = c.enterprises.filter((e) => (!o.enterprise || e.id === o.enterprise) && e.sites.some((s) => s.id === o.site));
-    if (matches.length === 0) return add(['opcua', i, 'site'], `unknown site "${o.site}"`);
-    if (matches.length > 1) return add(['opcua', i, 'enterprise'], `site "${o.site}" exists in several enterprises; set enterprise`);
-    const devs = sites.get(`${matches[0].id}/${o.site}`)!;
-    o.nodes.forEach((n, ni) => {
-      if (!devs.has(n.device)) add(['opcua', i, 'nodes', ni, 'device'], `unknown device "${n.device}" at site "${o.site}"`);
+  guard(() => {
+    const sites = new Map<string, Set<string>>();
+    const entIds = new Set<string>();
+    c.enterprises.forEach((e, ei) => {
+      if (entIds.has(e.id)) add(['enterprises', ei, 'id'], `duplicate enterprise id "${e.id}"`);
+      entIds.add(e.id);
+      const siteIds = new Set<string>();
+      e.sites.forEach((s, si) => {
+        if (siteIds.has(s.id)) add(['enterprises', ei, 'sites', si, 'id'], `duplicate site id "${s.id}"`);
+        siteIds.add(s.id);
+        const zones = new Set(s.zones.map((z) => z.id));
+        if (zones.size !== s.zones.length) add(['enterprises', ei, 'sites', si, 'zones'], 'duplicate zone id');
+        const devs = new Set<string>();
+        s.devices.forEach((d, di) => {
+          if (devs.has(d.id)) add(['enterprises', ei, 'sites', si, 'devices', di, 'id'], `duplicate device id "${d.id}"`);
+          devs.add(d.id);
+          if (d.zone && !zones.has(d.zone)) add(['enterprises', ei, 'sites', si, 'devices', di, 'zone'], `unknown zone "${d.zone}"`);
+        });
+        sites.set(`${e.id}/${s.id}`, devs);
+      });
+    });
+    c.auth.devices.forEach((d, i) => {
+      const devs = sites.get(`${d.enterprise}/${d.site}`);
+      if (!devs) add(['auth', 'devices', i, 'site'], `unknown site "${d.enterprise}/${d.site}"`);
+      else if (d.device && !devs.has(d.device)) add(['auth', 'devices', i, 'device'], `unknown device "${d.device}"`);
+    });
+    c.opcua.forEach((o, i) => {
+      const matches = c.enterprises.filter((e) => (!o.enterprise || e.id === o.enterprise) && e.sites.some((s) => s.id === o.site));
+      if (matches.length === 0) return add(['opcua', i, 'site'], `unknown site "${o.site}"`);
+      if (matches.length > 1) return add(['opcua', i, 'enterprise'], `site "${o.site}" exists in several enterprises; set enterprise`);
+      const devs = sites.get(`${matches[0].id}/${o.site}`)!;
+      o.nodes.forEach((n, ni) => {
+        if (!devs.has(n.device)) add(['opcua', i, 'nodes', ni, 'device'], `unknown device "${n.device}" at site "${o.site}"`);
+      });
     });
   });
 }

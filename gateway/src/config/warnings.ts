@@ -12,7 +12,9 @@ export function configWarnings(c: Config): string[] {
         : 'auth.allowAnonymous: MQTT clients without credentials connect but may neither publish nor subscribe until auth.anonymous names the enterprise and site they act for; give every device its own credentials instead',
     );
   }
+  const jurisdictions = new Set(c.enterprises.map((e) => e.jurisdiction));
   c.auth.tokens.forEach((t, i) => {
+    for (const j of t.jurisdictions) if (!jurisdictions.has(j)) out.push(`auth.tokens.${i}.jurisdictions: no enterprise is in jurisdiction "${j}": its regulator sees nothing there yet`);
     if (t.id === undefined && t.name === undefined) out.push(`auth.tokens.${i}: no name or id: actions are recorded as "${t.role}@…", derived from role and scope; give each token the name of the person or station holding it`);
   });
   const plain = [...c.auth.tokens.map((t) => t.token), ...c.auth.devices.map((d) => d.password), ...c.auth.edges.map((e) => e.password)].filter((s) => secretForm(s) === 'plain').length;
