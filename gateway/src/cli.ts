@@ -5,26 +5,19 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkConfig, parseConfig, loadConfigFile, readConfigFile } from './config/load.ts';
 import { demoConfig } from './config/demo.ts';
-import { formatTransitions, replayFrames, storedFeed } from './alarms/replay.ts';
-import { openRecordStore } from './records/record-store.ts';
 import type { DeclaredStatus } from './model/assets.ts';
-import { buildFleet } from '../../simulators/src/fleet.ts';
-import { Runner } from '../../simulators/src/runner.ts';
-import { FrameTransport } from '../../simulators/src/transports/frame-transport.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError, HazardlineError, PortInUseError } from './errors.ts';
-import { Gateway } from './main.ts';
 import { hashSecret } from './auth/secret.ts';
 import { configWarnings } from './config/warnings.ts';
 import { AssetModel } from './model/assets.ts';
 import { validateRules } from '../../rules/src/compile.ts';
-import { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
-import { DemoStory } from '../../simulators/src/demo-story.ts';
-import { demoBanner, startDemoStory } from './demo-run.ts';
-import { applyTimeline, listScenarios, loadScenario, scenarioGatewayConfig } from '../../simulators/src/scenario/scenario.ts';
-import { TRANSPORTS, opcuaSpeed, runScenario, scenarioRunConfig, type TransportName } from '../../simulators/src/scenario/run-scenario.ts';
-import { ScaleSimulator, scaleGatewayConfig } from '../../simulators/src/scale.ts';
+import type { DemoSimulator } from '../../simulators/src/demo-simulator.ts';
+import type { DemoStory } from '../../simulators/src/demo-story.ts';
+import type { TransportName } from '../../simulators/src/scenario/run-scenario.ts';
 import { stringify as toYaml } from 'yaml';
+// The gateway, the simulators, the replay and the records store are loaded by the commands that
+// use them (issue 18: a check-config or a usage error need not load the whole gateway).
 import { USAGE } from '../../bin/cli-help.mjs';
 
 
@@ -67,6 +60,7 @@ function portArg(name: string, v: string | undefined): number | undefined {
 }
 
 async function runGateway(config: Config, withSimulators: boolean): Promise<void> {
+  const { Gateway } = await import('./main.ts');
   const gw = new Gateway(config);
   try {
     await gw.start();
@@ -81,6 +75,7 @@ async function runGateway(config: Config, withSimulators: boolean): Promise<void
   let sim: DemoSimulator | undefined;
   let story: DemoStory | undefined;
   if (withSimulators) {
+    const [{ DemoSimulator }, { demoBanner, startDemoStory }] = await Promise.all([import('../../simulators/src/demo-simulator.ts'), import('./demo-run.ts')]);
     sim = new DemoSimulator({ brokerUrl: `mqtt://127.0.0.1:${gw.mqttPort}`, config, incidents: true });
     await sim.start();
     process.stdout.write(demoBanner(config, gw.httpPort, gw.mqttPort, sim.incidents));
@@ -131,6 +126,12 @@ function stopOnSignal(stop: () => Promise<void>): void {
 
 async function simulate(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: SIMULATE_OPTIONS });
+  const [{ listScenarios, loadScenario }, { TRANSPORTS, opcuaSpeed, runScenario, scenarioRunConfig }, { ScaleSimulator, scaleGatewayConfig }, { DemoSimulator }] = await Promise.all([
+    import('../../simulators/src/scenario/scenario.ts'),
+    import('../../simulators/src/scenario/run-scenario.ts'),
+    import('../../simulators/src/scale.ts'),
+    import('../../simulators/src/demo-simulator.ts'),
+  ]);
   if (values.list) {
     process.stdout.write('demo\tthe demo enterprises\' devices in real time, until stopped\n');
     for (const s of listScenarios()) process.stdout.write(`${s.name}\t${s.description}\n`);
@@ -185,6 +186,7 @@ async function audit(args: string[]): Promise<void> {
   if (sub !== 'verify') throw new UsageError('audit: expected "audit verify [-c FILE]"');
   const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } } });
   const config = loadConfigFile(configFile(values.config)!);
+  const { openRecordStore } = await import('./records/record-store.ts');
   const store = await openRecordStore(config.storage.records, { dataDir: resolve(config.gateway.dataDir) });
   try {
     const r = await store.audit.verify();
@@ -222,7 +224,14 @@ async function replay(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { scenario: { type: 'string' }, config: { type: 'string', short: 'c' }, from: { type: 'string' }, to: { type: 'string' } } });
   const file = configFile(values.config, values.scenario !== undefined);
   const base = file ? loadConfigFile(file) : undefined;
+  const { formatTransitions, replayFrames, storedFeed } = await import('./alarms/replay.ts');
   if (values.scenario) {
+    const [{ applyTimeline, loadScenario, scenarioGatewayConfig }, { buildFleet }, { Runner }, { FrameTransport }] = await Promise.all([
+      import('../../simulators/src/scenario/scenario.ts'),
+      import('../../simulators/src/fleet.ts'),
+      import('../../simulators/src/runner.ts'),
+      import('../../simulators/src/transports/frame-transport.ts'),
+    ]);
     const s = loadScenario(values.scenario);
     // the scenario's enterprises and devices, with the rules (packs, overrides) of the given config
     const config = parseConfig({ ...scenarioGatewayConfig(s), ...(base ? { rules: base.rules, gateway: { timezone: base.gateway.timezone } } : {}) });
