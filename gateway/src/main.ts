@@ -1,5 +1,6 @@
 // Wiring only (ARCHITECTURE.md, issue 13): config → asset model → WAL → sink → sources → API, and
 // at start the processing core (pipeline.ts) in order. Behaviour lives in the parts.
+import { VERSION } from './version.ts';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './errors.ts';
@@ -85,6 +86,7 @@ export class Gateway {
     this.log = opts.log ?? createLogger();
     this.clock = opts.clock ?? systemClock;
     this.assets = AssetModel.fromConfig(config);
+    this.metrics.buildInfo.set({ version: VERSION, node: process.version, mode: config.gateway.mode }, 1);
     this.dataDir = resolve(config.gateway.dataDir);
     try {
       mkdirSync(this.dataDir, { recursive: true });

@@ -14,7 +14,7 @@ export interface GaugeSources {
 }
 
 export class GatewayGauges {
-  private seen = { failures: 0, refused: 0 };
+  private seen = { failures: 0, refused: 0, late: 0 };
 
   constructor(
     private readonly m: Metrics,
@@ -30,11 +30,14 @@ export class GatewayGauges {
     for (const a of r?.alarms.openAlarms() ?? []) counts[a.severity]++;
     for (const [s, n] of Object.entries(counts)) m.alarmsOpen.set({ severity: s }, n);
     if (!r) return;
-    m.rulesLate.set(r.late());
+    const late = r.late();
+    m.rulesLate.set(late);
+    // a cluster instance sums the engines it owns: a partition handed over takes its count along
+    m.rulesLateTotal.inc(Math.max(0, late - this.seen.late));
     const w = r.alarms.writeStatus();
     m.recordsWriteFailures.inc(w.failures - this.seen.failures);
     m.recordsRefused.inc(w.refused - this.seen.refused);
-    this.seen = { failures: w.failures, refused: w.refused };
+    this.seen = { failures: w.failures, refused: w.refused, late };
     m.recordsPending.set(w.pending);
     m.recordsPendingAge.set(w.oldestAgeSeconds);
     m.recordsUp.set(w.consecutiveFailures === 0 ? 1 : 0);

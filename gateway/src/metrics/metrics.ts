@@ -45,7 +45,10 @@ export class Metrics {
   readonly alarmsStale = new Gauge({ name: 'hazardline_alarms_stale', help: 'Open alarms active for more than 24 h (DOMAIN.md §8)', registers: [this.registry] });
   readonly alarmsOverdue = new Gauge({ name: 'hazardline_alarms_overdue', help: 'Open alarms not acknowledged by the end of their local day (DOMAIN.md §0)', registers: [this.registry] });
   readonly alarmsChattering = new Gauge({ name: 'hazardline_alarms_chattering', help: 'Alarms activated >= 3 times within one minute during the last hour (DOMAIN.md §8)', registers: [this.registry] });
-  readonly rulesLate = new Gauge({ name: 'hazardline_rules_late_readings', help: 'Readings older than what their device and metric had already given the rules (counted in windows, never re-arming a threshold); a backfill in order adds none', registers: [this.registry] });
+  readonly rulesLateTotal = new Counter({ name: 'hazardline_rules_late_readings_total', help: 'Readings older than what their device and metric had already given the rules (counted in windows, never re-arming a threshold); a backfill in order adds none', registers: [this.registry] });
+  /** deprecated (issue 18): the same count as a gauge; kept for existing dashboards, use hazardline_rules_late_readings_total */
+  readonly rulesLate = new Gauge({ name: 'hazardline_rules_late_readings', help: 'Deprecated: hazardline_rules_late_readings_total as a gauge (kept for existing dashboards)', registers: [this.registry] });
+  readonly buildInfo = new Gauge({ name: 'hazardline_build_info', help: 'Always 1: the version, Node.js version and mode of this instance in its labels', labelNames: ['version', 'node', 'mode'], registers: [this.registry] });
   readonly rulesErrors = new Counter({ name: 'hazardline_rules_errors_total', help: 'Frames or ticks the rule engine failed on (logged; evaluation goes on)', registers: [this.registry] });
   readonly alarmsOpen = new Gauge({ name: 'hazardline_alarms_open', help: 'Open alarms by severity', labelNames: ['severity'], registers: [this.registry] });
   // records database (issue 12 item 8): alarm changes retried in order while it fails
@@ -81,6 +84,7 @@ export class Metrics {
       this.messages.inc({ transport: t }, 0);
     }
     for (const s of ['red', 'orange', 'yellow', 'blue']) this.alarmsOpen.set({ severity: s }, 0);
-    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'hazardline_' });
+    // the standard process_* / nodejs_* names (issue 18: stock Node.js dashboards read them)
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 }

@@ -1,0 +1,4 @@
+// The package's version (hazardline_build_info, `hazardline --version`).
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
