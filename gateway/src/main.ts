@@ -1,5 +1,6 @@
 // Wiring only (ARCHITECTURE.md, issue 13): config → asset model → WAL → sink → sources → API, and
 // at start the processing core (pipeline.ts) in order. Behaviour lives in the parts.
+import { SparkplugHost } from './ingest/sparkplug-host.ts';
 import { VERSION } from './version.ts';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -116,6 +117,7 @@ export class Gateway {
     const central = this.central;
     const mqttSource = createMqttSource(config, { assets: this.assets, metrics: m, log: this.log, clock, dataDir: this.dataDir, edges: central?.edgeHooks });
     this.sources.push(mqttSource);
+    this.ingest.attachSparkplugHost(new SparkplugHost({ publish: (t, p, o) => mqttSource.publish(t, p, o), clock, log: c('sparkplug') }));
     // central: the downlink to the edges goes out through the broker they are connected to (issue 16)
     if (mqttSource instanceof EmbeddedBrokerSource) central?.downlink.attach((topic, payload) => mqttSource.publish(topic, payload));
     this.auth = new TokenAuth(config.auth.tokens, this.assets);

@@ -186,6 +186,8 @@ export const configSchema = z
         maxPayloadBytes: int(1).default(256 * 1024),
         /** distinct metric names one device may use; a message adding one beyond is rejected (too_many_metrics) */
         maxMetricsPerDevice: int(1, 100_000).default(256),
+        /** the Sparkplug host application id of STATE (default hazardline-{gateway.id}); no + # or / */
+        sparkplugHostId: z.string().regex(/^[^+#/]{1,100}$/, { error: 'expected 1-100 characters, none of + # /' }).optional(),
       })
       .default({ autoRegister: false, maxPayloadBytes: 256 * 1024, maxMetricsPerDevice: 256 }),
     opcua: z.array(opcua).default([]),

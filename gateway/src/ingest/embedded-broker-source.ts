@@ -1,6 +1,7 @@
 // The embedded MQTT broker (aedes). A QoS 1 PUBACK is written by aedes only after
 // authorizePublish calls back, so the WAL append happens there: acknowledged = durable
 // (CONTRACT §5, [MQTT-4.3.2-2] the receiver owns the message once PUBACK is sent).
+import { statePayload, stateTopic } from './sparkplug-host.ts';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
@@ -32,6 +33,8 @@ export interface EmbeddedBrokerOptions {
   edges?: EdgeEndpoint;
   /** MQTT over TLS beside the plain listener (PEM files) */
   tls?: { port: number; cert: string; key: string; ca?: string };
+  /** the Sparkplug host application id whose STATE is published (sparkplug-host.ts) */
+  sparkplugHostId?: string;
 }
 
 type HlClient = Client & { hlPrincipal?: Principal; hlEdge?: EdgePrincipal; hlAccount?: string };
@@ -54,11 +57,11 @@ export class EmbeddedBrokerSource implements Source {
 
   constructor(private readonly o: EmbeddedBrokerOptions) {}
 
-  /** Publishes from the broker itself, QoS 1 (the centre's downlink to its edges, issue 16). */
-  publish(topic: string, payload: Buffer): Promise<void> {
+  /** Publishes from the broker itself (the centre's downlink to its edges, issue 16; Sparkplug STATE and NCMD, issue 18). */
+  publish(topic: string, payload: Buffer, o: { qos: 0 | 1; retain: boolean } = { qos: 1, retain: false }): Promise<void> {
     const broker = this.broker;
     if (!broker) return Promise.reject(new Error('broker not started'));
-    return new Promise((resolve, reject) => broker.publish({ cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false } as PublishPacket, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) => broker.publish({ cmd: 'publish', topic, payload, qos: o.qos, retain: o.retain, dup: false } as PublishPacket, (err) => (err ? reject(err) : resolve())));
   }
 
   /** the client id is the account's (ClientIdOwners), else refuse the connection (CONNACK 0x02) */
@@ -167,6 +170,7 @@ export class EmbeddedBrokerSource implements Source {
       this.tlsPort = typeof a === 'object' && a ? a.port : t.port;
     }
     this.listening = true;
+    if (this.o.sparkplugHostId) await this.publish(stateTopic(this.o.sparkplugHostId), statePayload(true, clock.now()), { qos: 1, retain: true });
     log.info({ host: this.o.host, port: this.port, tlsPort: this.tlsPort || undefined }, 'embedded mqtt broker listening');
   }
 
@@ -175,6 +179,8 @@ export class EmbeddedBrokerSource implements Source {
   }
 
   async stop(): Promise<void> {
+    // the connected edge nodes hear that their host is gone before their connections close
+    if (this.listening && this.o.sparkplugHostId) await this.publish(stateTopic(this.o.sparkplugHostId), statePayload(false, this.o.clock.now()), { qos: 1, retain: true }).catch(() => undefined);
     this.listening = false;
     this.tlsServer?.close();
     if (this.server) {

@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import type { Emit, Source, SourceHealth } from './source.ts';
 
 import { SPARKPLUG_SUBSCRIPTIONS } from '../decode/sparkplug-decoder.ts';
+import { statePayload, stateTopic } from './sparkplug-host.ts';
 
 export const INGEST_SUBSCRIPTIONS = ['hl/v1/+/+/+/+', ...SPARKPLUG_SUBSCRIPTIONS];
 
@@ -19,6 +20,8 @@ export interface ExternalBrokerOptions {
   password?: string;
   log: Logger;
   clock: Clock;
+  /** the Sparkplug host application id: STATE online after each connect, offline as the will and at stop (sparkplug-host.ts) */
+  sparkplugHostId?: string;
 }
 
 export class ExternalBrokerSource implements Source {
@@ -31,7 +34,11 @@ export class ExternalBrokerSource implements Source {
 
   async start(emit: Emit): Promise<void> {
     const { log, clock } = this.o;
+    const hostId = this.o.sparkplugHostId;
+    const born = clock.now();
     const client = mqtt.connect(this.o.url, {
+      // Sparkplug 3.0 [tck-id-host-topic-phid-death-payload]: the death STATE carries the timestamp of the birth it ends
+      ...(hostId ? { will: { topic: stateTopic(hostId), payload: statePayload(false, born), qos: 1 as const, retain: true } } : {}),
       clientId: this.o.clientId,
       clean: false,
       username: this.o.username,
@@ -95,6 +102,8 @@ export class ExternalBrokerSource implements Source {
       log.info({ url: this.o.url, sessionPresent: ack.sessionPresent }, 'connected to external mqtt broker');
       client.subscribe(INGEST_SUBSCRIPTIONS, { qos: 1 }, (err) => {
         if (err) log.error({ err }, 'subscribe failed');
+        // subscribed first, then online [tck-id-host-topic-phid-birth-sub-required]
+        else if (hostId) client.publish(stateTopic(hostId), statePayload(true, born), { qos: 1, retain: true });
       });
     });
     client.on('close', () => {
@@ -135,8 +144,15 @@ export class ExternalBrokerSource implements Source {
     return { name: this.name, ok: this.connected, detail: { url: this.o.url.replace(/\/\/[^@/]*@/, '//***@'), connected: this.connected } };
   }
 
+  /** Publishes on the external broker (Sparkplug NCMD); the broker's ACL must allow it. */
+  publish(topic: string, payload: Buffer, o: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    if (!this.client || !this.connected) return Promise.reject(new Error('not connected to the external broker'));
+    return this.client.publishAsync(topic, payload, o).then(() => undefined);
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.connected && this.o.sparkplugHostId) await this.client!.publishAsync(stateTopic(this.o.sparkplugHostId), statePayload(false, this.o.clock.now()), { qos: 1, retain: true }).catch(() => undefined);
     await this.client?.endAsync(false).catch(() => undefined);
     this.connected = false;
   }

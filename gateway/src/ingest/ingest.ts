@@ -11,7 +11,7 @@ import type { AssetModel, DeviceInfo } from '../model/assets.ts';
 import type { DeviceFrame, Transport } from '../model/types.ts';
 import type { Wal } from '../wal/wal.ts';
 import { createDecoders, type DecoderTable } from '../decode/registry.ts';
-import type { SparkplugDecoder } from '../decode/sparkplug-decoder.ts';
+import { parseSparkplugTopic, type SparkplugDecoder } from '../decode/sparkplug-decoder.ts';
 import { Intake } from './intake.ts';
 import { MetricBudget } from './metric-budget.ts';
 import type { IngestInput, IngestResult, Principal } from './source.ts';
@@ -38,6 +38,8 @@ export class Ingest {
   readonly intake: Intake;
   readonly metricBudget: MetricBudget;
   private readonly rlog: RateLimitedLog;
+  /** the Sparkplug host (sparkplug-host.ts): asks an edge node whose birth is missing, or whose seq jumped, to rebirth */
+  private host?: { requestRebirth(group: string, node: string): void };
 
   constructor(private readonly o: IngestOptions) {
     this.rlog = new RateLimitedLog(o.log, 10_000, () => o.clock.now());
@@ -50,8 +52,13 @@ export class Ingest {
       onSeqGap: (group, node, gap) => {
         this.o.metrics.sparkplugSeqGaps.inc({ group, node });
         this.rlog.warn(`seq:${group}/${node}`, { group, node, ...gap }, 'sparkplug seq gap');
+        this.host?.requestRebirth(group, node);
       },
     });
+  }
+
+  attachSparkplugHost(host: { requestRebirth(group: string, node: string): void }): void {
+    this.host = host;
   }
 
   /** the Sparkplug decoder's per-edge-node state */
@@ -153,6 +160,10 @@ export class Ingest {
 
   private reject(err: RejectError, transport: Transport, input: IngestInput): void {
     this.o.metrics.rejected.inc({ reason: err.reason });
+    if ((err.reason === 'sparkplug_no_birth' || err.reason === 'sparkplug_unknown_alias') && input.kind === 'mqtt') {
+      const t = parseSparkplugTopic(input.topic);
+      if (t) this.host?.requestRebirth(t.group, t.node);
+    }
     const topic = input.kind === 'mqtt' ? input.topic : input.origin;
     const payload = input.kind === 'mqtt' ? input.payload : Buffer.from(JSON.stringify(input.frames).slice(0, 2048));
     this.o.deadLetters.add({

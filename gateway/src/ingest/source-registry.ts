@@ -11,6 +11,7 @@ import { DeviceAuth } from './device-auth.ts';
 import { EmbeddedBrokerSource } from './embedded-broker-source.ts';
 import { ExternalBrokerSource } from './external-broker-source.ts';
 import type { Source } from './source.ts';
+import type { BrokerPublish } from './sparkplug-host.ts';
 
 export interface SourceDeps {
   assets: AssetModel;
@@ -23,15 +24,20 @@ export interface SourceDeps {
 }
 
 /** The MQTT source: the external broker when `mqtt.url` is set, else the embedded one. */
-export function createMqttSource(config: Config, d: SourceDeps): Source {
+export function createMqttSource(config: Config, d: SourceDeps): Source & { publish: BrokerPublish } {
   const log = (id: string) => d.log.child({ component: 'mqtt', id });
   if (config.mqtt.url) {
     const m = config.mqtt;
-    return new ExternalBrokerSource({ url: m.url!, clientId: m.clientId ?? `hazardline-${config.gateway.id}`, username: m.username, password: m.password, log: log('external'), clock: d.clock });
+    return new ExternalBrokerSource({ url: m.url!, clientId: m.clientId ?? `hazardline-${config.gateway.id}`, username: m.username, password: m.password, log: log('external'), clock: d.clock, sparkplugHostId: sparkplugHostId(config) });
   }
   const e = config.mqtt.embedded ?? { port: 1883, host: '0.0.0.0' };
   const auth = new DeviceAuth(config.auth.devices, config.auth.allowAnonymous, config.auth.anonymous);
-  return new EmbeddedBrokerSource({ host: e.host, port: e.port, tls: e.tls, edges: d.edges, auth, metrics: d.metrics, log: log('embedded'), clock: d.clock });
+  return new EmbeddedBrokerSource({ host: e.host, port: e.port, tls: e.tls, edges: d.edges, auth, metrics: d.metrics, log: log('embedded'), clock: d.clock, sparkplugHostId: sparkplugHostId(config) });
+}
+
+/** The Sparkplug host application id (`mqtt.sparkplugHostId`, default `hazardline-{gateway.id}`). */
+export function sparkplugHostId(config: Config): string {
+  return config.mqtt.sparkplugHostId ?? `hazardline-${config.gateway.id}`;
 }
 
 /** One source per `opcua` endpoint. */
