@@ -54,7 +54,7 @@ describe('Sparkplug host application (Tahu edge node, Mosquitto)', () => {
       edge.publishDeviceBirth('gas-01', { timestamp: Date.now(), metrics: [{ name: 'lel', alias: 1, type: 'Float', value }] });
     };
     edge.on('birth', births);
-    edge.on('ncmd', (payload: { metrics?: { name?: string; value?: unknown }[] }) => {
+    edge.on('ncmd', (payload) => {
       if (payload.metrics?.some((m) => m.name === 'Node Control/Rebirth' && m.value === true)) {
         rebirths++;
         births();

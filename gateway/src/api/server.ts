@@ -1,4 +1,5 @@
 // HTTP API (CONTRACT §7) on fastify; handlers are tested with inject(), no sockets.
+import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +97,9 @@ export function buildApi(d: ApiDeps) {
   const guard = d.http ?? HTTP_GUARD_DEFAULTS;
   const app = Fastify({ loggerInstance: httpLog, bodyLimit: 1024 * 1024, ...serverOptions(guard) }) as unknown as FastifyInstance;
   limitServer(app.server, guard);
+  // before any route: the generator sees each as it is added (issue 18)
+  registerOpenApi(app);
+  serveOpenApi(app);
   app.decorate(
     'loginGate',
     guardApi(app, guard, {
