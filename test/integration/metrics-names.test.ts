@@ -2,6 +2,8 @@
 // valid names; every counter ends in `_total` and nothing else does; base units (seconds, bytes)
 // as the suffix; the standard `process_*` / `nodejs_*` names of the Node.js client (stock
 // dashboards read them) rather than prefixed copies; and `hazardline_build_info` = 1.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
@@ -39,5 +41,19 @@ describe('/metrics names', () => {
     for (const n of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) expect(names, n).toContain(n);
     expect(text).toMatch(/^hazardline_build_info\{version="\d+\.\d+\.\d+",node="v\d+[^"]*",mode="standalone"\} 1$/m);
     expect(types().find((x) => x.name === 'hazardline_rules_late_readings_total')?.type).toBe('counter');
+  });
+
+  it('the Grafana dashboard of the gateway\'s health reads metrics that exist, on the provisioned Prometheus', () => {
+    const dash = JSON.parse(readFileSync('dashboards/grafana/dashboards/gateway.json', 'utf8'));
+    const ds = parseYaml(readFileSync('dashboards/grafana/provisioning/datasources/hazardline.yaml', 'utf8')).datasources.find((d: { type: string }) => d.type === 'prometheus');
+    expect(ds).toMatchObject({ uid: 'hazardline-prometheus', url: 'http://prometheus:9090' });
+    const names = new Set(types().map((x) => x.name));
+    const used = new Set<string>();
+    for (const p of dash.panels) {
+      expect(p.datasource.uid, p.title).toBe(ds.uid);
+      for (const t of p.targets) for (const m of t.expr.match(/\b(hazardline|process|nodejs)_[a-z0-9_]+/g) ?? []) used.add(m.replace(/_bucket$/, ''));
+    }
+    expect(used.size).toBeGreaterThan(15);
+    expect([...used].filter((m) => !names.has(m))).toEqual([]);
   });
 });
