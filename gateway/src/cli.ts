@@ -9,6 +9,7 @@ import type { DeclaredStatus } from './model/assets.ts';
 import type { Config } from './config/schema.ts';
 import { ConfigError, HazardlineError, PortInUseError } from './errors.ts';
 import { hashSecret } from './auth/secret.ts';
+import { createLogger } from './log.ts';
 import { configWarnings } from './config/warnings.ts';
 import { AssetModel } from './model/assets.ts';
 import { validateRules } from '../../rules/src/compile.ts';
@@ -61,7 +62,8 @@ function portArg(name: string, v: string | undefined): number | undefined {
 
 async function runGateway(config: Config, withSimulators: boolean): Promise<void> {
   const { Gateway } = await import('./main.ts');
-  const gw = new Gateway(config);
+  // the demo on a terminal logs readable lines; a service logs JSON for its collector
+  const gw = new Gateway(config, withSimulators && process.stdout.isTTY ? { log: createLogger({ pretty: true }) } : {});
   try {
     await gw.start();
   } catch (err) {

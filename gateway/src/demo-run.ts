@@ -29,10 +29,8 @@ export function demoBanner(config: Config, httpPort: number, mqttPort: number, i
     const firstOf = (family: ScriptedIncident['family']) => incidents.find((i) => i.family === family);
     const rel = (i: ScriptedIncident | undefined) => (i ? `+${Math.round((i.at - Date.now()) / 1000)} s` : '');
     lines.push('incidents it raises by itself (then again every few minutes):');
-    for (const f of ['gas', 'personnel', 'belt', 'power', 'seal', 'video'] as const) {
-      const i = firstOf(f);
-      if (i) lines.push(`  ${rel(i).padEnd(8)} ${i.zh} (${i.device})`);
-    }
+    const firsts = (['gas', 'personnel', 'belt', 'power', 'seal', 'video'] as const).flatMap((f) => firstOf(f) ?? []).sort((a, b) => a.at - b.at);
+    for (const i of firsts) lines.push(`  ${rel(i).padEnd(8)} ${i.zh} (${i.device})`);
     lines.push("  +45 s    a worker's report (刘欢) taken through the loop by the officer, one step every 30 s; a second one left for you at /officer");
   }
   return `${lines.join('\n')}\n`;

@@ -3,9 +3,17 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
+/**
+ * JSON lines (one per event) by default, for log collectors. `pretty`: one readable line per event
+ * through pino-pretty (the demo on a terminal, issue 18); `LOG_FORMAT=json` keeps JSON anyway.
+ */
+export function createLogger(opts: { level?: string; destination?: NodeJS.WritableStream; pretty?: boolean } = {}): Logger {
   const level = opts.level ?? process.env.LOG_LEVEL ?? 'info';
-  return opts.destination ? pino({ level, base: { app: 'hazardline' } }, opts.destination as never) : pino({ level, base: { app: 'hazardline' } });
+  if (opts.destination) return pino({ level, base: { app: 'hazardline' } }, opts.destination as never);
+  if (opts.pretty && process.env.LOG_FORMAT !== 'json') {
+    return pino({ level, base: { app: 'hazardline' }, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app', singleLine: true, colorize: process.stdout.isTTY === true } } });
+  }
+  return pino({ level, base: { app: 'hazardline' } });
 }
 
 /** Logs at most once per `intervalMs` per key, counting what it held back (per-message errors, ARCHITECTURE.md). */
