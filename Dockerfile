@@ -11,7 +11,8 @@ COPY package.json package-lock.json ./
 # modules (SQLite, image re-encoding) are built or fetched explicitly
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3 sharp
 COPY . .
-RUN npm run build:ui && npm prune --omit=dev --ignore-scripts
+# the consoles, and the TypeScript compiled to dist/ (bin/hazardline.mjs runs it without tsx)
+RUN npm run build:ui && npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production LOG_LEVEL=info

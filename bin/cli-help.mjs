@@ -1,7 +1,9 @@
 // The command line's words (CONTRACT §1), in plain JavaScript so that `hazardline --help`,
 // `--version` and `<command> --help` answer before any TypeScript is loaded (issue 18: the
 // whole gateway loaded through tsx took 2.3 s to print the usage).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const USAGE = `usage: hazardline <command> [options]
 
@@ -73,7 +75,10 @@ API token. Reads the secret from stdin when not given (a command line stays in t
 };
 
 export function version() {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  // bin/ in a checkout, dist/bin/ compiled: the package.json above either
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   return `hazardline ${pkg.version} (node ${process.version})`;
 }
 

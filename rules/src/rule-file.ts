@@ -1,16 +1,16 @@
 // The rule file format (README.md): YAML `{ pack?, rules: [ { id, kind, title, domain, flags,
 // match, params, hazard?, escalation? } ] }`. Loading reports every problem with its file and
 // path (`rules/packs/gas.yaml: rules[2].params.levels[0].value: expected number`).
+import { PACKAGE_ROOT } from '../../gateway/src/package-root.ts';
 import { formatPath, zodProblems } from '../../gateway/src/model/format-path.ts';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { RuleDef } from './kind.ts';
 import { severity, text } from './schema-common.ts';
 
-export const PACK_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'packs');
+export const PACK_DIR = join(PACKAGE_ROOT, 'rules', 'packs');
 const REPO_ROOT = join(PACK_DIR, '..', '..');
 
 const escalation = z.strictObject({

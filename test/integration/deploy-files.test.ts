@@ -72,6 +72,7 @@ describe('deployment files', () => {
     const d = readFileSync('Dockerfile', 'utf8');
     expect(d.match(/^FROM /gm)).toHaveLength(2);
     expect(d).toMatch(/npm run build:ui/);
+    expect(d).toMatch(/npm run build\b(?!:)/);
     expect(d).toMatch(/npm prune --omit=dev/);
     expect(d).toMatch(/^USER hazardline$/m);
     expect(d).toMatch(/^HEALTHCHECK .*\n?.*healthz/m);

@@ -1,8 +1,8 @@
 // HTTP API (CONTRACT §7) on fastify; handlers are tested with inject(), no sockets.
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { registerOpenApi, serveOpenApi } from './openapi.ts';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
@@ -65,7 +65,7 @@ function isLoopback(ip: string): boolean {
 }
 
 /** The built consoles (`npm run build:ui` → dashboards/dist), served at `/` (CONTRACT §10). */
-export const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dashboards', 'dist');
+export const CONSOLE_DIR = join(PACKAGE_ROOT, 'dashboards', 'dist');
 
 /** `device=` (with `enterprise=` when the id is not unique): the device's series of `metric`. */
 function deviceSeries(d: ApiDeps, id: Identity, q: Record<string, string | undefined>) {

@@ -1,12 +1,12 @@
 // The built-in demo configuration (demo.yaml): `hazardline demo`, `hazardline start` without a
 // config file, and the tests that run the gateway as the demo does.
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseConfigText } from './load.ts';
 import type { Config } from './schema.ts';
 
-export const DEMO_CONFIG_FILE = join(dirname(fileURLToPath(import.meta.url)), 'demo.yaml');
+export const DEMO_CONFIG_FILE = join(PACKAGE_ROOT, 'gateway', 'src', 'config', 'demo.yaml');
 
 /** The demo config, with the HTTP and embedded-broker ports of `--port` / `--mqtt-port`. */
 export function demoConfig(over: { port?: number; mqttPort?: number } = {}): Config {

@@ -1,16 +1,16 @@
 // Loads, validates and applies scenario files: the timeline's device actions script the device
 // models (all in event time, so they are applied before the run); operator actions are left
 // for the harness; `expect` is resolved to absolute times for the alarm checks of the rules.
+import { PACKAGE_ROOT } from '../../../gateway/src/package-root.ts';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatPath } from '../../../gateway/src/config/load.ts';
 import { ConfigError } from '../../../gateway/src/errors.ts';
 import type { FleetDevice } from '../fleet.ts';
 import { parseDuration, scenarioSchema, type ExpectedAlarm, type ScenarioFile } from './schema.ts';
 
-export const SCENARIO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');
+export const SCENARIO_DIR = join(PACKAGE_ROOT, 'simulators', 'scenarios');
 
 /** Per device kind, the timeline actions a scenario may use and how they call the model. */
 const ACTIONS: Record<string, Record<string, (model: any, args: Record<string, unknown>) => unknown>> = {
