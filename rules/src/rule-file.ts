@@ -1,16 +1,21 @@
 // The rule file format (README.md): YAML `{ pack?, rules: [ { id, kind, title, domain, flags,
 // match, params, hazard?, escalation? } ] }`. Loading reports every problem with its file and
 // path (`rules/packs/gas.yaml: rules[2].params.levels[0].value: expected number`).
-import { PACKAGE_ROOT } from '../../gateway/src/package-root.ts';
 import { formatPath, zodProblems } from '../../gateway/src/model/format-path.ts';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { RuleDef } from './kind.ts';
 import { severity, text } from './schema-common.ts';
 
-export const PACK_DIR = join(PACKAGE_ROOT, 'rules', 'packs');
+/** rules/packs: beside rules/src in a checkout, above dist/rules/src when compiled (issue 18) */
+export const PACK_DIR = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'rules', 'packs')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'rules', 'packs');
+})();
 const REPO_ROOT = join(PACK_DIR, '..', '..');
 
 const escalation = z.strictObject({
