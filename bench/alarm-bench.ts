@@ -39,6 +39,8 @@ async function main() {
   const raw = await rawTestConfig(dir);
   raw.wal = { fsync: args.fsync !== 'false', segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
   raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: [...Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 1 })), ...Array.from({ length: PROBES }, (_, i) => ({ id: probeId(i), kind: 'gas', intervalSeconds: 3600 }))] }] }];
+  // the test config's scoped tokens name its enterprises, which the bench replaces: check-config refuses them
+  raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
   raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
   raw.auth.tokens.push({ token: 'bench-dispatcher', role: 'dispatcher', enterprises: ['bench'] });
   const port = raw.gateway.http.port;

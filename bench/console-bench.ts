@@ -42,6 +42,8 @@ async function main() {
   raw.wal = { fsync: true, segmentBytes: 64 * 1024 * 1024, maxBytes: 1024 * 1024 * 1024 };
   // hourly detectors: none goes offline during the run
   raw.enterprises = [{ id: 'bench', name: '基准企业', sites: [{ id: 's1', devices: Array.from({ length: N }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 3600 })) }] }];
+  // the test config's scoped tokens name its enterprises, which the bench replaces: check-config refuses them
+  raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
   raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
   raw.auth.tokens.push({ token: 'bench-dispatcher', role: 'dispatcher', enterprises: ['bench'] }, { token: 'bench-dispatcher-2', role: 'dispatcher', enterprises: ['bench'] });
   const port = raw.gateway.http.port;

@@ -41,6 +41,8 @@ async function startGateway(store: string, influx?: ServerHandle, externalUrl?: 
   const raw = await rawTestConfig(dir);
   raw.wal = { fsync: FSYNC, segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
   raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas' })) }] }];
+  // the test config's scoped tokens name its enterprises, which the bench replaces: check-config refuses them
+  raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
   raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
   if (store === 'influxdb-v1') raw.storage = { telemetry: { type: 'influxdb-v1', url: influx!.url, database: `bench_${Date.now()}` } };
   const clientId = `hl-bench-${Date.now()}`;

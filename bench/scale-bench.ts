@@ -40,6 +40,8 @@ async function main() {
   const raw = await rawTestConfig(dir);
   const side = scaleGatewayConfig(o);
   raw.enterprises = side.enterprises;
+  // the test config's scoped tokens name its enterprises, which the bench replaces: check-config refuses them
+  raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
   raw.auth.devices = side.auth.devices;
   raw.wal = { fsync: true, segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
   const port = raw.gateway.http.port;
