@@ -161,6 +161,8 @@ async function latency(store: string, influx?: ServerHandle) {
   const clients = await connectAll(mqttUrl);
   const ts0 = Date.UTC(2026, 1, 1);
   const lat: number[] = [];
+  /** latencies of the messages sent after the first 2 s: every device has been seen once by then (first contact costs more) */
+  const warm: number[] = [];
   const total = FIXED_RATE * DURATION_S;
   const t0 = performance.now();
   const inflight: Promise<void>[] = [];
@@ -170,7 +172,14 @@ async function latency(store: string, influx?: ServerHandle) {
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const { topic, body } = payload(seq, 1, ts0);
     const sent = performance.now();
-    inflight.push(clients[seq % clients.length].publishAsync(topic, body, { qos: 1 }).then(() => void lat.push(performance.now() - sent)));
+    const afterWarmup = sent - t0 >= 2000;
+    inflight.push(
+      clients[seq % clients.length].publishAsync(topic, body, { qos: 1 }).then(() => {
+        const ms = performance.now() - sent;
+        lat.push(ms);
+        if (afterWarmup) warm.push(ms);
+      }),
+    );
   }
   await Promise.all(inflight);
   const achieved = Math.round(total / ((performance.now() - t0) / 1000));
@@ -183,7 +192,9 @@ async function latency(store: string, influx?: ServerHandle) {
   await Promise.all(clients.map((c) => c.endAsync()));
   await gw.terminate();
   lat.sort((a, b) => a - b);
-  return { store, rate: FIXED_RATE, achieved, p50ms: +percentile(lat, 50).toFixed(2), p99ms: +percentile(lat, 99).toFixed(2), maxMs: +lat[lat.length - 1].toFixed(1), rssMbWithDevices: rss, devices: DEVICES, gatewayDurableP99LeMs };
+  warm.sort((a, b) => a - b);
+  const p99msAfter2s = warm.length ? +percentile(warm, 99).toFixed(2) : null;
+  return { store, rate: FIXED_RATE, achieved, p50ms: +percentile(lat, 50).toFixed(2), p99ms: +percentile(lat, 99).toFixed(2), p99msAfter2s, maxMs: +lat[lat.length - 1].toFixed(1), rssMbWithDevices: rss, devices: DEVICES, gatewayDurableP99LeMs };
 }
 
 async function main() {
