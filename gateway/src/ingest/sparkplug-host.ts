@@ -29,11 +29,8 @@ const MAX_NODES = 10_000;
 export class SparkplugHost {
   /** per edge node, when a rebirth was last asked for (bounded: the oldest forgotten first) */
   private readonly asked = new Map<string, number>();
-  requested = 0;
 
-  constructor(
-    private readonly o: { publish: BrokerPublish; clock: Clock; log: Logger; minIntervalMs?: number; onRequest?: (group: string, node: string) => void },
-  ) {}
+  constructor(private readonly o: { publish: BrokerPublish; clock: Clock; log: Logger; minIntervalMs?: number }) {}
 
   /** Asks `group/node` to rebirth, unless it was asked within the interval. */
   requestRebirth(group: string, node: string): void {
@@ -45,8 +42,6 @@ export class SparkplugHost {
     this.asked.set(key, now);
     if (this.asked.size > MAX_NODES) this.asked.delete(this.asked.keys().next().value!);
     const cmd = rebirthCommand(group, node, now);
-    this.requested++;
-    this.o.onRequest?.(group, node);
     this.o.publish(cmd.topic, cmd.payload, { qos: 0, retain: false }).then(
       () => this.o.log.info({ group, node }, 'sparkplug rebirth requested (data without a birth)'),
       (err: Error) => this.o.log.warn({ group, node, err: err.message }, 'sparkplug rebirth request not sent'),

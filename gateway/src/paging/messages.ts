@@ -9,8 +9,8 @@ import type { AssetNames } from '../model/asset-names.ts';
 export type PlaceNames = Pick<AssetNames, 'enterprise' | 'place'>;
 
 export function alarmMessage(a: Alarm, step: number, afterMinutes: number, names: PlaceNames, tz: string): { subject: string; text: string } {
-  if (a.rule.startsWith('accident.')) return accidentMessage(a, step, afterMinutes, names);
   const where = [names.enterprise(a.enterprise), names.place(a.enterprise, a.site, a.zone, a.device)].filter(Boolean).join(' ');
+  if (a.rule.startsWith('accident.')) return accidentMessage(a, step, afterMinutes, where);
   const value = a.peak ?? a.value;
   const head = step === 0 ? `【${SEVERITY_WORDS[a.severity].zh}报警】` : `【${SEVERITY_WORDS[a.severity].zh}报警·${afterMinutes}分钟未确认】`;
   const subject = `${head}${where} ${a.message}${value !== null && value !== undefined ? ` ${value}` : ''}`;
@@ -22,8 +22,7 @@ export function alarmMessage(a: Alarm, step: number, afterMinutes: number, names
  * An accident report reaching a person (issue 17: 亡人事故…30分钟内直报): the direct report to the
  * regulator's contacts, who sign for it in the regulator's console; the message is the report's.
  */
-function accidentMessage(a: Alarm, step: number, afterMinutes: number, names: PlaceNames): { subject: string; text: string } {
-  const where = [names.enterprise(a.enterprise), names.place(a.enterprise, a.site, a.zone, a.device)].filter(Boolean).join(' ');
+function accidentMessage(a: Alarm, step: number, afterMinutes: number, where: string): { subject: string; text: string } {
   const what = a.rule === 'accident.direct-report-overdue' ? '事故直报超时' : '事故直报';
   const head = step === 0 ? `【${what}】` : `【${what}·${afterMinutes}分钟未签收】`;
   const subject = `${head}${where} ${a.message}`;
