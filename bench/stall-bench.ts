@@ -1,0 +1,158 @@
+// npm run bench:stall — how long the gateway's event loop stops under two loads a large site
+// meets (issue 19): the rule-state snapshot (`rules.stateSnapshotSeconds`, here every 10 s) and
+// an alarm flood (8,000 of 10,000 gas detectors over their red level in one second).
+//
+// A gateway process with 10,000 gas detectors takes single-reading QoS 1 messages at a fixed
+// 10,000/s (each device once a second, quiet values). At `--flood-at` seconds the first `--flood`
+// devices send 45 %LEL (red) instead, and keep sending it. Every second the bench reads the
+// gateway's own event-loop delay (`nodejs_eventloop_lag_max_seconds`: prom-client resets it at
+// each scrape, so each sample is the longest stall of that second) and the publish → PUBACK
+// latencies it saw. A dispatcher's WebSocket client counts the pushed raises; the alarms are
+// counted again in the records database (`GET /api/v1/alarms`) at the end: none may be lost.
+//
+//   npm run bench:stall [-- --duration 40 --flood 8000 --flood-at 25 --snapshot 10]
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import mqtt, { type MqttClient } from 'mqtt';
+import WebSocket from 'ws';
+import { rawTestConfig, tempDir, writeConfigFile } from '../test/helpers/gateway.ts';
+import { spawnGateway } from '../test/helpers/child-gateway.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '40' },
+    devices: { type: 'string', default: '10000' },
+    flood: { type: 'string', default: '8000' },
+    'flood-at': { type: 'string', default: '25' },
+    snapshot: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '8' },
+    fsync: { type: 'string', default: 'true' },
+  },
+});
+const DURATION_S = Number(args.duration);
+const DEVICES = Number(args.devices);
+const FLOOD = Number(args.flood);
+const FLOOD_AT = Number(args['flood-at']);
+const CONNECTIONS = Number(args.connections);
+const RATE = DEVICES; // each device once a second
+const devId = (i: number) => `d${String(i).padStart(5, '0')}`;
+const percentile = (s: number[], p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN);
+
+async function scrape(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const m = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line[0] === '#') continue;
+    const name = line.slice(0, line.search(/[ {]/));
+    m.set(name, (m.get(name) ?? 0) + Number(line.split(' ').pop()));
+  }
+  return m;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function main() {
+  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${DEVICES} gas devices at ${RATE} msg/s for ${DURATION_S} s, rule state saved every ${args.snapshot} s, ${FLOOD} devices red from second ${FLOOD_AT}, wal.fsync=${args.fsync}, all built-in rule packs`);
+  const dir = tempDir('hl-bench-stall-');
+  const raw = await rawTestConfig(dir);
+  raw.wal = { fsync: args.fsync !== 'false', segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
+  raw.rules = { stateSnapshotSeconds: Number(args.snapshot) };
+  raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 1 })) }] }];
+  raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
+  raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
+  raw.auth.tokens.push({ token: 'bench-dispatcher', role: 'dispatcher', enterprises: ['bench'] });
+  const port = raw.gateway.http.port;
+  const gw = await spawnGateway(writeConfigFile(dir, raw), port, { LOG_LEVEL: 'warn' });
+  const url = `mqtt://127.0.0.1:${raw.mqtt.embedded.port}`;
+  const clients: MqttClient[] = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => mqtt.connectAsync(url, { username: 'bench-eon', password: 'bench', clientId: `bench-${i}-${Date.now()}`, reconnectPeriod: 0 })));
+  let pushed = 0;
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/stream?token=bench-dispatcher`);
+  ws.on('message', (m) => {
+    const msg = JSON.parse(String(m));
+    if (msg.type === 'alarm' && msg.data.action === 'raise' && msg.data.rule === 'gas.lel') pushed++;
+  });
+  await new Promise((r) => ws.once('open', r));
+  const perSecond: { s: number; loopMaxMs: number; pubackMaxMs: number; pubackP99Ms: number; activations: number; recordsPending: number; rssMb: number }[] = [];
+  const lat: number[][] = Array.from({ length: DURATION_S + 5 }, () => []);
+  let sampling = true;
+  const t0 = performance.now();
+  await scrape(port); // resets the loop-delay histogram
+  const sampler = (async () => {
+    for (let s = 1; sampling; s++) {
+      const wait = t0 + s * 1000 - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const m = await scrape(port);
+      const l = lat[s - 1]?.sort((a, b) => a - b) ?? [];
+      perSecond.push({ s, loopMaxMs: Math.round((m.get('nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000), pubackMaxMs: Math.round(l.at(-1) ?? NaN), pubackP99Ms: Math.round(percentile(l, 99)), activations: m.get('hazardline_alarm_activations_total') ?? 0, recordsPending: m.get('hazardline_records_pending') ?? 0, rssMb: rssMb(gw.proc.pid!) });
+    }
+  })();
+  try {
+    const total = RATE * DURATION_S;
+    const ts0 = Date.now() - 5000;
+    const inflight: Promise<unknown>[] = [];
+    for (let seq = 0; seq < total; seq++) {
+      const due = t0 + (seq / RATE) * 1000;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const round = Math.floor(seq / DEVICES);
+      const dev = seq % DEVICES;
+      const red = round >= FLOOD_AT && dev < FLOOD;
+      const sent = performance.now();
+      const bucket = lat[Math.floor((sent - t0) / 1000)];
+      inflight.push(clients[seq % CONNECTIONS].publishAsync(`hl/v1/bench/s1/${devId(dev)}/telemetry`, `{"ts":${ts0 + round * 1000},"values":{"lel":${red ? 45 : (seq % 50) / 10}}}`, { qos: 1 }).then(() => bucket?.push(performance.now() - sent)));
+      if (inflight.length > 20_000) await Promise.all(inflight.splice(0, 10_000));
+    }
+    await Promise.all(inflight);
+    // every flooded device raised, pushed and in the records database
+    const deadline = performance.now() + 60_000;
+    let m = await scrape(port);
+    while (((m.get('hazardline_alarm_activations_total') ?? 0) < FLOOD || (m.get('hazardline_records_pending') ?? 0) > 0 || pushed < FLOOD) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      m = await scrape(port);
+    }
+    sampling = false;
+    await sampler;
+    const before = perSecond.filter((p) => p.s <= FLOOD_AT);
+    const flood = perSecond.filter((p) => p.s > FLOOD_AT && p.s <= FLOOD_AT + 5);
+    const max = (xs: number[]) => Math.max(...xs.filter((x) => !Number.isNaN(x)));
+    console.log(JSON.stringify({ perSecond }));
+    console.log(
+      JSON.stringify({
+        devices: DEVICES,
+        snapshotEverySeconds: Number(args.snapshot),
+        loopMaxMsBeforeFlood: max(before.slice(2).map((p) => p.loopMaxMs)),
+        pubackMaxMsBeforeFlood: max(before.slice(2).map((p) => p.pubackMaxMs)),
+        floodDevices: FLOOD,
+        loopMaxMsInFlood: max(flood.map((p) => p.loopMaxMs)),
+        pubackMaxMsInFlood: max(flood.map((p) => p.pubackMaxMs)),
+        raised: m.get('hazardline_alarm_activations_total'),
+        pushed,
+        rssMbEnd: rssMb(gw.proc.pid!),
+      }),
+    );
+  } finally {
+    sampling = false;
+    ws.close();
+    await Promise.all(clients.map((c) => c.endAsync()));
+    await gw.terminate();
+  }
+  // the records database, once the gateway has stopped: every raise is a row with its transition
+  const db = new Database(join(dir, 'records.db'), { readonly: true });
+  const rows = db.prepare("SELECT count(*) FROM alarms WHERE rule = 'gas.lel'").pluck().get();
+  db.close();
+  console.log(JSON.stringify({ gasLelAlarmsInRecords: rows }));
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
