@@ -25,7 +25,7 @@ function assets(): AssetModel {
   return new AssetModel([{ id: 'ent-a', sector: 'hazardous-chemicals', jurisdiction: 'taian', declaredStatus: 'producing', approvedCapacity: {}, sites } as never]);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${DEVICES} gas devices × ${METRICS.length} metrics, ${SECONDS} s run, one core`);
   const model = assets();
   const disabled = (process.env.DISABLE ?? '').split(',').filter(Boolean).map((rule) => ({ rule, enabled: false }));
@@ -60,7 +60,7 @@ function main(): void {
     const start = process.hrtime.bigint();
     const stop = start + BigInt(Math.round(seconds * 1e9));
     let readings = 0;
-    while (process.hrtime.bigint() < stop) {
+    do {
       const ts = t0 + round * 30_000;
       for (let i = 0; i < frames.length; i++) {
         const rs = (frames[i] as Extract<Frame, { type: 'readings' }>).readings;
@@ -75,10 +75,21 @@ function main(): void {
       }
       ev.tick(ts + 30_000);
       round++;
-    }
+    } while (process.hrtime.bigint() < stop);
     const secs = Number(process.hrtime.bigint() - start) / 1e9;
     return { readings, secs };
   };
+  if (process.env.ROUNDS) {
+    // ROUNDS=N (node --expose-gc): fill N samples of history per device, then the live heap after a full GC
+    const rounds = Number(process.env.ROUNDS);
+    while (round < rounds) run(0);
+    (globalThis as { gc?: () => void }).gc?.();
+    if (process.env.HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
+    const t = performance.now();
+    const json = JSON.stringify(ev.exportState());
+    console.log(JSON.stringify({ rounds: round, liveHeapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20), exportMs: Math.round(performance.now() - t), stateBytes: json.length }));
+    return;
+  }
   run(1); // warm-up (JIT, slot binding)
   const { readings, secs } = run(SECONDS);
   n += readings;
@@ -87,4 +98,4 @@ function main(): void {
   void n;
 }
 
-main();
+await main();

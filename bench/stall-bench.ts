@@ -11,7 +11,7 @@
 // counted again in the records database (`GET /api/v1/alarms`) at the end: none may be lost.
 //
 //   npm run bench:stall [-- --duration 40 --flood 8000 --flood-at 25 --snapshot 10]
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cpus, totalmem } from 'node:os';
@@ -78,7 +78,7 @@ async function main() {
     if (msg.type === 'alarm' && msg.data.action === 'raise' && msg.data.rule === 'gas.lel') pushed++;
   });
   await new Promise((r) => ws.once('open', r));
-  const perSecond: { s: number; loopMaxMs: number; pubackMaxMs: number; pubackP99Ms: number; activations: number; recordsPending: number; rssMb: number }[] = [];
+  const perSecond: { s: number; loopMaxMs: number; pubackMaxMs: number; pubackP99Ms: number; activations: number; recordsPending: number; rssMb: number; heapMb: number; externalMb: number }[] = [];
   const lat: number[][] = Array.from({ length: DURATION_S + 5 }, () => []);
   let sampling = true;
   const t0 = performance.now();
@@ -89,7 +89,7 @@ async function main() {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const m = await scrape(port);
       const l = lat[s - 1]?.sort((a, b) => a - b) ?? [];
-      perSecond.push({ s, loopMaxMs: Math.round((m.get('nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000), pubackMaxMs: Math.round(l.at(-1) ?? NaN), pubackP99Ms: Math.round(percentile(l, 99)), activations: m.get('hazardline_alarm_activations_total') ?? 0, recordsPending: m.get('hazardline_records_pending') ?? 0, rssMb: rssMb(gw.proc.pid!) });
+      perSecond.push({ s, loopMaxMs: Math.round((m.get('nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000), pubackMaxMs: Math.round(l.at(-1) ?? NaN), pubackP99Ms: Math.round(percentile(l, 99)), activations: m.get('hazardline_alarm_activations_total') ?? 0, recordsPending: m.get('hazardline_records_pending') ?? 0, rssMb: rssMb(gw.proc.pid!), heapMb: Math.round((m.get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20), externalMb: Math.round((m.get('nodejs_external_memory_bytes') ?? NaN) / 2 ** 20) });
     }
   })();
   try {
@@ -141,6 +141,8 @@ async function main() {
     ws.close();
     await Promise.all(clients.map((c) => c.endAsync()));
     await gw.terminate();
+    // BENCH_GATEWAY_OUTPUT=FILE keeps what the gateway printed (with GATEWAY_NODE_ARGS=--trace-gc, its collections)
+    if (process.env.BENCH_GATEWAY_OUTPUT) writeFileSync(process.env.BENCH_GATEWAY_OUTPUT, gw.output());
   }
   // the records database, once the gateway has stopped: every raise is a row with its transition
   const db = new Database(join(dir, 'records.db'), { readonly: true });

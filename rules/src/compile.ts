@@ -4,7 +4,7 @@
 import type { AssetModel } from '../../gateway/src/model/assets.ts';
 import type { Host, KindModule, RuleDef, RuleRuntime, Scope } from './kind.ts';
 import { KINDS } from './kinds/registry.ts';
-import { checkOverrides, resolve } from './overrides.ts';
+import { applying, checkOverrides, merge } from './overrides.ts';
 import { zodProblems as issues } from '../../gateway/src/model/format-path.ts';
 import { parseRuleFile, ruleFilePaths } from './rule-file.ts';
 import type { RuleEnv, RuleInfo } from './types.ts';
@@ -60,11 +60,16 @@ export function compileRules(opts: RuleOptions, assets: AssetModel | undefined, 
       def,
       info,
       create(host: Host) {
+        // One params object per distinct set of applying overrides, shared by every subject it
+        // applies to: most devices have none, so 10,000 devices share one object (and whatever a
+        // kind derives from it) instead of parsing and keeping 10,000 copies (issue 19).
+        const own = overrides.filter((o) => o.rule === def.id);
         const cache = new Map<string, unknown>();
         const params = (s: Scope) => {
-          const k = `${s.enterprise}/${s.site ?? ''}/${s.zone ?? ''}/${s.device ?? ''}`;
+          const list = own.length === 0 ? own : applying(own, def.id, s);
+          const k = list.map((o) => own.indexOf(o)).join(',');
           if (cache.has(k)) return cache.get(k) as any;
-          const raw = resolve(def, overrides, s);
+          const raw = merge(def, list);
           const p = raw === undefined ? undefined : kind.schema.parse(raw);
           cache.set(k, p);
           return p;

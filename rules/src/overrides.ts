@@ -63,9 +63,13 @@ export function checkOverrides(raw: unknown[], defs: Map<string, RuleDef>, kinds
   return out;
 }
 
-/** Merged raw params and enablement of a rule for a scope (undefined: disabled). */
-export function resolve(def: RuleDef, overrides: Override[], s: Scope): Record<string, unknown> | undefined {
-  const list = overrides.filter((o) => o.rule === def.id && matches(o, s)).sort((a, b) => specificity(a) - specificity(b));
+/** The overrides of rule `rule` that apply to scope `s`, least specific first. */
+export function applying(overrides: Override[], rule: string, s: Scope): Override[] {
+  return overrides.filter((o) => o.rule === rule && matches(o, s)).sort((a, b) => specificity(a) - specificity(b));
+}
+
+/** Merged raw params and enablement of a rule under these overrides, in their order (undefined: disabled). */
+export function merge(def: RuleDef, list: Override[]): Record<string, unknown> | undefined {
   let enabled = def.enabled;
   const params = { ...def.params };
   for (const o of list) {

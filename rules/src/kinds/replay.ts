@@ -28,8 +28,6 @@ class ReplaySink implements SampleSink {
   /** global index of the next sample */
   private count = 0;
   private size = 0;
-  /** hash → last global index × 4096 + occurrences in the window (saturating at 4095): one map op per lookup */
-  private readonly idx = new Map<number, number>();
   private k = 0;
   private inf = 0;
   private lastMatch = -Infinity;
@@ -58,20 +56,17 @@ class ReplaySink implements SampleSink {
       this.k = 0;
       this.inf = 0;
     }
-    // only anchor samples (1 in 4 hashes) are indexed: a run starts at an anchor whose values
-    // occurred exactly once before in the window (the source), then is followed sample by sample
-    if ((h & 3) === 0) {
-      const e = this.idx.get(h);
-      const prev = e === undefined ? 0 : e % 4096;
-      if (this.k === 0 && prev === 1 && (n === 0 || lastH !== h)) {
-        const lp = Math.floor(e! / 4096);
-        if (lp >= gHead) {
-          this.k = i - lp;
-          this.inf = 1;
-          this.lastMatch = ts;
-        }
+    // a run starts at an anchor sample (1 in 4 hashes) whose values occurred exactly once before
+    // in the window (the source), then is followed sample by sample. The window is scanned for it
+    // (at most maxSamples Int32 compares, only at an anchor outside a run): no index to keep, which
+    // at 10,000 devices saved about 100 MB of Map entries (issue 19)
+    if ((h & 3) === 0 && this.k === 0 && (n === 0 || lastH !== h)) {
+      const lp = this.onlyEarlier(h, gHead, i);
+      if (lp >= 0) {
+        this.k = i - lp;
+        this.inf = 1;
+        this.lastMatch = ts;
       }
-      this.idx.set(h, i * 4096 + (prev < 4095 ? prev + 1 : prev));
     }
     this.push(ts, h);
     if (!this.active && this.inf >= this.p.minRun) {
@@ -106,17 +101,23 @@ class ReplaySink implements SampleSink {
     this.hsB = hs;
   }
 
+  /** the global index of the one sample in [from, to) with hash h; -1 when none or several */
+  private onlyEarlier(h: number, from: number, to: number): number {
+    const hs = this.hsB;
+    const cap = hs.length;
+    let found = -1;
+    for (let g = from; g < to; g++) {
+      if (hs[g % cap] !== h) continue;
+      if (found >= 0) return -1;
+      found = g;
+    }
+    return found;
+  }
+
   private expire(before: number, keep: number): void {
     while (this.size > 0) {
-      const g = this.count - this.size;
-      const at = g % this.tsB.length;
+      const at = (this.count - this.size) % this.tsB.length;
       if (this.tsB[at] >= before && this.size <= keep) break;
-      const h = this.hsB[at];
-      const e = (h & 3) === 0 ? this.idx.get(h) : undefined;
-      if (e !== undefined) {
-        if (e % 4096 <= 1) this.idx.delete(h);
-        else this.idx.set(h, e - 1);
-      }
       this.size--;
     }
   }
@@ -140,7 +141,6 @@ class ReplaySink implements SampleSink {
     this.lastMatch = s.lm ?? -Infinity;
     this.lastTs = s.lt ?? -Infinity;
     this.active = !!s.a;
-    this.idx.clear();
   }
 }
 
