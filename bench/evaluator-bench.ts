@@ -85,9 +85,26 @@ async function main(): Promise<void> {
     while (round < rounds) run(0);
     (globalThis as { gc?: () => void }).gc?.();
     if (process.env.HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
+    // the state export as the gateway runs it: in steps, the longest one is how long the event loop waits
     const t = performance.now();
-    const json = JSON.stringify(ev.exportState());
-    console.log(JSON.stringify({ rounds: round, liveHeapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20), exportMs: Math.round(performance.now() - t), stateBytes: json.length }));
+    const steps = ev.exportSteps();
+    let longestStepMs = 0;
+    let longestAt = 0;
+    let n = 0;
+    let r: IteratorResult<void, string[]>;
+    do {
+      const s0 = performance.now();
+      r = steps.next();
+      const ms = performance.now() - s0;
+      if (ms > longestStepMs) [longestStepMs, longestAt] = [ms, n];
+      n++;
+    } while (!r.done);
+    if (process.env.STEPS) {
+      const st = JSON.parse(r.value.join(''));
+      const sizes = Object.fromEntries(Object.entries(st.rules).map(([k, v]) => [k, JSON.stringify(v).length]).filter(([, n]) => (n as number) > 2));
+      console.log({ steps: n, longestAt, enterprises: JSON.stringify(st.enterprises).length, sizes, sample: Object.entries(st.rules['data.flatline']).slice(0, 2) });
+    }
+    console.log(JSON.stringify({ rounds: round, liveHeapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20), exportMs: Math.round(performance.now() - t), longestStepMs: +longestStepMs.toFixed(2), stateBytes: r.value.reduce((n, p) => n + p.length, 0) }));
     return;
   }
   run(1); // warm-up (JIT, slot binding)

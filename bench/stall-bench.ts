@@ -134,6 +134,10 @@ async function main() {
         raised: m.get('hazardline_alarm_activations_total'),
         pushed,
         rssMbEnd: rssMb(gw.proc.pid!),
+        stateSaves: m.get('hazardline_rules_state_save_seconds_count'),
+        stateSaveMeanMs: Math.round(((m.get('hazardline_rules_state_save_seconds_sum') ?? NaN) / (m.get('hazardline_rules_state_save_seconds_count') ?? NaN)) * 1000),
+        stateSliceMeanMs: +(((m.get('hazardline_rules_state_slice_seconds_sum') ?? NaN) / (m.get('hazardline_rules_state_slice_seconds_count') ?? NaN)) * 1000).toFixed(1),
+        stateBytes: m.get('hazardline_rules_state_bytes'),
       }),
     );
   } finally {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { AlarmManager } from './alarms/alarm-manager.ts';
 import { DeclaredStatusBook } from './alarms/declared-status.ts';
+import { RuleStateFile } from './alarms/rule-state-file.ts';
 import { RuleRunner } from './alarms/rule-runner.ts';
 import type { AlarmRouteDeps } from './api/alarm-routes.ts';
 import { DisposalService } from './alarms/disposal-service.ts';
@@ -173,10 +174,16 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
       evaluator,
       alarms: am,
       store: records,
+      stateFile: new RuleStateFile(config.gateway.dataDir),
       wal: d.wal,
       clock,
       log: c('rules'),
       snapshotMs: config.rules.stateSnapshotSeconds * 1000,
+      onSaved: (sv) => {
+        d.metrics.rulesStateSave.observe(sv.exportMs / 1000);
+        d.metrics.rulesStateSlice.observe(sv.longestSliceMs / 1000);
+        d.metrics.rulesStateBytes.set(sv.bytes);
+      },
       onError: () => d.metrics.rulesErrors.inc(),
       onFrame,
     });

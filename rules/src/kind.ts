@@ -99,7 +99,8 @@ export interface RuleRuntime {
   tick?(clockOf: (enterprise: string) => number): void;
   /** the running values a rule compares with its limit, for the consoles (e.g. today's tonnage) */
   gauges?(): RuleGauge[];
-  exportState(): Record<string, unknown>;
+  /** every subject's state as [key, JSON-serialisable state]; subjects in their initial state may be left out */
+  exportState(): Iterable<[string, unknown]>;
   importState(s: Record<string, unknown>): void;
 }
 

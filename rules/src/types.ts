@@ -64,5 +64,7 @@ export interface Evaluator {
   onCondition(fn: (c: Condition) => void): void;
   /** Windows, counters and open conditions, JSON-serialisable: persisted so a restart neither re-fires nor forgets. */
   exportState(): unknown;
+  /** exportState as JSON text in parts, in steps (the last returns the parts); feed nothing until it is done */
+  exportSteps(): Generator<void, string[], void>;
   importState(state: unknown): void;
 }

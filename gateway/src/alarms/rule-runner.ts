@@ -9,22 +9,30 @@ import type { Logger } from '../log.ts';
 import type { Frame } from '../model/types.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { StoredEntry, Wal } from '../wal/wal.ts';
+import type { RuleStateFile } from './rule-state-file.ts';
 import type { AlarmManager } from './alarm-manager.ts';
 
 export interface RuleRunnerOptions {
   evaluator: Evaluator;
   alarms: AlarmManager;
   store: RecordStore;
+  /** where the state is saved (dataDir); the records database's `rule_state` row is read when it has none */
+  stateFile: RuleStateFile;
   wal: Wal;
   clock: Clock;
   log: Logger;
   /**
-   * How often the engine state is saved (ms, `rules.stateSnapshotSeconds`, default 300 s).
-   * Exporting is synchronous: about 0.1 s for 10,000 gas devices, 0.2-0.4 s with its garbage
-   * collection and write, so it is not done often. A crash loses at most this much windowed
-   * state that the WAL no longer holds; counters recover from their absolute values.
+   * How often the engine state is saved (ms, `rules.stateSnapshotSeconds`, default 10 s). The
+   * export runs in slices of at most `sliceMs` with the event loop free between them, so ingest
+   * never waits on it; frames made durable meanwhile are held and fed right after (their alarms
+   * come that much later). A crash loses at most this much windowed state that the WAL no longer
+   * holds; counters recover from their absolute values.
    */
   snapshotMs?: number;
+  /** the longest the export runs before yielding to the event loop (default 8 ms) */
+  sliceMs?: number;
+  /** after each save: the longest slice, the slices, the export's wall time and the JSON size */
+  onSaved?: (s: { longestSliceMs: number; slices: number; exportMs: number; bytes: number }) => void;
   onError?: () => void;
   /** frames of other stages to see (WebSocket readings) */
   onFrame?: (frame: Frame) => void;
@@ -40,26 +48,28 @@ export class RuleRunner {
   private eventTs = -Infinity;
   private timer?: NodeJS.Timeout;
   private saving?: Promise<void>;
-  private readonly onDurable = (entries: StoredEntry[]) => this.feed(entries);
+  /** durable entries held back while the state is exported in slices; fed in order after it */
+  private held: StoredEntry[][] | undefined;
+  private readonly onDurable = (entries: StoredEntry[]) => (this.held ? this.held.push(entries) : this.feed(entries));
   errors = 0;
 
   constructor(private readonly o: RuleRunnerOptions) {}
 
   async start(recovered: StoredEntry[]): Promise<void> {
-    const saved = await this.o.store.state.load(STATE);
-    if (saved) {
-      try {
+    try {
+      const saved = this.o.stateFile.load() ?? (await this.o.store.state.load(STATE));
+      if (saved) {
         this.o.evaluator.importState(saved.state);
         this.seq = this.savedSeq = saved.seq;
-      } catch (err) {
-        this.o.log.error({ err }, 'saved rule state unreadable: starting with empty windows');
       }
+    } catch (err) {
+      this.o.log.error({ err }, 'saved rule state unreadable: starting with empty windows');
     }
     const replay = recovered.filter((e) => e.seq > this.seq);
     if (replay.length) this.o.log.info({ from: replay[0].seq, entries: replay.length }, 'feeding WAL entries newer than the saved rule state');
     this.feed(replay);
     this.o.wal.on('durable', this.onDurable);
-    const every = this.o.snapshotMs ?? 300_000;
+    const every = this.o.snapshotMs ?? 10_000;
     let lastSave = this.o.clock.now();
     this.timer = setInterval(() => {
       this.tick();
@@ -73,6 +83,7 @@ export class RuleRunner {
 
   /** Time-driven rules and shelve expiry, at the injected clock's now. */
   tick(): void {
+    if (this.held) return; // exporting: the next tick after it catches up
     try {
       this.o.evaluator.tick(this.o.clock.now());
       this.o.alarms.tick();
@@ -110,17 +121,45 @@ export class RuleRunner {
   async save(): Promise<void> {
     if (this.saving) return this.saving;
     if (this.seq === this.savedSeq) return;
-    const seq = this.seq;
-    const t0 = performance.now();
-    const state = this.o.evaluator.exportState();
-    const ms = performance.now() - t0;
-    if (ms > 250) this.o.log.warn({ ms: Math.round(ms) }, 'rule state export is slow (blocks ingest while it runs)');
-    this.saving = this.o.store
-      .state.save(STATE, seq, state)
-      .then(() => void (this.savedSeq = seq))
+    this.saving = this.exportAndSave()
       .catch((err: Error) => this.o.log.error({ err }, 'saving the rule state failed'))
       .finally(() => (this.saving = undefined));
     return this.saving;
+  }
+
+  private async exportAndSave(): Promise<void> {
+    const seq = this.seq;
+    const sliceMs = this.o.sliceMs ?? 8;
+    const t0 = performance.now();
+    let longest = 0;
+    let slices = 1;
+    let parts: string[];
+    this.held = [];
+    try {
+      const steps = this.o.evaluator.exportSteps();
+      let start = performance.now();
+      for (let r = steps.next(); ; r = steps.next()) {
+        if (r.done) {
+          parts = r.value;
+          break;
+        }
+        const ran = performance.now() - start;
+        if (ran < sliceMs) continue;
+        longest = Math.max(longest, ran);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slices++;
+        start = performance.now();
+      }
+      longest = Math.max(longest, performance.now() - start);
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const entries of held) this.feed(entries);
+    }
+    const exportMs = performance.now() - t0;
+    await this.o.stateFile.save(seq, parts);
+    this.savedSeq = seq;
+    this.o.onSaved?.({ longestSliceMs: longest, slices, exportMs, bytes: parts.reduce((n, p) => n + p.length, 0) });
   }
 
   async stop(): Promise<void> {

@@ -345,9 +345,9 @@ export const configSchema = z
         files: z.array(z.string()).default([]),
         overrides: z.array(z.record(z.string(), z.unknown())).default([]),
         /** how often the rule engine's windows and counters are saved (and always at stop) */
-        stateSnapshotSeconds: int(5).default(300),
+        stateSnapshotSeconds: int(5).default(10),
       })
-      .default({ packs: ['builtin'], files: [], overrides: [], stateSnapshotSeconds: 300 }),
+      .default({ packs: ['builtin'], files: [], overrides: [], stateSnapshotSeconds: 10 }),
   })
   .superRefine(crossCheck, { when: () => true });
 

@@ -5,15 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, truncateSync, existsSync } from 'node:fs';
 import { open, writeFile, rename, type FileHandle } from 'node:fs/promises';
-
-async function syncDir(dir: string): Promise<void> {
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
-}
+import { syncDir } from '../durable-file.ts';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';

@@ -164,7 +164,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
     },
     tick: (clockOf) => armed.tick(clockOf),
     gauges: () => [...table.live.values()].flatMap((a) => a.gauge() ?? []),
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

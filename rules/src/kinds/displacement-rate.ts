@@ -94,7 +94,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, metric);
       return table.get(em.key, () => new RateSink(em, p));
     },
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

@@ -73,7 +73,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       armed.add(st);
     },
     tick: (clockOf) => armed.tick(clockOf),
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => {
       table.import(s);
       // open conditions must clear `holdSeconds` after their event even if no event comes again

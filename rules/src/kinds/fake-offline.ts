@@ -90,7 +90,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       };
     },
     tick: (clockOf) => armed.tick(clockOf),
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

@@ -109,7 +109,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
         if (Number.isFinite(c)) evalEnt(ent, c);
       }
     },
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

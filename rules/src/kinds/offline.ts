@@ -19,6 +19,7 @@ class OfflineState {
   since = NaN;
   constructor(readonly em: Emitter | undefined, readonly p: P | undefined) {}
   save() {
+    if (!this.active) return undefined; // online: the device slots' lastSeen is what counts
     return [this.active, this.since];
   }
   load(s: any) {
@@ -94,7 +95,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
         }
       }
     },
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

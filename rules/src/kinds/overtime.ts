@@ -54,7 +54,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
         st.em.clear(st.sev, ts, st.em.cleared({ zh: `${st.tag} 已离开`, en: `${st.tag} left` }));
       }
     },
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

@@ -128,6 +128,7 @@ class ReplaySink implements SampleSink {
    * condition (`active`) is kept, so nothing re-fires.
    */
   save() {
+    if (!this.active) return undefined; // the history is rebuilt anyway
     return { lm: this.lastMatch, lt: this.lastTs, a: this.active };
   }
 
@@ -157,7 +158,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
       return table.get(em.key, () => new ReplaySink(em, p));
     },
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

@@ -155,7 +155,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       };
     },
     tick: (clockOf) => armed.tick(clockOf),
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => {
       table.import(s);
       // an open seal or a raised condition goes on being watched after a restart

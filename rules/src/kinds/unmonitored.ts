@@ -92,7 +92,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
         }
       }
     },
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => table.import(s),
   };
 }

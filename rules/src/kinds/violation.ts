@@ -119,7 +119,7 @@ function create(ctx: KindContext<P>): RuleRuntime {
       armed.add(st);
     },
     tick: (clockOf) => armed.tick(clockOf),
-    exportState: () => table.export(),
+    exportState: () => table.entries(),
     importState: (s) => {
       table.import(s);
       // open conditions must clear `windowSeconds` after their last event even if none comes again
