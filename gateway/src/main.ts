@@ -136,7 +136,7 @@ export class Gateway {
     this.fanout = new Fanout({ notifiers: [new WsNotifier(this.push), this.notify, new AlarmPoints(this.points)], timezone: tz, clock, metrics: m });
     this.occupancy = new OccupancyPush({ assets: this.assets, live: this.live, hub: this.push, points: this.points });
     this.healthChecks = new GatewayHealth({ config, clock, log: this.log, wal: this.wal, runningSink: this.runningSink, sources: this.sources, edge: this.edge, central, cluster: this.cluster, records: () => this.pipeline && { alarms: this.pipeline.alarms, target: this.pipeline.records.target } });
-    const gauges = new GatewayGauges(m, { wal: this.wal, cluster: this.cluster, running: () => this.pipeline && { late: () => this.cluster?.late() ?? this.pipeline!.evaluator.stats().late, alarms: this.pipeline.alarms } });
+    const gauges = new GatewayGauges(m, { wal: this.wal, cluster: this.cluster, running: () => this.pipeline && { late: () => this.cluster?.late() ?? this.pipeline!.evaluator.stats().late, backlog: () => this.pipeline!.ruleRunner.backlog(), alarms: this.pipeline.alarms } });
     this.api = buildApi({ assets: this.assets, auth: this.auth, sink, deadLetters: this.deadLetters, metrics: m, clock, log: this.log, health: () => this.health(), http: config.gateway.http, beforeScrape: () => gauges.refresh() });
     const p = () => this.pipeline;
     alarmRoutes(this.api, () => p()?.alarmRoutes);

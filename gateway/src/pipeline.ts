@@ -184,6 +184,7 @@ export async function openPipeline(d: PipelineDeps): Promise<Pipeline> {
         d.metrics.rulesStateSlice.observe(sv.longestSliceMs / 1000);
         d.metrics.rulesStateBytes.set(sv.bytes);
       },
+      onBacklogFull: () => d.metrics.rulesBacklogFull.inc(),
       onError: () => d.metrics.rulesErrors.inc(),
       onFrame,
     });

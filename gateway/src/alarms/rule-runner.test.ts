@@ -20,12 +20,16 @@ import { RULE_STATE_FILE, RuleStateFile } from './rule-state-file.ts';
 const entry = (seq: number): StoredEntry => ({ seq, at: 0, frame: { type: 'status', enterprise: 'e', site: 's', device: `d${seq}`, online: true, ts: 0 } as Frame }) as StoredEntry;
 
 /** an evaluator that counts what it was fed; its export takes `steps` steps of ~`stepMs` each */
-function fakeEvaluator(steps: number, stepMs: number) {
+function fakeEvaluator(steps: number, stepMs: number, ingestMs = 0) {
   const fed: number[] = [];
   let imported: unknown;
   const ev = {
     rules: [],
-    ingest: (f: Frame) => void fed.push(Number((f as { device: string }).device.slice(1))),
+    ingest: (f: Frame) => {
+      const until = performance.now() + ingestMs;
+      while (performance.now() < until); // work
+      fed.push(Number((f as { device: string }).device.slice(1)));
+    },
     tick: () => {},
     declare: () => {},
     onCondition: () => {},
@@ -83,6 +87,40 @@ describe('RuleRunner saves', () => {
     expect(g.imported()).toEqual({ fed: [1, 2, 3, 4, 5, 6] });
     expect(g.fed).toEqual([7]);
     await next.stop();
+  });
+
+  it('spreads a flood over turns of the event loop: a slice of work, then the rest at the next turns, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-rr-'));
+    const f = fakeEvaluator(1, 0, 0.5);
+    const { r, wal } = runner(dir, f.ev);
+    await r.start([]);
+    const flood = Array.from({ length: 200 }, (_, i) => entry(i + 1));
+    wal.emit('durable', flood);
+    // the first slice (4 ms, checked every 16 frames) took some, the rest waits
+    expect(f.fed.length).toBeGreaterThan(0);
+    expect(f.fed.length).toBeLessThan(200);
+    expect(r.backlog()).toBe(200 - f.fed.length);
+    wal.emit('durable', [entry(201)]);
+    let turns = 0;
+    while (r.backlog() > 0 && turns < 1000) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(2);
+    expect(f.fed).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
+    await r.stop();
+  });
+
+  it('evaluates what is still waiting before the save at stop', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hl-rr-'));
+    const f = fakeEvaluator(1, 0, 0.5);
+    const { r, wal } = runner(dir, f.ev);
+    await r.start([]);
+    wal.emit('durable', Array.from({ length: 100 }, (_, i) => entry(i + 1)));
+    expect(r.backlog()).toBeGreaterThan(0);
+    await r.stop();
+    expect(f.fed.length).toBe(100);
+    expect(JSON.parse(readFileSync(join(dir, RULE_STATE_FILE), 'utf8')).seq).toBe(100);
   });
 
   it('reads the records database row of earlier versions when no file exists, and writes the file from then on', async () => {

@@ -29,8 +29,16 @@ export interface RuleRunnerOptions {
    * holds; counters recover from their absolute values.
    */
   snapshotMs?: number;
-  /** the longest the export runs before yielding to the event loop (default 8 ms) */
+  /**
+   * The longest the runner works in one turn of the event loop before yielding (default 8 ms):
+   * evaluating durable frames (an alarm flood raises thousands in one WAL batch) and exporting
+   * the state alike. Frames not yet evaluated wait in order, `backlog()` of them.
+   */
   sliceMs?: number;
+  /** past this many frames waiting, they are evaluated without yielding (ingest waits instead; counted) */
+  maxBacklog?: number;
+  /** each time the backlog passed maxBacklog */
+  onBacklogFull?: () => void;
   /** after each save: the longest slice, the slices, the export's wall time and the JSON size */
   onSaved?: (s: { longestSliceMs: number; slices: number; exportMs: number; bytes: number }) => void;
   onError?: () => void;
@@ -48,9 +56,24 @@ export class RuleRunner {
   private eventTs = -Infinity;
   private timer?: NodeJS.Timeout;
   private saving?: Promise<void>;
-  /** durable entries held back while the state is exported in slices; fed in order after it */
-  private held: StoredEntry[][] | undefined;
-  private readonly onDurable = (entries: StoredEntry[]) => (this.held ? this.held.push(entries) : this.feed(entries));
+  /** durable entries not yet evaluated, in WAL order (the first batch from `inboxAt`) */
+  private readonly inbox: StoredEntry[][] = [];
+  private inboxAt = 0;
+  private waiting = 0;
+  private draining = false;
+  private drainScheduled = false;
+  /** the state is being exported: nothing is evaluated until it is done */
+  private exporting = false;
+  private readonly onDurable = (entries: StoredEntry[]) => {
+    if (entries.length === 0) return;
+    this.inbox.push(entries);
+    this.waiting += entries.length;
+    this.drain();
+  };
+  private readonly drainLater = () => {
+    this.drainScheduled = false;
+    this.drain();
+  };
   errors = 0;
 
   constructor(private readonly o: RuleRunnerOptions) {}
@@ -82,8 +105,13 @@ export class RuleRunner {
   }
 
   /** Time-driven rules and shelve expiry, at the injected clock's now. */
+  /** durable frames waiting to be evaluated */
+  backlog(): number {
+    return this.waiting;
+  }
+
   tick(): void {
-    if (this.held) return; // exporting: the next tick after it catches up
+    if (this.exporting) return; // the next tick after it catches up
     try {
       this.o.evaluator.tick(this.o.clock.now());
       this.o.alarms.tick();
@@ -94,28 +122,63 @@ export class RuleRunner {
     }
   }
 
+  /**
+   * Evaluates waiting frames for up to `sliceMs`, then yields to the event loop and goes on at the
+   * next turn: a flood of alarms in one WAL batch is spread over turns instead of stopping ingest
+   * (issue 19). Past `maxBacklog` waiting frames it does not yield, so ingest waits for it.
+   */
+  private drain(): void {
+    if (this.draining || this.exporting) return;
+    this.draining = true;
+    try {
+      const full = this.waiting > (this.o.maxBacklog ?? 200_000);
+      if (full) this.o.onBacklogFull?.();
+      const until = full ? Infinity : performance.now() + (this.o.sliceMs ?? 8);
+      const now = this.o.clock.now();
+      let n = 0;
+      while (this.inbox.length > 0) {
+        const batch = this.inbox[0];
+        this.feedOne(batch[this.inboxAt++], now);
+        this.waiting--;
+        if (this.inboxAt === batch.length) {
+          this.inbox.shift();
+          this.inboxAt = 0;
+        }
+        if ((++n & 15) === 0 && performance.now() >= until) break;
+      }
+    } finally {
+      this.draining = false;
+    }
+    if (this.inbox.length > 0 && !this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(this.drainLater);
+    }
+  }
+
   private feed(entries: StoredEntry[]): void {
     const now = this.o.clock.now();
-    for (const e of entries) {
-      // one bad frame or rule bug must not stop evaluation of the others (counted, logged)
-      try {
-        this.o.evaluator.ingest(e.frame, now);
-        this.o.onFrame?.(e.frame);
-        // time-driven rules (offline, delays) follow event time too, not only the 1 s wall timer:
-        // a backfill or a fast replay moves event time far faster than the wall clock
-        const ts = e.frame.type === 'readings' ? (e.frame.readings[0]?.ts ?? -Infinity) : e.frame.type === 'points' || e.frame.type === 'uplink' || e.frame.type === 'mirror' ? -Infinity : e.frame.ts;
-        if (e.frame.type !== 'status' && ts > this.eventTs) this.eventTs = ts;
-        if (this.eventTs - this.tickedAt >= 1000) {
-          this.tickedAt = this.eventTs;
-          this.o.evaluator.tick(now);
-        }
-      } catch (err) {
-        this.errors++;
-        this.o.onError?.();
-        this.o.log.error({ err, seq: e.seq }, 'rule evaluation failed for a frame');
+    for (const e of entries) this.feedOne(e, now);
+  }
+
+  private feedOne(e: StoredEntry, now: number): void {
+    // one bad frame or rule bug must not stop evaluation of the others (counted, logged)
+    try {
+      this.o.evaluator.ingest(e.frame, now);
+      this.o.onFrame?.(e.frame);
+      // time-driven rules (offline, delays) follow event time too, not only the 1 s wall timer:
+      // a backfill or a fast replay moves event time far faster than the wall clock
+      const ts = e.frame.type === 'readings' ? (e.frame.readings[0]?.ts ?? -Infinity) : e.frame.type === 'points' || e.frame.type === 'uplink' || e.frame.type === 'mirror' ? -Infinity : e.frame.ts;
+      if (e.frame.type !== 'status' && ts > this.eventTs) this.eventTs = ts;
+      if (this.eventTs - this.tickedAt >= 1000) {
+        this.tickedAt = this.eventTs;
+        this.o.evaluator.tick(now);
       }
-      this.seq = e.seq;
+    } catch (err) {
+      this.errors++;
+      this.o.onError?.();
+      this.o.log.error({ err, seq: e.seq }, 'rule evaluation failed for a frame');
     }
+    this.seq = e.seq;
   }
 
   async save(): Promise<void> {
@@ -134,7 +197,7 @@ export class RuleRunner {
     let longest = 0;
     let slices = 1;
     let parts: string[];
-    this.held = [];
+    this.exporting = true;
     try {
       const steps = this.o.evaluator.exportSteps();
       let start = performance.now();
@@ -152,9 +215,8 @@ export class RuleRunner {
       }
       longest = Math.max(longest, performance.now() - start);
     } finally {
-      const held = this.held;
-      this.held = undefined;
-      for (const entries of held) this.feed(entries);
+      this.exporting = false;
+      this.drain();
     }
     const exportMs = performance.now() - t0;
     await this.o.stateFile.save(seq, parts);
@@ -166,6 +228,12 @@ export class RuleRunner {
     clearInterval(this.timer);
     this.o.wal.off('durable', this.onDurable);
     await this.saving;
+    // every frame made durable is evaluated before the last save
+    while (this.inbox.length > 0) {
+      this.feed(this.inbox.shift()!.slice(this.inboxAt));
+      this.inboxAt = 0;
+    }
+    this.waiting = 0;
     await this.save();
   }
 }

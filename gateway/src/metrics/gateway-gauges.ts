@@ -10,7 +10,7 @@ export interface GaugeSources {
   /** cluster mode: ownership and lag (docs/cluster.md §7) */
   cluster?: { gauges(): void };
   /** once the rule engine and the alarm manager run */
-  running: () => { late: () => number; alarms: Pick<AlarmManager, 'openAlarms' | 'gauges' | 'writeStatus'> } | undefined;
+  running: () => { late: () => number; backlog?: () => number; alarms: Pick<AlarmManager, 'openAlarms' | 'gauges' | 'writeStatus'> } | undefined;
 }
 
 export class GatewayGauges {
@@ -30,6 +30,7 @@ export class GatewayGauges {
     for (const a of r?.alarms.openAlarms() ?? []) counts[a.severity]++;
     for (const [s, n] of Object.entries(counts)) m.alarmsOpen.set({ severity: s }, n);
     if (!r) return;
+    m.rulesBacklog.set(r.backlog?.() ?? 0);
     const late = r.late();
     m.rulesLate.set(late);
     // a cluster instance sums the engines it owns: a partition handed over takes its count along

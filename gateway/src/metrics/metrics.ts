@@ -52,6 +52,8 @@ export class Metrics {
   readonly rulesStateSave = new Histogram({ name: 'hazardline_rules_state_save_seconds', help: 'Rule-state saves: wall time of the export, in slices with the event loop free between them (frames are evaluated after it)', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
   readonly rulesStateSlice = new Histogram({ name: 'hazardline_rules_state_slice_seconds', help: 'Rule-state saves: the longest slice of each export (the event loop waits this long at most)', buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1], registers: [this.registry] });
   readonly rulesStateBytes = new Gauge({ name: 'hazardline_rules_state_bytes', help: 'Size of the last saved rule state (JSON)', registers: [this.registry] });
+  readonly rulesBacklog = new Gauge({ name: 'hazardline_rules_backlog_frames', help: 'Durable frames waiting for the rule engine (it works in slices of 8 ms so that a flood does not stop ingest)', registers: [this.registry] });
+  readonly rulesBacklogFull = new Counter({ name: 'hazardline_rules_backlog_full_total', help: 'Times the rule backlog passed its bound (200,000 frames) and was evaluated without yielding, holding ingest back', registers: [this.registry] });
   readonly rulesErrors = new Counter({ name: 'hazardline_rules_errors_total', help: 'Frames or ticks the rule engine failed on (logged; evaluation goes on)', registers: [this.registry] });
   readonly alarmsOpen = new Gauge({ name: 'hazardline_alarms_open', help: 'Open alarms by severity', labelNames: ['severity'], registers: [this.registry] });
   // records database (issue 12 item 8): alarm changes retried in order while it fails

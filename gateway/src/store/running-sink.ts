@@ -59,6 +59,9 @@ export class RunningSink {
         const retryIn = await this.writeBatch(entries);
         if (retryIn === 0) this.wal.commit(entries[entries.length - 1].seq);
         else await this.pause.sleep(retryIn);
+        // a synchronous store (SQLite) resolves at once: without a turn of the event loop here a
+        // backlog would be drained batch after batch in one task, stalling ingest (issue 19)
+        await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (err) {
         // reading or committing the WAL failed (disk): the entries stay, try again later
         this.log.error({ err }, 'wal drain failed; retrying');
