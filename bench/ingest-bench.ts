@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '10000' },
     fsync: { type: 'string', default: 'true' },
+    /** which runs: single (1-reading saturation), batch (10-reading saturation), latency (fixed rate) */
+    runs: { type: 'string', default: 'single,batch,latency' },
     /** also measure ingest from an external broker (e.g. mqtt://127.0.0.1:1883): the gateway subscribes, publishers publish there */
     external: { type: 'string' },
     /** offered rates for --external, messages/s, comma-separated */
@@ -203,8 +205,10 @@ async function main() {
   const influx = stores.includes('influxdb-v1') ? await startInfluxd() : undefined;
   try {
     for (const store of stores) {
-      for (const batch of [1, 10]) console.log(JSON.stringify(await saturate(store, batch, influx)));
-      console.log(JSON.stringify(await latency(store, influx)));
+      const runs = (args.runs ?? '').split(',');
+      if (runs.includes('single')) console.log(JSON.stringify(await saturate(store, 1, influx)));
+      if (runs.includes('batch')) console.log(JSON.stringify(await saturate(store, 10, influx)));
+      if (runs.includes('latency')) console.log(JSON.stringify(await latency(store, influx)));
     }
     if (args.external) for (const rate of (args['external-rates'] ?? '250,500,1000').split(',').map(Number)) console.log(JSON.stringify(await external(args.external, rate)));
   } finally {

@@ -73,16 +73,19 @@ export class Emitter {
 /** A per-subject state table that survives exportState/importState (restart mid-window). */
 export class StateTable<T extends { save(): unknown; load(s: unknown): void }> {
   readonly live = new Map<string, T>();
-  private restored: Record<string, unknown> = {};
+  /** saved states not bound yet (a Map: property lookups by fresh key strings cost more) */
+  private restored = new Map<string, unknown>();
 
   get(key: string, create: () => T): T {
     let x = this.live.get(key);
     if (!x) {
       x = create();
-      const r = this.restored[key];
-      if (r !== undefined) {
-        x.load(r);
-        delete this.restored[key];
+      if (this.restored.size > 0) {
+        const r = this.restored.get(key);
+        if (r !== undefined) {
+          x.load(r);
+          this.restored.delete(key);
+        }
       }
       this.live.set(key, x);
     }
@@ -95,7 +98,7 @@ export class StateTable<T extends { save(): unknown; load(s: unknown): void }> {
    * A generator, so the evaluator can save 10,000 devices in slices (issue 19).
    */
   *entries(): Generator<[string, unknown]> {
-    for (const k in this.restored) yield [k, this.restored[k]];
+    yield* this.restored;
     for (const [k, v] of this.live) {
       const s = v.save();
       if (s !== undefined) yield [k, s];
@@ -103,12 +106,12 @@ export class StateTable<T extends { save(): unknown; load(s: unknown): void }> {
   }
 
   import(s: Record<string, unknown>): void {
-    this.restored = { ...(s ?? {}) };
+    this.restored = new Map(Object.entries(s ?? {}));
     for (const [k, v] of this.live) {
-      const r = this.restored[k];
+      const r = this.restored.get(k);
       if (r !== undefined) {
         v.load(r);
-        delete this.restored[k];
+        this.restored.delete(k);
       }
     }
   }

@@ -169,7 +169,7 @@ class Engine implements RuleEvaluator, Host {
   }
 
   private addSlot(ent: Ent, d: DeviceSlot['dev']): Slot {
-    const slot: Slot = { dev: d, lastSeen: -Infinity, statusOffline: false, statusTs: NaN, offline: false, ent, metrics: new Map(), order: [], samples: null, lastSample: -Infinity };
+    const slot: Slot = { dev: d, subject: { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, lastSeen: -Infinity, statusOffline: false, statusTs: NaN, offline: false, ent, metrics: new Map(), order: [], samples: null, lastSample: -Infinity };
     let bySite = this.slots.get(d.enterprise);
     if (!bySite) this.slots.set(d.enterprise, (bySite = new Map()));
     let byDev = bySite.get(d.site);

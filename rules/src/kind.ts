@@ -35,6 +35,8 @@ export interface Scope {
 /** Per-device bookkeeping shared by the evaluator and the liveness-based rules. */
 export interface DeviceSlot {
   dev: DeviceInfo;
+  /** the device as a subject (`{enterprise, site, zone, device}`), one object shared by every rule: do not modify */
+  readonly subject: Subject;
   /** latest event time of any data frame of the device (readings, position, event) */
   lastSeen: number;
   /** an explicit `status: offline` frame is in force */

@@ -91,6 +91,8 @@ export class RuleRunner {
     const replay = recovered.filter((e) => e.seq > this.seq);
     if (replay.length) this.o.log.info({ from: replay[0].seq, entries: replay.length }, 'feeding WAL entries newer than the saved rule state');
     this.feed(replay);
+    // once now, not a second from now: rules build their per-device lists before data arrives
+    this.tick();
     this.o.wal.on('durable', this.onDurable);
     const every = this.o.snapshotMs ?? 10_000;
     let lastSave = this.o.clock.now();

@@ -69,9 +69,9 @@ function create(ctx: KindContext<P>): RuleRuntime {
     bindReading(slot: DeviceSlot, metric: string) {
       const d = slot.dev;
       if (!matches(def, d.kind, metric)) return undefined;
-      const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const p = ctx.params(slot.subject);
       if (!p) return undefined;
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, metric);
+      const em = new Emitter(host, info, def, slot.subject, metric);
       return table.get(em.key, () => new BackSink(em, p, METRIC_UNITS[metric] ?? ''));
     },
     exportState: () => table.entries(),

@@ -142,9 +142,9 @@ function create(ctx: KindContext<P>): RuleRuntime {
     bindReading(slot: DeviceSlot, metric: string): ReadingSink | undefined {
       const d = slot.dev;
       if (!matches(def, d.kind)) return undefined;
-      const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const p = ctx.params(slot.subject);
       if (!p || (metric !== p.counterMetric && metric !== p.rateMetric)) return undefined;
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }).evidenceFrom([{ site: d.site, device: d.id, metric: p.rateMetric ?? p.counterMetric }]);
+      const em = new Emitter(host, info, def, slot.subject).evidenceFrom([{ site: d.site, device: d.id, metric: p.rateMetric ?? p.counterMetric }]);
       const acc = table.get(em.key, () => new Acc(d.enterprise, host, em, p));
       if (metric === p.counterMetric)
         return {

@@ -56,10 +56,10 @@ function create(ctx: KindContext<P>): RuleRuntime {
     onEvent(slot: DeviceSlot, f: Extract<Frame, { type: 'event' }>) {
       const d = slot.dev;
       if (!matches(def, d.kind)) return;
-      const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const p = ctx.params(slot.subject);
       if (!p || !p.types.includes(f.eventType)) return;
       const part = p.keyBy === 'type' ? f.eventType : p.keyBy ? String(f.detail?.[p.keyBy] ?? '') : undefined;
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, undefined, part);
+      const em = new Emitter(host, info, def, slot.subject, undefined, part);
       const label = p.labels[f.eventType] ?? { zh: f.eventType, en: f.eventType };
       const st = table.get(em.key, () => new EventState(d.enterprise, em, label, { subject: em.subject, part, label }));
       st.count++;

@@ -153,9 +153,9 @@ function create(ctx: KindContext<P>): RuleRuntime {
     bindSample(slot: DeviceSlot) {
       const d = slot.dev;
       if (!matches(def, d.kind)) return undefined;
-      const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const p = ctx.params(slot.subject);
       if (!p) return undefined;
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const em = new Emitter(host, info, def, slot.subject);
       return table.get(em.key, () => new ReplaySink(em, p));
     },
     exportState: () => table.entries(),

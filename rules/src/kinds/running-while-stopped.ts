@@ -61,9 +61,9 @@ function create(ctx: KindContext<P>): RuleRuntime {
   const belt = (slot: DeviceSlot): Belt | undefined => {
     const d = slot.dev;
     if (!matches(def, d.kind)) return undefined;
-    const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+    const p = ctx.params(slot.subject);
     if (!p) return undefined;
-    const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }).evidenceFrom([{ site: d.site, device: d.id, metric: 'tph', threshold: true }, { site: d.site, device: d.id, metric: 'running' }]);
+    const em = new Emitter(host, info, def, slot.subject).evidenceFrom([{ site: d.site, device: d.id, metric: 'tph', threshold: true }, { site: d.site, device: d.id, metric: 'running' }]);
     return table.get(em.key, () => new Belt(d.enterprise, host, em, p));
   };
   return {

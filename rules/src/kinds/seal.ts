@@ -117,9 +117,9 @@ function create(ctx: KindContext<P>): RuleRuntime {
   const seal = (slot: DeviceSlot): { s: Seal; p: P } | undefined => {
     const d = slot.dev;
     if (!matches(def, d.kind)) return undefined;
-    const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+    const p = ctx.params(slot.subject);
     if (!p) return undefined;
-    const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+    const em = new Emitter(host, info, def, slot.subject);
     if (p.check === 'opened') em.evidenceFrom(correlated(d.enterprise));
     return { s: table.get(em.key, () => new Seal(d.enterprise, host, em, p, d.name ?? d.id)), p };
   };

@@ -206,11 +206,11 @@ function create(ctx: KindContext<ThresholdParams>): RuleRuntime {
       const d = slot.dev;
       if (!matches(def, d.kind)) return undefined;
       if (!def.match.metrics?.includes(metric)) return undefined;
-      const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const p = ctx.params(slot.subject);
       if (!p) return undefined;
       let levels = compiled.get(p);
       if (!levels) compiled.set(p, (levels = compileLevels(p)));
-      const em = new Emitter(ctx.host, ctx.info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, metric);
+      const em = new Emitter(ctx.host, ctx.info, def, slot.subject, metric);
       const unit = p.unit ?? METRIC_UNITS[metric] ?? '';
       return table.get(em.key, () => new ThresholdSink(armed, em, levels!, ctx.host, p.onDelaySeconds * 1000, p.offDelaySeconds * 1000, unit, p.decimals));
     },

@@ -43,9 +43,9 @@ function create(ctx: KindContext<P>): RuleRuntime {
     let w = bySlot.get(slot);
     if (w !== undefined) return w;
     const d = slot.dev;
-    const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+    const p = ctx.params(slot.subject);
     if (p && p.monitorKinds.includes(d.kind)) {
-      const em = new Emitter(host, info, def, { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const em = new Emitter(host, info, def, slot.subject);
       w = table.get(em.key, () => new Watch(em, p));
     } else w = null;
     bySlot.set(slot, w);

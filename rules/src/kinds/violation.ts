@@ -80,13 +80,13 @@ function create(ctx: KindContext<P>): RuleRuntime {
     onEvent(slot: DeviceSlot, f: Extract<Frame, { type: 'event' }>) {
       const d = slot.dev;
       if (!matches(def, d.kind)) return;
-      const p = ctx.params({ enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id });
+      const p = ctx.params(slot.subject);
       if (!p || p.ignore.includes(f.eventType)) return;
       const known = VIOLATION_BY_ID.get(f.eventType);
       const sev = p.severities[f.eventType] ?? known?.severity ?? p.unknownSeverity;
       if (!sev) return;
       const name = known?.name ?? { zh: `${OTHER_VIOLATION.zh}（${f.eventType}）`, en: `${OTHER_VIOLATION.en} (${f.eventType})` };
-      const origin: Origin = { subject: { enterprise: d.enterprise, site: d.site, zone: d.zone, device: d.id }, type: f.eventType, name, severity: sev };
+      const origin: Origin = { subject: slot.subject, type: f.eventType, name, severity: sev };
       const em = emitterOf(origin);
       const st = table.get(em.key, () => new ViolationState(d.enterprise, em, origin));
       const window = p.windowSeconds * 1000;
