@@ -66,4 +66,30 @@ describe('flatline and replay [DOMAIN.md §6]', () => {
     expect(raise.length).toBe(1);
     expect(raise[0].evidence?.offsetSamples).toBe(150);
   });
+
+  it('a replay of samples sent after 2^31 ms (24.9 days) of continuous data is found, with its source time to the millisecond', () => {
+    // the time ring holds int32 milliseconds after a base, rebased before they overflow
+    const r = rig({ packs: ['data'] });
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const fresh = () => ({ lel: Math.round(rnd() * 1000) / 10, co: Math.round(rnd() * 500) / 10 });
+    let t = T0;
+    for (; t < T0 + 2 ** 31 + H; t += 5 * MIN) r.read('gas-01', fresh(), t);
+    const src: { v: Record<string, number>; t: number }[] = [];
+    for (let i = 0; i < 40; i++, t += 5 * MIN) {
+      const v = fresh();
+      src.push({ v, t });
+      r.read('gas-01', v, t);
+    }
+    expect(src[0].t - T0).toBeGreaterThan(2 ** 31);
+    expect(r.raises('data.replay')).toEqual([]);
+    for (let i = 5; i < 21; i++, t += 5 * MIN) r.read('gas-01', src[i].v, t);
+    const raise = r.raises('data.replay');
+    expect(raise.length).toBe(1);
+    expect(raise[0].evidence?.offsetSamples).toBe(35);
+    const at = src.findIndex((x) => x.t === raise[0].evidence?.sourceTs);
+    // the source of the sample that completed the run: one of the replayed ones, to the millisecond
+    expect(at).toBeGreaterThanOrEqual(5);
+    expect(at).toBeLessThan(21);
+  });
 });
