@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     snapshot: { type: 'string', default: '10' },
     connections: { type: 'string', default: '8' },
     fsync: { type: 'string', default: 'true' },
+    /** first give every device this many hours of history (one sample per 30 s, 48 a message), then measure */
+    'history-hours': { type: 'string', default: '0' },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -57,12 +59,47 @@ function rssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
+/**
+ * Every device's last `hours` of history before the run, one sample per 30 s in messages of 48
+ * (quiet values, pseudo-random: a repeating sequence would be a data.replay),
+ * 200 in flight per connection; then waits for the store and the rules, and reads the memory.
+ */
+async function prefill(clients: MqttClient[], port: number, pid: number, hours: number) {
+  const t0 = performance.now();
+  const samples = Math.floor((hours * 3600) / 30);
+  const start = Date.now() - 5000 - samples * 30_000;
+  const jobs: [number, number][] = [];
+  for (let k = 0; k < samples; k += 48) for (let d = 0; d < DEVICES; d++) jobs.push([d, k]);
+  let next = 0;
+  await Promise.all(
+    clients.flatMap((c) =>
+      Array.from({ length: 200 }, async () => {
+        while (next < jobs.length) {
+          const [d, k] = jobs[next++];
+          const body = JSON.stringify(Array.from({ length: Math.min(48, samples - k) }, (_, j) => ({ ts: start + (k + j) * 30_000, values: { lel: ((Math.imul(d * 100_003 + k + j, 0x9e3779b1) >>> 0) % 1000) / 100 } })));
+          await c.publishAsync(`hl/v1/bench/s1/${devId(d)}/telemetry`, body, { qos: 1 });
+        }
+      }),
+    ),
+  );
+  let m = await scrape(port);
+  while ((m.get('hazardline_wal_depth') ?? 0) > 0 || (m.get('hazardline_rules_backlog_frames') ?? 0) > 0) {
+    await new Promise((r) => setTimeout(r, 500));
+    m = await scrape(port);
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  m = await scrape(port);
+  return { hours, samplesPerDevice: samples, seconds: Math.round((performance.now() - t0) / 1000), rssMb: rssMb(pid), heapUsedMb: Math.round((m.get('nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20), externalMb: Math.round((m.get('nodejs_external_memory_bytes') ?? NaN) / 2 ** 20) };
+}
+
 async function main() {
   console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${DEVICES} gas devices at ${RATE} msg/s for ${DURATION_S} s, rule state saved every ${args.snapshot} s, ${FLOOD} devices red from second ${FLOOD_AT}, wal.fsync=${args.fsync}, all built-in rule packs`);
   const dir = tempDir('hl-bench-stall-');
   const raw = await rawTestConfig(dir);
   raw.wal = { fsync: args.fsync !== 'false', segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
-  raw.rules = { stateSnapshotSeconds: Number(args.snapshot) };
+  // the history is sent 48 samples (24 min) of one device after another: device.offline would see
+  // the others silent meanwhile and flood, so it is off in that mode
+  raw.rules = { stateSnapshotSeconds: Number(args.snapshot), ...(Number(args['history-hours']) > 0 ? { overrides: [{ rule: 'device.offline', enabled: false }] } : {}) };
   raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 1 })) }] }];
   raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
   raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
@@ -78,6 +115,8 @@ async function main() {
     if (msg.type === 'alarm' && msg.data.action === 'raise' && msg.data.rule === 'gas.lel') pushed++;
   });
   await new Promise((r) => ws.once('open', r));
+  const history = Number(args['history-hours']) > 0 ? await prefill(clients, port, gw.proc.pid!, Number(args['history-hours'])) : undefined;
+  if (history) console.log(JSON.stringify({ history }));
   const perSecond: { s: number; loopMaxMs: number; pubackMaxMs: number; pubackP99Ms: number; activations: number; recordsPending: number; rssMb: number; heapMb: number; externalMb: number }[] = [];
   const lat: number[][] = Array.from({ length: DURATION_S + 5 }, () => []);
   let sampling = true;
