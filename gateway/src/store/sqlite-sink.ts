@@ -8,6 +8,8 @@ import type { Aggregate, Point, ReadingsQuery, SeriesPoint } from '../model/type
 import type { Sink } from './sink.ts';
 
 const DEFAULT_LIMIT = 100_000;
+/** rows per multi-row INSERT (5 parameters each, well under SQLite's 32,766) */
+const MULTI_ROWS = 32;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS series (
@@ -87,12 +89,15 @@ export class SqliteSink implements Sink {
   private seriesIds: SeriesNode = {};
   private stmts!: {
     insertPoint: Stmt;
+    insertMany: Stmt;
     insertSeries: Stmt;
     selectSeries: Stmt;
     raw: Stmt;
     agg: Record<Aggregate, Stmt>;
   };
   private writeTx!: (points: Point[], added: SeriesNode[]) => void;
+  /** the parameters of one multi-row INSERT, reused */
+  private readonly params: (number | string | null)[] = new Array(MULTI_ROWS * 5);
 
   constructor(private readonly file: string) {}
 
@@ -110,6 +115,7 @@ export class SqliteSink implements Sink {
     db.exec(SCHEMA);
     this.stmts = {
       insertPoint: db.prepare('INSERT OR REPLACE INTO points (series_id, field, ts, value, svalue) VALUES (?, ?, ?, ?, ?)'),
+      insertMany: db.prepare(`INSERT OR REPLACE INTO points (series_id, field, ts, value, svalue) VALUES ${Array(MULTI_ROWS).fill('(?, ?, ?, ?, ?)').join(', ')}`),
       insertSeries: db.prepare(
         'INSERT OR IGNORE INTO series (measurement, tags, enterprise, site, zone, device) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -135,7 +141,10 @@ export class SqliteSink implements Sink {
   }
 
   private insertAll(points: Point[], added: SeriesNode[]): void {
-    const insert = this.stmts.insertPoint;
+    // Rows go in MULTI_ROWS at a time through one prepared multi-row INSERT, the rest one by one:
+    // one statement step per 32 rows instead of per row (issue 19; npm run bench:sqlite).
+    const params = this.params;
+    let n = 0;
     for (const p of points) {
       const seriesId = this.seriesId(p, added);
       // A fractional ts would be stored as REAL and miss the (series, field, ts) key on rewrite.
@@ -143,11 +152,25 @@ export class SqliteSink implements Sink {
       const fields = p.fields;
       for (const field in fields) {
         const v = fields[field];
-        if (typeof v === 'string') insert.run(seriesId, field, ts, null, v);
+        params[n++] = seriesId;
+        params[n++] = field;
+        params[n++] = ts;
         // NaN/Infinity have no REAL form: stored as NULL, which queries skip.
-        else insert.run(seriesId, field, ts, Number.isFinite(v) ? v : null, null);
+        if (typeof v === 'string') {
+          params[n++] = null;
+          params[n++] = v;
+        } else {
+          params[n++] = Number.isFinite(v) ? v : null;
+          params[n++] = null;
+        }
+        if (n === params.length) {
+          this.stmts.insertMany.run(params);
+          n = 0;
+        }
       }
     }
+    const one = this.stmts.insertPoint;
+    for (let i = 0; i < n; i += 5) one.run(params[i], params[i + 1], params[i + 2], params[i + 3], params[i + 4]);
   }
 
   private seriesId(p: Point, added: SeriesNode[]): number {
