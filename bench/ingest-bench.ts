@@ -11,6 +11,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { rawTestConfig, tempDir, writeConfigFile } from '../test/helpers/gateway.ts';
 import { spawnGateway, type ChildGateway } from '../test/helpers/child-gateway.ts';
 import { startInfluxd, type ServerHandle } from '../test/helpers/influxd.ts';
+import { freePorts } from '../test/helpers/ports.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +24,8 @@ const { values: args } = parseArgs({
     fsync: { type: 'string', default: 'true' },
     /** which runs: single (1-reading saturation), batch (10-reading saturation), latency (fixed rate) */
     runs: { type: 'string', default: 'single,batch,latency' },
+    /** standalone, or edge: an edge gateway whose central is down, so every reading also goes into its forward queue (SQLite, synchronous=FULL) */
+    mode: { type: 'string', default: 'standalone' },
     /** also measure ingest from an external broker (e.g. mqtt://127.0.0.1:1883): the gateway subscribes, publishers publish there */
     external: { type: 'string' },
     /** offered rates for --external, messages/s, comma-separated */
@@ -47,6 +50,12 @@ async function startGateway(store: string, influx?: ServerHandle, externalUrl?: 
   raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
   raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
   if (store === 'influxdb-v1') raw.storage = { telemetry: { type: 'influxdb-v1', url: influx!.url, database: `bench_${Date.now()}` } };
+  if (args.mode === 'edge') {
+    // the central is unreachable (nothing listens on the port): the edge queues everything, as in a pit cut off
+    const [nobody] = await freePorts(1);
+    raw.gateway = { ...raw.gateway, id: 'edge-bench', mode: 'edge' };
+    raw.uplink = { url: `mqtt://127.0.0.1:${nobody}`, username: 'edge-bench', password: 'bench', reconnectSeconds: 5 };
+  }
   const clientId = `hl-bench-${Date.now()}`;
   if (externalUrl) raw.mqtt = { url: externalUrl, clientId };
   const httpPort = raw.gateway.http.port;
@@ -152,9 +161,10 @@ async function saturate(store: string, batch: number, influx?: ServerHandle) {
   const storedSeconds = (performance.now() - t0) / 1000;
   clearInterval(rssTimer);
   const points = await metric(httpPort, 'hazardline_sink_points_total');
+  const queued = args.mode === 'edge' ? { edgeQueueReadings: await metric(httpPort, 'hazardline_uplink_queue_readings') } : {};
   await Promise.all(clients.map((c) => c.endAsync()));
   await gw.terminate();
-  return { store, batch, messagesPerS: Math.round(acked / ackSeconds), ackedReadingsPerS: Math.round(readings / ackSeconds), storedReadingsPerS: Math.round(readings / storedSeconds), points, peakRssMb: peakRss, gatewayCpuPct, publisherCpuPct };
+  return { mode: args.mode, ...queued, store, batch, messagesPerS: Math.round(acked / ackSeconds), ackedReadingsPerS: Math.round(readings / ackSeconds), storedReadingsPerS: Math.round(readings / storedSeconds), points, peakRssMb: peakRss, gatewayCpuPct, publisherCpuPct };
 }
 
 /** Fixed-rate run of single-reading messages: publish→PUBACK latency, and RSS once all devices have state. */
@@ -196,11 +206,11 @@ async function latency(store: string, influx?: ServerHandle) {
   lat.sort((a, b) => a - b);
   warm.sort((a, b) => a - b);
   const p99msAfter2s = warm.length ? +percentile(warm, 99).toFixed(2) : null;
-  return { store, rate: FIXED_RATE, achieved, p50ms: +percentile(lat, 50).toFixed(2), p99ms: +percentile(lat, 99).toFixed(2), p99msAfter2s, maxMs: +lat[lat.length - 1].toFixed(1), rssMbWithDevices: rss, devices: DEVICES, gatewayDurableP99LeMs };
+  return { mode: args.mode, store, rate: FIXED_RATE, achieved, p50ms: +percentile(lat, 50).toFixed(2), p99ms: +percentile(lat, 99).toFixed(2), p99msAfter2s, maxMs: +lat[lat.length - 1].toFixed(1), rssMbWithDevices: rss, devices: DEVICES, gatewayDurableP99LeMs };
 }
 
 async function main() {
-  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; wal.fsync=${FSYNC}, ${CONNECTIONS} connections × ${WINDOW} in flight, ${DURATION_S} s runs, ${DEVICES} devices`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}; ${args.mode}; wal.fsync=${FSYNC}, ${CONNECTIONS} connections × ${WINDOW} in flight, ${DURATION_S} s runs, ${DEVICES} devices`);
   const stores = args.stores ? args.stores.split(',') : [];
   const influx = stores.includes('influxdb-v1') ? await startInfluxd() : undefined;
   try {
