@@ -52,6 +52,8 @@ describe('link outage', () => {
     await c.endAsync();
     const edgeAlarm = await waitFor(() => edge.alarms!.openAlarms().find((a) => a.rule === 'gas.lel'), 5000, 'edge alarm during the outage');
     expect(edgeAlarm.raisedAt).toBe(t0 + 5 * MIN);
+    // the forward queue takes durable entries 25 ms at a time (one fsync each)
+    await waitFor(() => edge.edge!.uplink.status().queue.readings === 660, 5000, 'all readings queued');
     const status = edge.edge!.uplink.status();
     expect(status).toMatchObject({ connected: false, queue: { readings: 660 } });
     expect(status.queue.priorityRows).toBeGreaterThan(0);
