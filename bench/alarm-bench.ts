@@ -9,10 +9,10 @@
 //   npm run bench:alarms [-- --rate 10000 --duration 15 --probes 250 --connections 8]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import WebSocket from 'ws';
-import { rawTestConfig, tempDir, writeConfigFile } from '../test/helpers/gateway.ts';
-import { spawnGateway } from '../test/helpers/child-gateway.ts';
+import { rawTestConfig, tempDir } from '../test/helpers/gateway.ts';
+import { connectPublishers, startBenchGateway } from './bench-gateway.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,15 +38,8 @@ async function main() {
   const dir = tempDir('hl-bench-alarms-');
   const raw = await rawTestConfig(dir);
   raw.wal = { fsync: args.fsync !== 'false', segmentBytes: 64 * 1024 * 1024, maxBytes: 4 * 1024 * 1024 * 1024 };
-  raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: [...Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 1 })), ...Array.from({ length: PROBES }, (_, i) => ({ id: probeId(i), kind: 'gas', intervalSeconds: 3600 }))] }] }];
-  // the test config's scoped tokens name its enterprises, which the bench replaces: check-config refuses them
-  raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
-  raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
-  raw.auth.tokens.push({ token: 'bench-dispatcher', role: 'dispatcher', enterprises: ['bench'] });
-  const port = raw.gateway.http.port;
-  const gw = await spawnGateway(writeConfigFile(dir, raw), port, { LOG_LEVEL: 'warn' });
-  const url = `mqtt://127.0.0.1:${raw.mqtt.embedded.port}`;
-  const clients: MqttClient[] = await Promise.all(Array.from({ length: CONNECTIONS + 1 }, (_, i) => mqtt.connectAsync(url, { username: 'bench-eon', password: 'bench', clientId: `bench-${i}-${Date.now()}`, reconnectPeriod: 0 })));
+  const { gw, port, url } = await startBenchGateway(dir, raw, [...Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 1 })), ...Array.from({ length: PROBES }, (_, i) => ({ id: probeId(i), kind: 'gas', intervalSeconds: 3600 }))]);
+  const clients: MqttClient[] = await connectPublishers(url, CONNECTIONS + 1);
   const probeClient = clients.pop()!;
   const sentAt = new Map<string, number>();
   const lat: number[] = [];

@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import WebSocket from 'ws';
-import { rawTestConfig, tempDir, writeConfigFile } from '../test/helpers/gateway.ts';
-import { spawnGateway } from '../test/helpers/child-gateway.ts';
+import { rawTestConfig, tempDir } from '../test/helpers/gateway.ts';
+import { connectPublishers, startBenchGateway } from './bench-gateway.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -100,14 +100,8 @@ async function main() {
   // the history is sent 48 samples (24 min) of one device after another: device.offline would see
   // the others silent meanwhile and flood, so it is off in that mode
   raw.rules = { stateSnapshotSeconds: Number(args.snapshot), ...(Number(args['history-hours']) > 0 ? { overrides: [{ rule: 'device.offline', enabled: false }] } : {}) };
-  raw.enterprises = [{ id: 'bench', sites: [{ id: 's1', devices: Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 1 })) }] }];
-  raw.auth.tokens = raw.auth.tokens.filter((t: { enterprises?: string[] }) => !t.enterprises);
-  raw.auth.devices = [{ username: 'bench-eon', password: 'bench', enterprise: 'bench', site: 's1' }];
-  raw.auth.tokens.push({ token: 'bench-dispatcher', role: 'dispatcher', enterprises: ['bench'] });
-  const port = raw.gateway.http.port;
-  const gw = await spawnGateway(writeConfigFile(dir, raw), port, { LOG_LEVEL: 'warn' });
-  const url = `mqtt://127.0.0.1:${raw.mqtt.embedded.port}`;
-  const clients: MqttClient[] = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => mqtt.connectAsync(url, { username: 'bench-eon', password: 'bench', clientId: `bench-${i}-${Date.now()}`, reconnectPeriod: 0 })));
+  const { gw, port, url } = await startBenchGateway(dir, raw, Array.from({ length: DEVICES }, (_, i) => ({ id: devId(i), kind: 'gas', intervalSeconds: 1 })));
+  const clients = await connectPublishers(url, CONNECTIONS);
   let pushed = 0;
   const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/stream?token=bench-dispatcher`);
   ws.on('message', (m) => {
