@@ -66,7 +66,7 @@ export function compileRules(opts: RuleOptions, assets: AssetModel | undefined, 
         const own = overrides.filter((o) => o.rule === def.id);
         const cache = new Map<string, unknown>();
         const params = (s: Scope) => {
-          const list = own.length === 0 ? own : applying(own, def.id, s);
+          const list = own.length === 0 ? own : applying(own, s);
           const k = list.map((o) => own.indexOf(o)).join(',');
           if (cache.has(k)) return cache.get(k) as any;
           const raw = merge(def, list);

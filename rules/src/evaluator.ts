@@ -382,9 +382,10 @@ class Engine implements RuleEvaluator, Host {
 
   /**
    * The state as JSON text in parts (joined, they are the text), built in steps: each `next()`
-   * does about EXPORT_STEP subjects, and the last returns the parts. Nothing may be fed to the engine between the first step and the
-   * last (the caller holds frames back), so the text is the state at one point of the WAL; the
-   * caller yields to the event loop between steps, so saving 10,000 devices does not stall it.
+   * does about EXPORT_STEP subjects, and the last returns the parts. Nothing may be fed to the
+   * engine between the first step and the last (the caller holds frames back), so the text is the
+   * state at one point of the WAL; the caller yields to the event loop between steps, so saving
+   * 10,000 devices does not stall it.
    */
   *exportSteps(): Generator<void, string[], void> {
     // each step serialises up to EXPORT_STEP subjects with one JSON.stringify (native, and one

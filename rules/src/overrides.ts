@@ -63,9 +63,9 @@ export function checkOverrides(raw: unknown[], defs: Map<string, RuleDef>, kinds
   return out;
 }
 
-/** The overrides of rule `rule` that apply to scope `s`, least specific first. */
-export function applying(overrides: Override[], rule: string, s: Scope): Override[] {
-  return overrides.filter((o) => o.rule === rule && matches(o, s)).sort((a, b) => specificity(a) - specificity(b));
+/** Of one rule's overrides, those that apply to scope `s`, least specific first. */
+export function applying(overrides: Override[], s: Scope): Override[] {
+  return overrides.filter((o) => matches(o, s)).sort((a, b) => specificity(a) - specificity(b));
 }
 
 /** Merged raw params and enablement of a rule under these overrides, in their order (undefined: disabled). */

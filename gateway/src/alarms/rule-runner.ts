@@ -106,12 +106,12 @@ export class RuleRunner {
     this.timer.unref();
   }
 
-  /** Time-driven rules and shelve expiry, at the injected clock's now. */
   /** durable frames waiting to be evaluated */
   backlog(): number {
     return this.waiting;
   }
 
+  /** Time-driven rules and shelve expiry, at the injected clock's now. */
   tick(): void {
     if (this.exporting) return; // the next tick after it catches up
     try {
